@@ -1,0 +1,84 @@
+//! Broken rules, named by a JSON Pointer and a stable machine code.
+
+use serde::{Deserialize, Serialize};
+
+/// A stable machine code for a broken rule (contract: clients match on these).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum Rule {
+    Required,
+    NotAllowedForKind,
+    UnknownField,
+    InvalidType,
+    InvalidValue,
+    MaxLength,
+    SchemaVersion,
+    UuidV4,
+    OutOfWindow,
+    UnknownGemeente,
+    Elfproef,
+    Postcode,
+    Phone,
+    Range,
+    CountMismatch,
+    Inconsistent,
+    RecommendationMismatch,
+    OverrideReasonRequired,
+}
+
+impl Rule {
+    pub fn code(self) -> &'static str {
+        match self {
+            Rule::Required => "required",
+            Rule::NotAllowedForKind => "not_allowed_for_kind",
+            Rule::UnknownField => "unknown_field",
+            Rule::InvalidType => "invalid_type",
+            Rule::InvalidValue => "invalid_value",
+            Rule::MaxLength => "max_length",
+            Rule::SchemaVersion => "schema_version",
+            Rule::UuidV4 => "uuid_v4",
+            Rule::OutOfWindow => "out_of_window",
+            Rule::UnknownGemeente => "unknown_gemeente",
+            Rule::Elfproef => "elfproef",
+            Rule::Postcode => "postcode",
+            Rule::Phone => "phone",
+            Rule::Range => "range",
+            Rule::CountMismatch => "count_mismatch",
+            Rule::Inconsistent => "inconsistent",
+            Rule::RecommendationMismatch => "recommendation_mismatch",
+            Rule::OverrideReasonRequired => "override_reason_required",
+        }
+    }
+}
+
+/// One broken rule: where (`path`, a JSON Pointer into the report), which rule, and a sentence.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct FieldError {
+    pub path: String,
+    pub rule: Rule,
+    pub message: String,
+}
+
+impl FieldError {
+    pub fn new(path: impl Into<String>, rule: Rule, message: impl Into<String>) -> FieldError {
+        FieldError { path: path.into(), rule, message: message.into() }
+    }
+}
+
+/// Why a body is not an acceptable report.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum Rejection {
+    /// Not a JSON object at all (HTTP 400).
+    #[error("{0}")]
+    Malformed(String),
+    /// A JSON object that breaks one or more rules (HTTP 422); every broken rule is listed.
+    #[error("the report breaks {} rule(s)", .0.len())]
+    Invalid(Vec<FieldError>),
+}
+
+/// Escape one JSON Pointer reference token (RFC 6901).
+pub(crate) fn pointer_token(token: &str) -> String {
+    token.replace('~', "~0").replace('/', "~1")
+}

@@ -1,0 +1,32 @@
+//! The Masker 19 domain, shared by the pharmacy app and the server so that no rule is written
+//! twice. Pure: no IO, no async, no clock of its own (callers pass `now`).
+//!
+//! - [`report`]: report v1, the wire format; [`parse`] and [`validate`]: its rules.
+//! - [`afweging`]: the afwegingskader. [`flow`]: the codeword procedure as a step table.
+//! - [`status`]: the server's statuses. [`regions`]: gemeente → Veilig Thuis region by year.
+//! - [`texts`]: every question, option and label in Dutch and English.
+
+pub mod afweging;
+pub mod api;
+pub mod error;
+pub mod examples;
+pub mod parse;
+pub mod regions;
+pub mod report;
+pub mod status;
+pub mod validate;
+
+pub use error::{FieldError, Rejection, Rule};
+pub use parse::{parse_object, parse_report};
+pub use report::*;
+pub use status::Status;
+
+use chrono::{DateTime, Datelike, Utc};
+
+/// Dutch time, in which periods and years are decided and times are shown.
+pub const TIME_ZONE: chrono_tz::Tz = chrono_tz::Europe::Amsterdam;
+
+/// The calendar year in Europe/Amsterdam of an instant.
+pub fn amsterdam_year(at: DateTime<Utc>) -> i32 {
+    at.with_timezone(&TIME_ZONE).year()
+}

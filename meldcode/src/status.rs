@@ -1,0 +1,99 @@
+//! A report's status on the server (contract) and its transitions.
+
+use serde::{Deserialize, Serialize};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum Status {
+    /// Accepted and stored (melding, adviesvraag).
+    Received,
+    /// The region's webhook answered 2xx.
+    Forwarded,
+    /// Taken into intake by Veilig Thuis.
+    Acknowledged,
+    /// Handed over to another region; it is `received` again there.
+    Transferred,
+    /// Done at Veilig Thuis.
+    Closed,
+    /// Geen melding or acuut_112: counted, not forwarded.
+    Recorded,
+}
+
+impl Status {
+    pub const ALL: [Status; 6] = [
+        Status::Received,
+        Status::Forwarded,
+        Status::Acknowledged,
+        Status::Transferred,
+        Status::Closed,
+        Status::Recorded,
+    ];
+
+    pub fn code(self) -> &'static str {
+        match self {
+            Status::Received => "received",
+            Status::Forwarded => "forwarded",
+            Status::Acknowledged => "acknowledged",
+            Status::Transferred => "transferred",
+            Status::Closed => "closed",
+            Status::Recorded => "recorded",
+        }
+    }
+
+    pub fn from_code(code: &str) -> Option<Status> {
+        Status::ALL.into_iter().find(|s| s.code() == code)
+    }
+
+    /// The statuses that may follow this one (DESIGN.md, Statuses). After `transferred` the
+    /// report is `received` again in the new region.
+    pub fn next(self) -> &'static [Status] {
+        use Status::*;
+        match self {
+            Received => &[Forwarded, Acknowledged, Transferred, Closed],
+            Forwarded => &[Acknowledged, Transferred, Closed],
+            Acknowledged => &[Transferred, Closed],
+            Transferred => &[Received],
+            Closed | Recorded => &[],
+        }
+    }
+
+    pub fn can_become(self, to: Status) -> bool {
+        self.next().contains(&to)
+    }
+
+    /// Still waiting for Veilig Thuis to act on it.
+    pub fn is_open(self) -> bool {
+        matches!(self, Status::Received | Status::Forwarded | Status::Acknowledged | Status::Transferred)
+    }
+
+    /// The pharmacy's loop is closed: its device may wipe the local personal data.
+    pub fn is_settled(self) -> bool {
+        matches!(self, Status::Acknowledged | Status::Closed | Status::Recorded)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn codes_round_trip_and_match_serde() {
+        for s in Status::ALL {
+            assert_eq!(Status::from_code(s.code()), Some(s));
+            assert_eq!(serde_json::to_value(s).ok(), Some(serde_json::Value::from(s.code())));
+        }
+    }
+
+    #[test]
+    fn transitions_follow_the_contract() {
+        use Status::*;
+        assert!(Received.can_become(Forwarded));
+        assert!(Forwarded.can_become(Closed), "closing without acknowledging is allowed");
+        assert!(Acknowledged.can_become(Transferred));
+        assert!(!Acknowledged.can_become(Forwarded));
+        assert!(!Closed.can_become(Received));
+        assert!(Recorded.next().is_empty());
+        assert!(!Recorded.is_open() && Recorded.is_settled());
+    }
+}

@@ -1,0 +1,313 @@
+//! The rules a report v1 must keep. [`validate`] returns every broken rule, never just the first.
+
+use chrono::{DateTime, Datelike, Duration, NaiveDate, Utc};
+
+use crate::afweging::{self, Answers, Question};
+use crate::error::{FieldError, Rule};
+use crate::regions;
+use crate::report::*;
+
+pub const MAX_TEXT_CHARS: usize = 4_000;
+pub const MAX_NAME_CHARS: usize = 200;
+/// Reports can wait in a queue for days.
+pub const MAX_AGE: Duration = Duration::days(30);
+pub const MAX_CLOCK_SKEW: Duration = Duration::minutes(5);
+
+/// Collects broken rules while walking a report.
+struct Check {
+    errors: Vec<FieldError>,
+}
+
+impl Check {
+    fn fail(&mut self, path: impl Into<String>, rule: Rule, message: impl Into<String>) {
+        self.errors.push(FieldError::new(path, rule, message));
+    }
+
+    fn name(&mut self, path: &str, value: &str) {
+        self.text_of(path, value, MAX_NAME_CHARS, true);
+    }
+
+    fn text(&mut self, path: &str, value: &str, required: bool) {
+        self.text_of(path, value, MAX_TEXT_CHARS, required);
+    }
+
+    fn text_of(&mut self, path: &str, value: &str, max: usize, required: bool) {
+        let chars = value.chars().count();
+        if required && value.trim().is_empty() {
+            self.fail(path, Rule::Required, "this field may not be empty");
+        } else if chars > max {
+            self.fail(path, Rule::MaxLength, format!("at most {max} characters, got {chars}"));
+        }
+    }
+
+    fn phone(&mut self, path: &str, value: &str) {
+        if value.trim().is_empty() {
+            self.fail(path, Rule::Required, "a phone number is required");
+        } else if !is_phone(value) {
+            self.fail(path, Rule::Phone, "not a phone number: 8 to 15 digits, optionally with +, spaces or dashes");
+        }
+    }
+
+    /// A block that this kind must have, or must not have.
+    fn presence<T>(&mut self, path: &str, value: &Option<T>, wanted: Presence, kind: Kind) -> bool {
+        match (wanted, value.is_some()) {
+            (Presence::Required, false) => {
+                self.fail(path, Rule::Required, format!("required for a {}", kind.code()));
+                false
+            }
+            (Presence::Forbidden, true) => {
+                self.fail(path, Rule::NotAllowedForKind, format!("a {} carries no such data", kind.code()));
+                false
+            }
+            (_, present) => present,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Presence {
+    Required,
+    Optional,
+    Forbidden,
+}
+
+/// Every rule of report v1, checked against the clock `now`.
+pub fn validate(r: &Report, now: DateTime<Utc>) -> Vec<FieldError> {
+    let mut c = Check { errors: Vec::new() };
+    let kind = r.kind;
+    let counting_only = !kind.is_forwarded();
+
+    if r.schema_version != SCHEMA_VERSION {
+        c.fail("/schema_version", Rule::SchemaVersion, format!("only schema_version {SCHEMA_VERSION} is supported"));
+    }
+    if r.id.get_version_num() != 4 {
+        c.fail("/id", Rule::UuidV4, "the id must be a UUID version 4");
+    }
+    if r.created_at < now - MAX_AGE || r.created_at > now + MAX_CLOCK_SKEW {
+        c.fail("/created_at", Rule::OutOfWindow, "created_at must lie between 30 days ago and 5 minutes ahead");
+    }
+    match r.acute_112_at {
+        None if kind == Kind::Acuut112 => c.fail("/acute_112_at", Rule::Required, "an acuut_112 report records when 112 was called"),
+        Some(at) if at > now + MAX_CLOCK_SKEW => c.fail("/acute_112_at", Rule::OutOfWindow, "acute_112_at lies in the future"),
+        _ => {}
+    }
+    if let Some(code) = &r.gemeente {
+        let year = crate::amsterdam_year(r.created_at);
+        if regions::table_for_year(year).gemeente(code).is_none() {
+            c.fail("/gemeente", Rule::UnknownGemeente, format!("{code:.12} is not a municipality code of {year}"));
+        }
+    }
+
+    let by_kind = |melding, adviesvraag, counting| match kind {
+        Kind::Melding => melding,
+        Kind::Adviesvraag => adviesvraag,
+        Kind::GeenMelding | Kind::Acuut112 => counting,
+    };
+    use Presence::*;
+    if c.presence("/person", &r.person, by_kind(Required, Forbidden, Forbidden), kind) {
+        if let Some(p) = &r.person {
+            person(&mut c, p, now);
+        }
+    }
+    if c.presence("/safe_contact", &r.safe_contact, by_kind(Required, Forbidden, Forbidden), kind) {
+        if let Some(s) = &r.safe_contact {
+            safe_contact(&mut c, s);
+        }
+    }
+    if c.presence("/reporter", &r.reporter, by_kind(Required, Optional, Forbidden), kind) {
+        if let Some(rep) = &r.reporter {
+            reporter(&mut c, rep, r.created_at);
+        }
+    }
+
+    // The meldcode steps; a flow that ended at a 112 call may stop before any of them.
+    let steps = if kind == Kind::Acuut112 { Optional } else { Required };
+    if c.presence("/kindcheck", &r.kindcheck, steps, kind) {
+        if let Some(k) = &r.kindcheck {
+            kindcheck(&mut c, k);
+        }
+    }
+    if c.presence("/signals", &r.signals, steps, kind) {
+        if let Some(s) = &r.signals {
+            if !counting_only && s.categories.is_empty() {
+                c.fail("/signals/categories", Rule::Required, "record at least one signal category");
+            }
+            for (field, text) in [("observed", &s.observed), ("said", &s.said), ("interpretation", &s.interpretation)] {
+                free_text(&mut c, &format!("/signals/{field}"), text, counting_only, kind);
+            }
+        }
+    }
+    if c.presence("/consultation", &r.consultation, steps, kind) {
+        if let Some(cons) = &r.consultation {
+            free_text(&mut c, "/consultation/advice", &cons.advice, counting_only, kind);
+            if cons.at.is_some_and(|at| at > now + MAX_CLOCK_SKEW) {
+                c.fail("/consultation/at", Rule::OutOfWindow, "the consultation lies in the future");
+            }
+        }
+    }
+    c.presence("/conversation", &r.conversation, steps, kind);
+    if c.presence("/afweging", &r.afweging, steps, kind) {
+        if let Some(a) = &r.afweging {
+            afweging_rules(&mut c, a, kind);
+        }
+    }
+    c.errors
+}
+
+/// A free text: limited in length, and never sent for a kind that carries only a count.
+fn free_text(c: &mut Check, path: &str, text: &str, counting_only: bool, kind: Kind) {
+    if counting_only && !text.is_empty() {
+        c.fail(path, Rule::NotAllowedForKind, format!("a {} leaves the pharmacy as a count only: no free text", kind.code()));
+    } else {
+        c.text(path, text, false);
+    }
+}
+
+fn person(c: &mut Check, p: &Person, now: DateTime<Utc>) {
+    c.name("/person/name", &p.name);
+    let earliest = NaiveDate::from_ymd_opt(1900, 1, 1).unwrap_or(NaiveDate::MIN);
+    if p.date_of_birth < earliest || p.date_of_birth > now.date_naive() {
+        c.fail("/person/date_of_birth", Rule::Range, "the date of birth must lie between 1900 and today");
+    }
+    c.name("/person/address/street", &p.address.street);
+    c.name("/person/address/house_number", &p.address.house_number);
+    c.name("/person/address/city", &p.address.city);
+    if !is_postcode(&p.address.postcode) {
+        c.fail("/person/address/postcode", Rule::Postcode, "a Dutch postcode looks like 1234 AB");
+    }
+    if let Some(bsn) = &p.bsn {
+        if !passes_elfproef(bsn) {
+            c.fail("/person/bsn", Rule::Elfproef, "not a valid BSN (nine digits passing the elfproef)");
+        }
+    }
+}
+
+fn kindcheck(c: &mut Check, k: &Kindcheck) {
+    if k.status == KindcheckStatus::NotApplicable && (k.children_count > 0 || !k.children_ages.is_empty()) {
+        c.fail("/kindcheck/status", Rule::Inconsistent, "not applicable, yet children are recorded");
+    }
+    if k.children_count > 20 {
+        c.fail("/kindcheck/children_count", Rule::Range, "at most 20 children");
+    }
+    if k.children_ages.len() != usize::from(k.children_count) {
+        c.fail("/kindcheck/children_ages", Rule::CountMismatch, "give one age for each child");
+    }
+    for (i, age) in k.children_ages.iter().enumerate() {
+        if *age > 17 {
+            c.fail(format!("/kindcheck/children_ages/{i}"), Rule::Range, "a child's age is 0 to 17");
+        }
+    }
+}
+
+fn afweging_rules(c: &mut Check, a: &Afweging, kind: Kind) {
+    let answers = Answers::from(a);
+    for q in Question::ALL {
+        let path = format!("/afweging/{}", q.field());
+        match (afweging::expected(q, &answers), answers.get(q)) {
+            ([], Some(_)) => c.fail(path, Rule::Inconsistent, "this question is skipped after the earlier answers"),
+            ([], None) => {}
+            (_, None) => c.fail(path, Rule::Required, "this question must be answered after the earlier answers"),
+            (allowed, Some(x)) if !allowed.contains(&x) => {
+                c.fail(path, Rule::InvalidValue, format!("this answer is not possible here; expected one of {allowed:?}"))
+            }
+            _ => {}
+        }
+    }
+    let Some(rec) = afweging::recommend(&answers) else { return };
+    if a.recommendation != rec.kind {
+        c.fail("/afweging/recommendation", Rule::RecommendationMismatch, format!("the afwegingskader recommends {}", rec.kind.code()));
+    }
+    let reason = a.override_reason.as_deref().unwrap_or("");
+    if kind.is_forwarded() {
+        if kind != rec.kind && reason.trim().is_empty() {
+            c.fail("/afweging/override_reason", Rule::OverrideReasonRequired, "deciding otherwise than recommended needs a written reason");
+        } else {
+            c.text("/afweging/override_reason", reason, false);
+        }
+    } else {
+        // The reasoning behind a geen melding stays in the pharmacy's own record.
+        free_text(c, "/afweging/override_reason", reason, true, kind);
+    }
+}
+
+fn safe_contact(c: &mut Check, s: &SafeContact) {
+    if !s.via_pharmacy || !s.phone.trim().is_empty() {
+        c.phone("/safe_contact/phone", &s.phone);
+    }
+    c.text("/safe_contact/safe_times", &s.safe_times, true);
+    if let Some(lang) = &s.language {
+        c.name("/safe_contact/language", lang);
+    }
+}
+
+fn reporter(c: &mut Check, r: &Reporter, created_at: DateTime<Utc>) {
+    c.name("/reporter/name", &r.name);
+    c.phone("/reporter/phone", &r.phone);
+    if r.reachable_until <= created_at {
+        c.fail("/reporter/reachable_until", Rule::OutOfWindow, "reachable_until must lie after created_at");
+    }
+    match (r.disclosure, r.anonymous_reason.as_deref()) {
+        (Disclosure::Anonymous, reason) => c.text("/reporter/anonymous_reason", reason.unwrap_or(""), true),
+        (Disclosure::Open, Some(reason)) => c.text("/reporter/anonymous_reason", reason, false),
+        (Disclosure::Open, None) => {}
+    }
+}
+
+/// The BSN's elfproef: nine digits, weights 9…2 and −1, sum divisible by 11, not all zero.
+pub fn passes_elfproef(bsn: &str) -> bool {
+    let digits: Vec<i64> = bsn.chars().filter_map(|ch| ch.to_digit(10).map(i64::from)).collect();
+    if digits.len() != 9 || bsn.chars().count() != 9 || digits.iter().all(|d| *d == 0) {
+        return false;
+    }
+    let sum: i64 = digits.iter().zip([9, 8, 7, 6, 5, 4, 3, 2, -1]).map(|(d, w)| d * w).sum();
+    sum % 11 == 0
+}
+
+/// `1234 AB` or `1234AB`, first digit not zero.
+pub fn is_postcode(s: &str) -> bool {
+    let compact: Vec<char> = s.chars().filter(|ch| *ch != ' ').collect();
+    s.chars().count() <= 7
+        && compact.len() == 6
+        && compact[0] != '0'
+        && compact[..4].iter().all(char::is_ascii_digit)
+        && compact[4..].iter().all(char::is_ascii_alphabetic)
+}
+
+/// 8 to 15 digits, optionally a leading +, with spaces, dashes, dots or brackets between.
+pub fn is_phone(s: &str) -> bool {
+    let body = s.trim().strip_prefix('+').unwrap_or(s.trim());
+    let digits = body.chars().filter(char::is_ascii_digit).count();
+    s.chars().count() <= 32
+        && (8..=15).contains(&digits)
+        && body.chars().all(|ch| ch.is_ascii_digit() || " -.()".contains(ch))
+}
+
+/// Used by tests and examples: a date a given number of years before `now`.
+pub fn years_before(now: DateTime<Utc>, years: i32) -> NaiveDate {
+    let d = now.date_naive();
+    d.with_year(d.year() - years).unwrap_or(d)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn elfproef() {
+        assert!(passes_elfproef("111222333"));
+        assert!(passes_elfproef("123456782"));
+        assert!(!passes_elfproef("123456789"));
+        assert!(!passes_elfproef("000000000"));
+        assert!(!passes_elfproef("12345678"));
+        assert!(!passes_elfproef("1234567820"));
+        assert!(!passes_elfproef("12345678a"));
+    }
+
+    #[test]
+    fn postcodes_and_phones() {
+        assert!(is_postcode("1012 AB") && is_postcode("1012AB"));
+        assert!(!is_postcode("0123 AB") && !is_postcode("1012 A") && !is_postcode("10 12 AB"));
+        assert!(is_phone("0800-2000") && is_phone("+31 6 12345678") && is_phone("020 123 4567"));
+        assert!(!is_phone("12345") && !is_phone("call me") && !is_phone("+31 6 1234 5678 9999 99"));
+    }
+}

@@ -1,0 +1,69 @@
+//! `serve --demo`: a pharmacy, a user per role and region, and synthetic counting records,
+//! seeded once; a fresh enrollment code on every start.
+
+use chrono::{DateTime, Duration, Utc};
+use rusqlite::{Connection, TransactionBehavior, params};
+use uuid::Uuid;
+
+use crate::auth;
+use crate::db::{StoreError, StoreResult, ts};
+use crate::store::directory::{self, Role};
+use crate::store::{meta_get, meta_set};
+use meldcode::{Channel, Kind};
+
+pub const PHARMACY: &str = "Demo-apotheek";
+pub const PHARMACY_GEMEENTE: &str = "GM0363";
+pub const INTAKE_USER: &str = "intake-vt01";
+pub const EVALUATOR_USER: &str = "evaluator";
+pub const PASSWORD: &str = "demo-wachtwoord-19";
+const SYNTHETIC_RECORDS: usize = 400;
+
+pub struct DemoInfo {
+    pub enrollment_code: String,
+}
+
+pub fn seed(conn: &mut Connection, now: DateTime<Utc>) -> StoreResult<DemoInfo> {
+    let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+    if meta_get(&tx, "demo_seeded")?.is_none() {
+        let table = meldcode::regions::latest();
+        let home = table.region_of(PHARMACY_GEMEENTE).map(|r| r.code.clone()).unwrap_or_default();
+        directory::add_pharmacy(&tx, PHARMACY, PHARMACY_GEMEENTE, &home, Some("020-1234567"), now)?;
+        // One hash for every demo user: 26 argon2 runs would slow the first start for nothing.
+        let hash = auth::hash_password(PASSWORD).map_err(|e| StoreError::Key(e.to_string()))?;
+        for region in table.regions() {
+            let name = format!("intake-{}", region.code.to_lowercase());
+            directory::add_user(&tx, &name, Role::Intake, Some(&region.code), &hash, now)?;
+        }
+        directory::add_user(&tx, EVALUATOR_USER, Role::Evaluator, None, &hash, now)?;
+        let regions: Vec<String> = table.regions().map(|r| r.code.clone()).collect();
+        synthetic_counts(&tx, &regions, now)?;
+        meta_set(&tx, "demo_seeded", &ts(now))?;
+    }
+    let pharmacy = directory::find_pharmacy(&tx, PHARMACY)?.ok_or(StoreError::Closed)?;
+    let enrollment_code = directory::issue_enrollment_code(&tx, pharmacy, now)?;
+    tx.commit()?;
+    Ok(DemoInfo { enrollment_code })
+}
+
+/// Counting records without personal data, spread over the past year, so `/stats` shows something.
+fn synthetic_counts(conn: &Connection, regions: &[String], now: DateTime<Utc>) -> StoreResult<()> {
+    let mut stmt = conn.prepare(
+        "INSERT INTO report (id, kind, channel, vt_region, status, content_hash, received_at, acknowledged_at, closed_at, synthetic)
+         VALUES (?1, ?2, ?3, ?4, ?5, 'synthetic', ?6, ?7, ?8, 1)",
+    )?;
+    for i in 0..SYNTHETIC_RECORDS {
+        // Deterministic spread: big regions get more, balie dominates, meldingen are most common.
+        let region = &regions[(i * i + 3 * i) % regions.len()];
+        let kind = [Kind::Melding, Kind::Melding, Kind::Adviesvraag, Kind::GeenMelding, Kind::Melding, Kind::Acuut112][i % 6];
+        let channel = [Channel::Balie, Channel::Balie, Channel::Balie, Channel::Telefoon, Channel::Briefje, Channel::Bezorging][(i / 6) % 6];
+        let received = now - Duration::hours(((i * 7919) % (365 * 24)) as i64);
+        let (status, ack, closed) = if kind.is_forwarded() {
+            let ack = received + Duration::minutes(20 + ((i * 37) % 600) as i64);
+            ("closed", Some(ts(ack)), Some(ts(ack + Duration::days(3))))
+        } else {
+            ("recorded", None, None)
+        };
+        stmt.execute(params![Uuid::new_v4().to_string(), kind.code(), channel.code(), region, status, ts(received), ack, closed])?;
+    }
+    Ok(())
+}

@@ -1,0 +1,89 @@
+//! Getting credentials: a device enrolls with a one-time code; a user opens a session.
+
+use std::net::SocketAddr;
+
+use axum::Json;
+use axum::body::Body;
+use axum::extract::{ConnectInfo, State};
+use axum::http::{HeaderMap, StatusCode};
+use chrono::Utc;
+use meldcode::api::{EnrollRequest, EnrollResponse, ErrorBody, SessionRequest, SessionResponse};
+use meldcode::{FieldError, Rule};
+
+use super::body::json_object;
+use super::{ApiError, AppState};
+use crate::auth;
+use crate::store::directory;
+
+fn check_name(path: &str, value: &str) -> Result<(), ApiError> {
+    let n = value.chars().count();
+    if value.trim().is_empty() || n > meldcode::validate::MAX_NAME_CHARS {
+        let rule = if n == 0 || value.trim().is_empty() { Rule::Required } else { Rule::MaxLength };
+        return Err(ApiError::Invalid(vec![FieldError::new(path, rule, "1 to 200 characters")]));
+    }
+    Ok(())
+}
+
+/// Enroll a device of a pharmacy with its one-time code.
+#[utoipa::path(
+    post, path = "/api/v1/enroll", tag = "pharmacy", request_body = EnrollRequest,
+    responses(
+        (status = 201, body = EnrollResponse),
+        (status = 401, description = "Used, expired or unknown code", body = ErrorBody),
+        (status = 422, body = ErrorBody),
+    )
+)]
+pub async fn enroll(State(s): State<AppState>, headers: HeaderMap, body: Body) -> Result<(StatusCode, Json<EnrollResponse>), ApiError> {
+    let req: EnrollRequest = json_object(&headers, body).await?;
+    check_name("/device_name", &req.device_name)?;
+    if req.code.len() > 64 {
+        return Err(ApiError::Unauthorized);
+    }
+    let now = Utc::now();
+    let enrolled = s.store.call(move |c| directory::enroll(c, &req.code, &req.device_name, now)).await?;
+    let (device_token, pharmacy) = enrolled.ok_or(ApiError::Unauthorized)?;
+    Ok((StatusCode::CREATED, Json(EnrollResponse { device_token, pharmacy })))
+}
+
+/// Open a session for an intake or evaluator user's own tools.
+#[utoipa::path(
+    post, path = "/api/v1/session", tag = "users", request_body = SessionRequest,
+    responses(
+        (status = 201, body = SessionResponse),
+        (status = 401, description = "Wrong name or password", body = ErrorBody),
+        (status = 429, description = "5 failures a minute per name and address", body = ErrorBody),
+    )
+)]
+pub async fn session(
+    State(s): State<AppState>,
+    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    headers: HeaderMap,
+    body: Body,
+) -> Result<(StatusCode, Json<SessionResponse>), ApiError> {
+    let req: SessionRequest = json_object(&headers, body).await?;
+    let (token, expires_at) = login(&s, &req.name, &req.password, peer).await?;
+    Ok((StatusCode::CREATED, Json(SessionResponse { token, expires_at })))
+}
+
+/// Check a name and password (rate limited per name and address) and open a session.
+pub async fn login(s: &AppState, name: &str, password: &str, peer: SocketAddr) -> Result<(String, chrono::DateTime<Utc>), ApiError> {
+    let ip = peer.ip();
+    if let Some(retry_after) = s.limiter.blocked(name, ip) {
+        return Err(ApiError::TooManyRequests { retry_after });
+    }
+    let lookup = name.to_owned();
+    let user = s.store.call(move |c| directory::user_by_name(c, &lookup)).await?;
+    let hash = user.as_ref().map_or_else(|| auth::dummy_hash().to_owned(), |u| u.password_hash.clone());
+    let password = password.to_owned();
+    let ok = tokio::task::spawn_blocking(move || auth::verify_password(&password, &hash)).await.unwrap_or(false);
+    let user = match (ok, user) {
+        (true, Some(user)) => user,
+        _ => {
+            s.limiter.failed(name, ip);
+            return Err(ApiError::Unauthorized);
+        }
+    };
+    s.limiter.succeeded(name, ip);
+    let now = Utc::now();
+    Ok(s.store.call(move |c| directory::create_session(c, user.id, now)).await?)
+}

@@ -1,0 +1,88 @@
+//! Every API error is a JSON body `{"error": ..., "fields": [...]}` with the contract's status.
+
+use axum::Json;
+use axum::http::{HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use meldcode::api::ErrorBody;
+use meldcode::{FieldError, Rejection};
+
+use crate::db::StoreError;
+
+/// Seconds a client should wait after a fault of the server itself.
+pub const RETRY_AFTER_UNAVAILABLE: u64 = 5;
+
+#[derive(Debug, thiserror::Error)]
+pub enum ApiError {
+    #[error("missing, unknown or revoked credentials")]
+    Unauthorized,
+    #[error("this role may not do that")]
+    Forbidden,
+    #[error("not found")]
+    NotFound,
+    #[error("method not allowed")]
+    MethodNotAllowed,
+    #[error("the body is larger than {0} bytes")]
+    PayloadTooLarge(usize),
+    #[error("the body must be sent as Content-Type: application/json")]
+    UnsupportedMediaType,
+    #[error("{0}")]
+    BadRequest(String),
+    #[error("the request breaks {} rule(s)", .0.len())]
+    Invalid(Vec<FieldError>),
+    #[error("a report with this id but other content exists")]
+    Conflict,
+    #[error("too many attempts; try again later")]
+    TooManyRequests { retry_after: u64 },
+    #[error("the server cannot store this right now; nothing was lost, try again")]
+    Unavailable(#[from] StoreError),
+}
+
+impl From<Rejection> for ApiError {
+    fn from(r: Rejection) -> ApiError {
+        match r {
+            Rejection::Malformed(msg) => ApiError::BadRequest(msg),
+            Rejection::Invalid(fields) => ApiError::Invalid(fields),
+        }
+    }
+}
+
+impl IntoResponse for ApiError {
+    fn into_response(self) -> Response {
+        let status = match &self {
+            ApiError::Unauthorized => StatusCode::UNAUTHORIZED,
+            ApiError::Forbidden => StatusCode::FORBIDDEN,
+            ApiError::NotFound => StatusCode::NOT_FOUND,
+            ApiError::MethodNotAllowed => StatusCode::METHOD_NOT_ALLOWED,
+            ApiError::PayloadTooLarge(_) => StatusCode::PAYLOAD_TOO_LARGE,
+            ApiError::UnsupportedMediaType => StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            ApiError::BadRequest(_) => StatusCode::BAD_REQUEST,
+            ApiError::Invalid(_) => StatusCode::UNPROCESSABLE_ENTITY,
+            ApiError::Conflict => StatusCode::CONFLICT,
+            ApiError::TooManyRequests { .. } => StatusCode::TOO_MANY_REQUESTS,
+            ApiError::Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
+        };
+        let retry_after = match &self {
+            ApiError::TooManyRequests { retry_after } => Some(*retry_after),
+            ApiError::Unavailable(e) => {
+                // The cause goes to the log, never to the client; the log holds no report content.
+                tracing::error!(error = %e, "store fault, answering 503");
+                Some(RETRY_AFTER_UNAVAILABLE)
+            }
+            _ => None,
+        };
+        let error = self.to_string();
+        let fields = match self {
+            ApiError::Invalid(fields) => fields,
+            _ => Vec::new(),
+        };
+        let mut response = (status, Json(ErrorBody { error, fields })).into_response();
+        if status == StatusCode::PAYLOAD_TOO_LARGE {
+            // The rest of the body is not read: the connection cannot be reused.
+            response.headers_mut().insert(header::CONNECTION, HeaderValue::from_static("close"));
+        }
+        if let Some(secs) = retry_after {
+            response.headers_mut().insert(header::RETRY_AFTER, HeaderValue::from(secs));
+        }
+        response
+    }
+}

@@ -1,0 +1,74 @@
+//! `POST /api/v1/reports` and `GET /api/v1/reports/{id}/status`, for enrolled devices.
+
+use axum::Json;
+use axum::body::Body;
+use axum::extract::{Path, State};
+use axum::http::{HeaderMap, StatusCode};
+use chrono::Utc;
+use meldcode::api::{ErrorBody, StatusBody};
+use uuid::Uuid;
+
+use super::body::{bearer, json_bytes};
+use super::{ApiError, AppState};
+use crate::store::directory::{self, Device};
+use crate::store::reports::{self, Submitted};
+
+/// The device behind the bearer token; 401 when missing, unknown or revoked.
+pub async fn device(state: &AppState, headers: &HeaderMap) -> Result<Device, ApiError> {
+    let token = bearer(headers).ok_or(ApiError::Unauthorized)?.to_owned();
+    state.store.call(move |c| directory::device_by_token(c, &token)).await?.ok_or(ApiError::Unauthorized)
+}
+
+/// Submit a report.
+#[utoipa::path(
+    post, path = "/api/v1/reports", tag = "pharmacy",
+    request_body(content = meldcode::Report, content_type = "application/json"),
+    security(("bearer" = [])),
+    responses(
+        (status = 201, description = "Accepted: stored durably", body = StatusBody),
+        (status = 200, description = "Identical resubmission", body = StatusBody),
+        (status = 401, description = "No, unknown or revoked device token", body = ErrorBody),
+        (status = 413, description = "Body over 64 KiB", body = ErrorBody),
+        (status = 415, description = "Not application/json", body = ErrorBody),
+        (status = 400, description = "Not a JSON object", body = ErrorBody),
+        (status = 422, description = "Breaks rules; every broken rule is listed", body = ErrorBody),
+        (status = 409, description = "Same id, other content", body = ErrorBody),
+        (status = 503, description = "Fault of the server; retry after Retry-After", body = ErrorBody),
+    )
+)]
+pub async fn submit(State(s): State<AppState>, headers: HeaderMap, body: Body) -> Result<(StatusCode, Json<StatusBody>), ApiError> {
+    let device = match device(&s, &headers).await {
+        Ok(device) => device,
+        Err(e) => {
+            // Read what was sent (bounded) so the connection stays usable for the next request.
+            let _ = axum::body::to_bytes(body, super::body::MAX_BODY_BYTES).await;
+            return Err(e);
+        }
+    };
+    let bytes = json_bytes(&headers, body).await?;
+    let now = Utc::now();
+    let report = meldcode::parse_report(&bytes, now)?;
+    match s.store.call(move |c| reports::submit(c, &device, &report, now)).await? {
+        Submitted::Created(b) => Ok((StatusCode::CREATED, Json(b))),
+        Submitted::Identical(b) => Ok((StatusCode::OK, Json(b))),
+        Submitted::Conflict => Err(ApiError::Conflict),
+    }
+}
+
+/// The status of a report this pharmacy submitted.
+#[utoipa::path(
+    get, path = "/api/v1/reports/{id}/status", tag = "pharmacy",
+    params(("id" = Uuid, Path, description = "The report id")),
+    security(("bearer" = [])),
+    responses(
+        (status = 200, body = StatusBody),
+        (status = 401, body = ErrorBody),
+        (status = 404, description = "Unknown, or submitted by another pharmacy", body = ErrorBody),
+    )
+)]
+pub async fn status(State(s): State<AppState>, headers: HeaderMap, Path(id): Path<String>) -> Result<Json<StatusBody>, ApiError> {
+    let device = device(&s, &headers).await?;
+    let id = Uuid::parse_str(&id).map_err(|_| ApiError::NotFound)?;
+    let found = s.store.call(move |c| reports::status(c, id, device.pharmacy_id)).await?;
+    found.map(Json).ok_or(ApiError::NotFound)
+}

@@ -1,0 +1,106 @@
+//! `masker19-server`: the HTTP server and its admin CLI (contract: DESIGN.md, Server contract).
+
+mod auth;
+mod cli;
+mod db;
+mod demo;
+mod http;
+mod store;
+
+use std::path::PathBuf;
+
+use clap::{Parser, Subcommand, ValueEnum};
+
+#[derive(Parser)]
+#[command(name = "masker19-server", version, about = "Masker 19: reports from pharmacies to the regional Veilig Thuis")]
+pub struct Cli {
+    /// The SQLite (SQLCipher) database file.
+    #[arg(long, global = true, default_value = "masker19.db")]
+    pub db: PathBuf,
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Subcommand)]
+pub enum Command {
+    /// Run the HTTP server.
+    Serve {
+        #[arg(long, default_value = "127.0.0.1:8019")]
+        listen: String,
+        /// Seed demo data once (pharmacy, users, counting records) and print how to use it.
+        #[arg(long)]
+        demo: bool,
+    },
+    /// Pharmacies and their enrollment codes.
+    #[command(subcommand)]
+    Pharmacy(PharmacyCommand),
+    /// Enrolled devices.
+    #[command(subcommand)]
+    Device(DeviceCommand),
+    /// Intake and evaluator users.
+    #[command(subcommand)]
+    User(UserCommand),
+}
+
+#[derive(Subcommand)]
+pub enum PharmacyCommand {
+    /// Add a pharmacy; prints its one-time enrollment code (valid 7 days).
+    Add {
+        #[arg(long)]
+        name: String,
+        /// CBS municipality code, e.g. GM0363.
+        #[arg(long)]
+        gemeente: String,
+        #[arg(long)]
+        phone: Option<String>,
+    },
+    /// List pharmacies.
+    List,
+}
+
+#[derive(Subcommand)]
+pub enum DeviceCommand {
+    /// Revoke the devices whose token starts with this prefix (at least 6 characters).
+    Revoke { token_prefix: String },
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+pub enum RoleArg {
+    Intake,
+    Evaluator,
+}
+
+#[derive(Subcommand)]
+pub enum UserCommand {
+    /// Add a user; the password is the first line of standard input (at least 12 characters).
+    Add {
+        #[arg(long)]
+        role: RoleArg,
+        /// The Veilig Thuis region (intake users), e.g. VT01.
+        #[arg(long)]
+        region: Option<String>,
+        /// The login name.
+        #[arg(long)]
+        name: String,
+    },
+    /// Disable a user; their sessions end at once.
+    Disable { name: String },
+    /// Set a new password, read from the first line of standard input.
+    ResetPassword { name: String },
+}
+
+fn main() -> std::process::ExitCode {
+    tracing_subscriber::fmt()
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_env("MASKER19_LOG").unwrap_or_else(|_| "info".into()),
+        )
+        .with_writer(std::io::stderr)
+        .init();
+    match cli::run(Cli::parse()) {
+        Ok(()) => std::process::ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("masker19-server: {e:#}");
+            std::process::ExitCode::FAILURE
+        }
+    }
+}

@@ -1,0 +1,19 @@
+//! The store's queries: plain functions over a `rusqlite::Connection`, used by the HTTP handlers
+//! (inside the async connection's thread) and by the admin CLI alike.
+
+pub mod directory;
+pub mod reports;
+
+use rusqlite::{Connection, OptionalExtension};
+
+pub fn meta_get(conn: &Connection, key: &str) -> rusqlite::Result<Option<String>> {
+    conn.query_row("SELECT value FROM meta WHERE key = ?1", [key], |r| r.get(0)).optional()
+}
+
+pub fn meta_set(conn: &Connection, key: &str, value: &str) -> rusqlite::Result<()> {
+    conn.execute(
+        "INSERT INTO meta (key, value) VALUES (?1, ?2) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+        [key, value],
+    )?;
+    Ok(())
+}

@@ -1,0 +1,113 @@
+//! Accepting a report (report, history and outbox row in one transaction) and its status.
+
+use chrono::{DateTime, Utc};
+use rusqlite::{Connection, OptionalExtension, TransactionBehavior, params};
+use uuid::Uuid;
+
+use crate::db::{StoreResult, parse_ts, ts};
+use crate::store::directory::Device;
+use meldcode::api::{HistoryEntry, StatusBody};
+use meldcode::{Kind, Report, Status};
+
+/// What became of a submission.
+#[derive(Debug)]
+pub enum Submitted {
+    /// New: stored durably (201).
+    Created(StatusBody),
+    /// The same report again (200).
+    Identical(StatusBody),
+    /// The same id with other content, or from another pharmacy (409).
+    Conflict,
+}
+
+/// The region a report goes to: the person's municipality when known, else the pharmacy's,
+/// with the table of the year in which it was created.
+pub fn route(report: &Report, pharmacy_gemeente: &str) -> Option<String> {
+    let year = meldcode::amsterdam_year(report.created_at);
+    meldcode::regions::route(report.gemeente.as_deref(), pharmacy_gemeente, year).map(|r| r.code.clone())
+}
+
+/// Store a validated report. A melding or adviesvraag gets its outbox row for the forwarder in
+/// the same IMMEDIATE transaction; the others are `recorded` counting records.
+pub fn submit(conn: &mut Connection, device: &Device, report: &Report, now: DateTime<Utc>) -> StoreResult<Submitted> {
+    let id = report.id.to_string();
+    let hash = report.content_hash();
+    let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+    let existing: Option<(Option<i64>, String)> = tx
+        .query_row("SELECT pharmacy_id, content_hash FROM report WHERE id = ?1", [&id], |r| Ok((r.get(0)?, r.get(1)?)))
+        .optional()?;
+    if let Some((pharmacy_id, stored_hash)) = existing {
+        drop(tx);
+        if pharmacy_id == Some(device.pharmacy_id) && stored_hash == hash {
+            return Ok(status(conn, report.id, device.pharmacy_id)?.map_or(Submitted::Conflict, Submitted::Identical));
+        }
+        return Ok(Submitted::Conflict);
+    }
+    let vt_region = route(report, &device.pharmacy_gemeente);
+    let status = if report.kind.is_forwarded() { Status::Received } else { Status::Recorded };
+    // Personal data is kept only where it may be shared: counting kinds carry none anyway.
+    let body = serde_json::to_string(report).map_err(|e| rusqlite::Error::ToSqlConversionFailure(Box::new(e)))?;
+    tx.execute(
+        "INSERT INTO report (id, pharmacy_id, device_id, kind, channel, vt_region, status, content_hash, body, received_at)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
+        params![
+            id,
+            device.pharmacy_id,
+            device.id,
+            report.kind.code(),
+            report.channel.code(),
+            vt_region,
+            status.code(),
+            hash,
+            body,
+            ts(now)
+        ],
+    )?;
+    tx.execute(
+        "INSERT INTO report_event (report_id, status, vt_region, at) VALUES (?1, ?2, ?3, ?4)",
+        params![id, status.code(), vt_region, ts(now)],
+    )?;
+    if let (true, Some(region)) = (report.kind.is_forwarded(), &vt_region) {
+        tx.execute(
+            "INSERT INTO outbox (delivery_id, report_id, vt_region, event_type, created_at, next_attempt_at)
+             VALUES (?1, ?2, ?3, 'report.received', ?4, ?4)",
+            params![format!("msg_{}", Uuid::new_v4().simple()), id, region, ts(now)],
+        )?;
+    }
+    tx.commit()?;
+    Ok(status_of(conn, &id)?.map_or(Submitted::Conflict, Submitted::Created))
+}
+
+/// The status of a report for the pharmacy that sent it; `None` for anyone else.
+pub fn status(conn: &Connection, id: Uuid, pharmacy_id: i64) -> StoreResult<Option<StatusBody>> {
+    let id = id.to_string();
+    let owner: Option<Option<i64>> =
+        conn.query_row("SELECT pharmacy_id FROM report WHERE id = ?1", [&id], |r| r.get(0)).optional()?;
+    if owner != Some(Some(pharmacy_id)) {
+        return Ok(None);
+    }
+    status_of(conn, &id)
+}
+
+fn status_of(conn: &Connection, id: &str) -> StoreResult<Option<StatusBody>> {
+    let row: Option<(String, String, Option<String>)> = conn
+        .query_row("SELECT kind, status, vt_region FROM report WHERE id = ?1", [id], |r| {
+            Ok((r.get(0)?, r.get(1)?, r.get(2)?))
+        })
+        .optional()?;
+    let Some((kind, status, vt_region)) = row else { return Ok(None) };
+    let (Some(kind), Some(status), Ok(uuid)) = (Kind::from_code(&kind), Status::from_code(&status), Uuid::parse_str(id))
+    else {
+        return Ok(None);
+    };
+    let mut stmt = conn.prepare_cached("SELECT status, at FROM report_event WHERE report_id = ?1 ORDER BY id")?;
+    let history = stmt
+        .query_map([id], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?)))?
+        .filter_map(|row| {
+            let (s, at) = row.ok()?;
+            Some(HistoryEntry { status: Status::from_code(&s)?, at: parse_ts(&at)? })
+        })
+        .collect();
+    let vt_region = if kind.is_forwarded() { vt_region } else { None };
+    Ok(Some(StatusBody { id: uuid, kind, status, vt_region, history }))
+}

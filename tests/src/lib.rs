@@ -1,0 +1,166 @@
+//! Helpers for the end-to-end tests: the real `masker19-server` binary on a free loopback port
+//! with its own SQLite file in a temporary directory (zero2prod's `spawn_app`, as a process).
+
+use std::collections::HashMap;
+use std::io::{BufRead, BufReader, Write};
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Output, Stdio};
+
+use anyhow::{Context, bail};
+use serde_json::Value;
+
+/// The server binary of the same build profile as the running test (`target/<profile>/`), or
+/// `MASKER19_SERVER_BIN`.
+pub fn server_bin() -> PathBuf {
+    if let Some(path) = std::env::var_os("MASKER19_SERVER_BIN") {
+        return PathBuf::from(path);
+    }
+    let exe = std::env::current_exe().unwrap_or_default();
+    // target/<profile>/deps/<test binary>
+    let profile_dir = exe.parent().and_then(Path::parent).map(Path::to_path_buf).unwrap_or_default();
+    profile_dir.join("masker19-server")
+}
+
+/// A running server; killed (SIGKILL) when dropped.
+pub struct TestServer {
+    pub url: String,
+    /// The `key=value` lines it printed (`url`, and with `--demo` the demo credentials).
+    pub info: HashMap<String, String>,
+    pub db: PathBuf,
+    child: Child,
+}
+
+impl TestServer {
+    /// Start `serve` on a free port with the database `db`; waits until it printed its url.
+    pub fn start(db: &Path, demo: bool) -> anyhow::Result<TestServer> {
+        let bin = server_bin();
+        if !bin.exists() {
+            bail!("{} does not exist: build it first (`cargo build --workspace --bins`)", bin.display());
+        }
+        let mut cmd = Command::new(&bin);
+        cmd.arg("--db").arg(db).args(["serve", "--listen", "127.0.0.1:0"]);
+        if demo {
+            cmd.arg("--demo");
+        }
+        let mut child = cmd.stdin(Stdio::null()).stdout(Stdio::piped()).stderr(Stdio::null()).spawn()?;
+        let stdout = child.stdout.take().context("server stdout")?;
+        let mut info = HashMap::new();
+        let mut lines = BufReader::new(stdout).lines();
+        let expected = if demo { 5 } else { 1 };
+        while info.len() < expected {
+            let Some(line) = lines.next() else { bail!("the server exited before printing its url") };
+            if let Some((k, v)) = line?.split_once('=') {
+                info.insert(k.to_owned(), v.to_owned());
+            }
+        }
+        let url = info.get("url").cloned().context("no url= line")?;
+        Ok(TestServer { url, info, db: db.to_path_buf(), child })
+    }
+
+    /// `kill -9`: no chance to flush or clean up.
+    pub fn kill9(mut self) -> anyhow::Result<()> {
+        self.child.kill()?;
+        self.child.wait()?;
+        Ok(())
+    }
+
+    pub fn client(&self) -> Api {
+        Api { base: self.url.clone(), http: reqwest::blocking::Client::new() }
+    }
+}
+
+impl Drop for TestServer {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// Run an admin command against a database, with `stdin` as standard input.
+pub fn admin(db: &Path, args: &[&str], stdin: &str) -> anyhow::Result<Output> {
+    let mut child = Command::new(server_bin())
+        .arg("--db")
+        .arg(db)
+        .args(args)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()?;
+    if let Some(mut input) = child.stdin.take() {
+        input.write_all(stdin.as_bytes())?;
+    }
+    Ok(child.wait_with_output()?)
+}
+
+/// A response: status, headers we care about, and the body as JSON (or `Null`).
+#[derive(Debug)]
+pub struct Reply {
+    pub status: u16,
+    pub retry_after: Option<String>,
+    pub body: Value,
+}
+
+pub struct Api {
+    pub base: String,
+    pub http: reqwest::blocking::Client,
+}
+
+impl Api {
+    pub fn send(&self, method: &str, path: &str, token: Option<&str>, content_type: Option<&str>, body: Vec<u8>) -> anyhow::Result<Reply> {
+        let method = reqwest::Method::from_bytes(method.as_bytes())?;
+        let mut req = self.http.request(method, format!("{}{}", self.base, path)).body(body);
+        if let Some(t) = token {
+            req = req.bearer_auth(t);
+        }
+        if let Some(ct) = content_type {
+            req = req.header("content-type", ct);
+        }
+        let resp = req.send()?;
+        let status = resp.status().as_u16();
+        let retry_after = resp.headers().get("retry-after").and_then(|v| v.to_str().ok()).map(str::to_owned);
+        let text = resp.text()?;
+        let body = serde_json::from_str(&text).unwrap_or(Value::Null);
+        Ok(Reply { status, retry_after, body })
+    }
+
+    pub fn post_json(&self, path: &str, token: Option<&str>, body: &Value) -> anyhow::Result<Reply> {
+        self.send("POST", path, token, Some("application/json"), body.to_string().into_bytes())
+    }
+
+    pub fn get(&self, path: &str, token: Option<&str>) -> anyhow::Result<Reply> {
+        self.send("GET", path, token, None, Vec::new())
+    }
+
+    /// Enroll a device with a code; its bearer token.
+    pub fn enroll(&self, code: &str) -> anyhow::Result<String> {
+        let r = self.post_json("/api/v1/enroll", None, &serde_json::json!({"code": code, "device_name": "balie-1"}))?;
+        if r.status != 201 {
+            bail!("enroll answered {}: {}", r.status, r.body);
+        }
+        r.body["device_token"].as_str().map(str::to_owned).context("device_token")
+    }
+
+    /// The server's own examples, from its OpenAPI document, each with a fresh id.
+    pub fn examples(&self) -> anyhow::Result<Vec<(String, Value)>> {
+        let doc = self.get("/api/v1/openapi.json", None)?.body;
+        let examples = doc
+            .pointer("/paths/~1api~1v1~1reports/post/requestBody/content/application~1json/examples")
+            .and_then(Value::as_object)
+            .context("no examples in the OpenAPI document")?;
+        Ok(examples
+            .iter()
+            .map(|(kind, e)| {
+                let mut v = e["value"].clone();
+                v["id"] = Value::from(uuid::Uuid::new_v4().to_string());
+                (kind.clone(), v)
+            })
+            .collect())
+    }
+}
+
+/// A temporary directory for one test's database.
+pub fn temp_db() -> anyhow::Result<(tempfile::TempDir, PathBuf)> {
+    let dir = tempfile::tempdir()?;
+    let db = dir.path().join("masker19.db");
+    Ok((dir, db))
+}
