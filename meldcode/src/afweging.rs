@@ -247,15 +247,25 @@ mod tests {
             _ => Yes,
         });
         assert_eq!(recommend(&a).map(|r| r.reason), Some(Reason::NotYetKnown));
-        let bad = Answers { suspicion: Some(Answer::NotYetKnown), ..Answers::default() };
+        let bad = Answers {
+            suspicion: Some(Answer::NotYetKnown),
+            ..Answers::default()
+        };
         assert_eq!(recommend(&bad), None);
     }
 
     #[test]
     fn inconsistent_answers_have_no_recommendation() {
-        let skipped_but_answered = Answers { suspicion: Some(No), unsafe_situation: Some(Yes), ..Answers::default() };
+        let skipped_but_answered = Answers {
+            suspicion: Some(No),
+            unsafe_situation: Some(Yes),
+            ..Answers::default()
+        };
         assert_eq!(recommend(&skipped_but_answered), None);
-        let missing = Answers { suspicion: Some(Yes), ..Answers::default() };
+        let missing = Answers {
+            suspicion: Some(Yes),
+            ..Answers::default()
+        };
         assert_eq!(recommend(&missing), None);
     }
 }

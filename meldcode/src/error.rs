@@ -63,7 +63,11 @@ pub struct FieldError {
 
 impl FieldError {
     pub fn new(path: impl Into<String>, rule: Rule, message: impl Into<String>) -> FieldError {
-        FieldError { path: path.into(), rule, message: message.into() }
+        FieldError {
+            path: path.into(),
+            rule,
+            message: message.into(),
+        }
     }
 }
 

@@ -70,7 +70,11 @@ pub fn example(kind: Kind, id: Uuid, now: DateTime<Utc>) -> Report {
             pregnant: Some(false),
         }),
         signals: (kind != Kind::Acuut112).then(|| Signals {
-            categories: vec![SignalCategory::Codeword, SignalCategory::Physical, SignalCategory::Companion],
+            categories: vec![
+                SignalCategory::Codeword,
+                SignalCategory::Physical,
+                SignalCategory::Companion,
+            ],
             observed: text("Blauwe plek op de onderarm; begeleider bleef naast cliënt staan."),
             said: text("Cliënt zei: \"Masker 19\"."),
             interpretation: text("Mogelijk huiselijk geweld; begeleider lijkt controle uit te oefenen."),
@@ -81,7 +85,11 @@ pub fn example(kind: Kind, id: Uuid, now: DateTime<Utc>) -> Report {
             advice: text("Aandachtsfunctionaris adviseert melden."),
         }),
         conversation: (kind != Kind::Acuut112).then_some(Conversation {
-            consent: if kind == Kind::Melding { Consent::NotAskedUnsafe } else { Consent::Given },
+            consent: if kind == Kind::Melding {
+                Consent::NotAskedUnsafe
+            } else {
+                Consent::Given
+            },
         }),
         afweging: (kind != Kind::Acuut112).then_some(afweging),
         safe_contact: (kind == Kind::Melding).then(|| SafeContact {

@@ -8,18 +8,23 @@
 
 pub mod afweging;
 pub mod api;
+pub mod describe;
 pub mod error;
 pub mod examples;
+pub mod flow;
 pub mod parse;
 pub mod regions;
 pub mod report;
 pub mod status;
+pub mod texts;
 pub mod validate;
 
 pub use error::{FieldError, Rejection, Rule};
+pub use flow::Flow;
 pub use parse::{parse_object, parse_report};
 pub use report::*;
 pub use status::Status;
+pub use texts::{Label, Lang};
 
 use chrono::{DateTime, Datelike, Utc};
 

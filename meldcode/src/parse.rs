@@ -18,8 +18,13 @@ use uuid::Uuid;
 /// of a valid example report, and parsing goes on; the rules are then checked on the result.
 pub fn parse_report(body: &[u8], now: DateTime<Utc>) -> Result<Report, Rejection> {
     let mut value = parse_value(body)?;
-    let kind = value.get("kind").and_then(Value::as_str).and_then(Kind::from_code).unwrap_or(Kind::Melding);
-    let templates = [kind, Kind::Melding].map(|k| serde_json::to_value(example(k, TEMPLATE_ID, now)).unwrap_or_default());
+    let kind = value
+        .get("kind")
+        .and_then(Value::as_str)
+        .and_then(Kind::from_code)
+        .unwrap_or(Kind::Melding);
+    let templates =
+        [kind, Kind::Melding].map(|k| serde_json::to_value(example(k, TEMPLATE_ID, now)).unwrap_or_default());
     // Unknown fields are seen only as far as each pass gets: gather them from every pass.
     let mut unknown = Vec::new();
     let mut errors = Vec::new();
@@ -44,7 +49,11 @@ pub fn parse_report(body: &[u8], now: DateTime<Utc>) -> Result<Report, Rejection
     match parsed {
         Ok(report) => {
             errors.extend(validate(&report, now));
-            if errors.is_empty() { Ok(report) } else { Err(Rejection::Invalid(errors)) }
+            if errors.is_empty() {
+                Ok(report)
+            } else {
+                Err(Rejection::Invalid(errors))
+            }
         }
         Err(e) => {
             errors.push(e);
@@ -60,10 +69,18 @@ const TEMPLATE_ID: Uuid = Uuid::from_u128(0x0000_0000_0000_4000_8000_0000_0000_0
 /// Put a valid value where a structural error was found: the templates' value at that place (for
 /// an array element, the templates' first element), else remove the place. `false`: no progress.
 fn repair(value: &mut Value, path: &str, templates: &[Value]) -> bool {
-    let Some((parent_path, token)) = path.rsplit_once('/') else { return false };
+    let Some((parent_path, token)) = path.rsplit_once('/') else {
+        return false;
+    };
     let key = token.replace("~1", "/").replace("~0", "~");
     let replacement = templates.iter().find_map(|t| {
-        t.pointer(path).or_else(|| key.parse::<usize>().ok().and_then(|_| t.pointer(&format!("{parent_path}/0")))).cloned()
+        t.pointer(path)
+            .or_else(|| {
+                key.parse::<usize>()
+                    .ok()
+                    .and_then(|_| t.pointer(&format!("{parent_path}/0")))
+            })
+            .cloned()
     });
     match (value.pointer_mut(parent_path), replacement) {
         (Some(Value::Object(map)), Some(v)) => map.insert(key, v.clone()).as_ref() != Some(&v),
@@ -98,8 +115,8 @@ pub fn parse_object<T: DeserializeOwned>(body: &[u8]) -> Result<T, Rejection> {
 }
 
 fn parse_value(body: &[u8]) -> Result<Value, Rejection> {
-    let value: Value = serde_json::from_slice(body)
-        .map_err(|e| Rejection::Malformed(format!("the body is not valid JSON: {e}")))?;
+    let value: Value =
+        serde_json::from_slice(body).map_err(|e| Rejection::Malformed(format!("the body is not valid JSON: {e}")))?;
     if !value.is_object() {
         return Err(Rejection::Malformed("the body must be a JSON object".into()));
     }
@@ -110,9 +127,14 @@ fn parse_value(body: &[u8]) -> Result<Value, Rejection> {
 fn deserialize_collecting<T: DeserializeOwned>(value: &Value) -> (Result<T, FieldError>, Vec<FieldError>) {
     let mut unknown = Vec::new();
     let mut on_unknown = |path: serde_ignored::Path<'_>| {
-        unknown.push(FieldError::new(ignored_pointer(&path), Rule::UnknownField, "this field is not part of the API"))
+        unknown.push(FieldError::new(
+            ignored_pointer(&path),
+            Rule::UnknownField,
+            "this field is not part of the API",
+        ))
     };
-    let parsed: Result<T, _> = serde_path_to_error::deserialize(serde_ignored::Deserializer::new(value, &mut on_unknown));
+    let parsed: Result<T, _> =
+        serde_path_to_error::deserialize(serde_ignored::Deserializer::new(value, &mut on_unknown));
     (parsed.map_err(|e| structure_error(&e)), unknown)
 }
 
@@ -127,10 +149,21 @@ fn structure_error(e: &serde_path_to_error::Error<serde_json::Error>) -> FieldEr
         }
     }
     let message = e.inner().to_string();
-    if let Some(field) = message.strip_prefix("missing field `").and_then(|m| m.split('`').next()) {
-        return FieldError::new(format!("{path}/{}", pointer_token(field)), Rule::Required, "this field is required");
+    if let Some(field) = message
+        .strip_prefix("missing field `")
+        .and_then(|m| m.split('`').next())
+    {
+        return FieldError::new(
+            format!("{path}/{}", pointer_token(field)),
+            Rule::Required,
+            "this field is required",
+        );
     }
-    let rule = if message.starts_with("invalid type") { Rule::InvalidType } else { Rule::InvalidValue };
+    let rule = if message.starts_with("invalid type") {
+        Rule::InvalidType
+    } else {
+        Rule::InvalidValue
+    };
     FieldError::new(path, rule, message)
 }
 
@@ -169,7 +202,10 @@ mod tests {
             ("/person/name", "required"),
             ("/person/bsn", "elfproef"),
         ] {
-            assert!(found.iter().any(|(p, r)| (p.as_str(), *r) == want), "{want:?} missing in {found:?}");
+            assert!(
+                found.iter().any(|(p, r)| (p.as_str(), *r) == want),
+                "{want:?} missing in {found:?}"
+            );
         }
     }
 
@@ -182,7 +218,10 @@ mod tests {
     #[test]
     fn malformed_bodies_are_400_material() {
         for body in ["", "[1]", "\"x\"", "{", "null"] {
-            assert!(matches!(parse_report(body.as_bytes(), Utc::now()), Err(Rejection::Malformed(_))), "{body}");
+            assert!(
+                matches!(parse_report(body.as_bytes(), Utc::now()), Err(Rejection::Malformed(_))),
+                "{body}"
+            );
         }
     }
 }

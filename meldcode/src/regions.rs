@@ -41,12 +41,23 @@ impl RegionTable {
         let mut reader = csv::Reader::from_reader(csv_text.as_bytes());
         for row in reader.records() {
             let row = row.map_err(|e| e.to_string())?;
-            let field = |i: usize| row.get(i).map(str::to_owned).ok_or_else(|| format!("column {i} missing"));
+            let field = |i: usize| {
+                row.get(i)
+                    .map(str::to_owned)
+                    .ok_or_else(|| format!("column {i} missing"))
+            };
             let (code, name, vt_code, vt_name) = (field(1)?, field(2)?, field(3)?, field(4)?);
-            regions.entry(vt_code.clone()).or_insert_with(|| VtRegion { code: vt_code.clone(), name: vt_name });
+            regions.entry(vt_code.clone()).or_insert_with(|| VtRegion {
+                code: vt_code.clone(),
+                name: vt_name,
+            });
             gemeenten.insert(code.clone(), Gemeente { code, name, vt_code });
         }
-        Ok(RegionTable { year, gemeenten, regions })
+        Ok(RegionTable {
+            year,
+            gemeenten,
+            regions,
+        })
     }
 
     pub fn gemeente(&self, code: &str) -> Option<&Gemeente> {
@@ -102,7 +113,9 @@ pub fn latest() -> &'static RegionTable {
 /// else the pharmacy's.
 pub fn route(person_gemeente: Option<&str>, pharmacy_gemeente: &str, year: i32) -> Option<&'static VtRegion> {
     let table = table_for_year(year);
-    person_gemeente.and_then(|g| table.region_of(g)).or_else(|| table.region_of(pharmacy_gemeente))
+    person_gemeente
+        .and_then(|g| table.region_of(g))
+        .or_else(|| table.region_of(pharmacy_gemeente))
 }
 
 #[cfg(test)]
@@ -133,7 +146,10 @@ mod tests {
         ] {
             assert_eq!(t.region_of(gm).map(|r| r.code.as_str()), Some(vt), "{gm}");
         }
-        assert_eq!(t.gemeente("GM0820").map(|g| g.name.as_str()), Some("Nuenen, Gerwen en Nederwetten"));
+        assert_eq!(
+            t.gemeente("GM0820").map(|g| g.name.as_str()),
+            Some("Nuenen, Gerwen en Nederwetten")
+        );
     }
 
     #[test]
@@ -145,9 +161,15 @@ mod tests {
 
     #[test]
     fn routing_prefers_the_person_and_falls_back_to_the_pharmacy() {
-        assert_eq!(route(Some("GM0599"), "GM0363", 2026).map(|r| r.code.as_str()), Some("VT18"));
+        assert_eq!(
+            route(Some("GM0599"), "GM0363", 2026).map(|r| r.code.as_str()),
+            Some("VT18")
+        );
         assert_eq!(route(None, "GM0363", 2026).map(|r| r.code.as_str()), Some("VT01"));
-        assert_eq!(route(Some("GM9999"), "GM0363", 2026).map(|r| r.code.as_str()), Some("VT01"));
+        assert_eq!(
+            route(Some("GM9999"), "GM0363", 2026).map(|r| r.code.as_str()),
+            Some("VT01")
+        );
         assert_eq!(route(None, "GM9999", 2026), None);
     }
 }

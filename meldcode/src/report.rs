@@ -223,8 +223,12 @@ pub enum Consulted {
 }
 
 impl Consulted {
-    pub const ALL: [Consulted; 4] =
-        [Consulted::Aandachtsfunctionaris, Consulted::Colleague, Consulted::Huisarts, Consulted::VeiligThuis];
+    pub const ALL: [Consulted; 4] = [
+        Consulted::Aandachtsfunctionaris,
+        Consulted::Colleague,
+        Consulted::Huisarts,
+        Consulted::VeiligThuis,
+    ];
 }
 
 /// Step 3: the conversation with the client, and consent.

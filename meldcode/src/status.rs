@@ -64,7 +64,10 @@ impl Status {
 
     /// Still waiting for Veilig Thuis to act on it.
     pub fn is_open(self) -> bool {
-        matches!(self, Status::Received | Status::Forwarded | Status::Acknowledged | Status::Transferred)
+        matches!(
+            self,
+            Status::Received | Status::Forwarded | Status::Acknowledged | Status::Transferred
+        )
     }
 
     /// The pharmacy's loop is closed: its device may wipe the local personal data.

@@ -44,22 +44,30 @@ impl Check {
         if value.trim().is_empty() {
             self.fail(path, Rule::Required, "a phone number is required");
         } else if !is_phone(value) {
-            self.fail(path, Rule::Phone, "not a phone number: 8 to 15 digits, optionally with +, spaces or dashes");
+            self.fail(
+                path,
+                Rule::Phone,
+                "not a phone number: 8 to 15 digits, optionally with +, spaces or dashes",
+            );
         }
     }
 
     /// A block that this kind must have, or must not have.
-    fn presence<T>(&mut self, path: &str, value: &Option<T>, wanted: Presence, kind: Kind) -> bool {
-        match (wanted, value.is_some()) {
-            (Presence::Required, false) => {
+    fn presence<'a, T>(&mut self, path: &str, value: &'a Option<T>, wanted: Presence, kind: Kind) -> Option<&'a T> {
+        match (wanted, value) {
+            (Presence::Required, None) => {
                 self.fail(path, Rule::Required, format!("required for a {}", kind.code()));
-                false
+                None
             }
-            (Presence::Forbidden, true) => {
-                self.fail(path, Rule::NotAllowedForKind, format!("a {} carries no such data", kind.code()));
-                false
+            (Presence::Forbidden, Some(_)) => {
+                self.fail(
+                    path,
+                    Rule::NotAllowedForKind,
+                    format!("a {} carries no such data", kind.code()),
+                );
+                None
             }
-            (_, present) => present,
+            (_, value) => value.as_ref(),
         }
     }
 }
@@ -78,23 +86,41 @@ pub fn validate(r: &Report, now: DateTime<Utc>) -> Vec<FieldError> {
     let counting_only = !kind.is_forwarded();
 
     if r.schema_version != SCHEMA_VERSION {
-        c.fail("/schema_version", Rule::SchemaVersion, format!("only schema_version {SCHEMA_VERSION} is supported"));
+        c.fail(
+            "/schema_version",
+            Rule::SchemaVersion,
+            format!("only schema_version {SCHEMA_VERSION} is supported"),
+        );
     }
     if r.id.get_version_num() != 4 {
         c.fail("/id", Rule::UuidV4, "the id must be a UUID version 4");
     }
     if r.created_at < now - MAX_AGE || r.created_at > now + MAX_CLOCK_SKEW {
-        c.fail("/created_at", Rule::OutOfWindow, "created_at must lie between 30 days ago and 5 minutes ahead");
+        c.fail(
+            "/created_at",
+            Rule::OutOfWindow,
+            "created_at must lie between 30 days ago and 5 minutes ahead",
+        );
     }
     match r.acute_112_at {
-        None if kind == Kind::Acuut112 => c.fail("/acute_112_at", Rule::Required, "an acuut_112 report records when 112 was called"),
-        Some(at) if at > now + MAX_CLOCK_SKEW => c.fail("/acute_112_at", Rule::OutOfWindow, "acute_112_at lies in the future"),
+        None if kind == Kind::Acuut112 => c.fail(
+            "/acute_112_at",
+            Rule::Required,
+            "an acuut_112 report records when 112 was called",
+        ),
+        Some(at) if at > now + MAX_CLOCK_SKEW => {
+            c.fail("/acute_112_at", Rule::OutOfWindow, "acute_112_at lies in the future")
+        }
         _ => {}
     }
     if let Some(code) = &r.gemeente {
         let year = crate::amsterdam_year(r.created_at);
         if regions::table_for_year(year).gemeente(code).is_none() {
-            c.fail("/gemeente", Rule::UnknownGemeente, format!("{code:.12} is not a municipality code of {year}"));
+            c.fail(
+                "/gemeente",
+                Rule::UnknownGemeente,
+                format!("{code:.12} is not a municipality code of {year}"),
+            );
         }
     }
 
@@ -104,52 +130,55 @@ pub fn validate(r: &Report, now: DateTime<Utc>) -> Vec<FieldError> {
         Kind::GeenMelding | Kind::Acuut112 => counting,
     };
     use Presence::*;
-    if c.presence("/person", &r.person, by_kind(Required, Forbidden, Forbidden), kind) {
-        if let Some(p) = &r.person {
-            person(&mut c, p, now);
-        }
+    if let Some(p) = c.presence("/person", &r.person, by_kind(Required, Forbidden, Forbidden), kind) {
+        person(&mut c, p, now);
     }
-    if c.presence("/safe_contact", &r.safe_contact, by_kind(Required, Forbidden, Forbidden), kind) {
-        if let Some(s) = &r.safe_contact {
-            safe_contact(&mut c, s);
-        }
+    if let Some(s) = c.presence(
+        "/safe_contact",
+        &r.safe_contact,
+        by_kind(Required, Forbidden, Forbidden),
+        kind,
+    ) {
+        safe_contact(&mut c, s);
     }
-    if c.presence("/reporter", &r.reporter, by_kind(Required, Optional, Forbidden), kind) {
-        if let Some(rep) = &r.reporter {
-            reporter(&mut c, rep, r.created_at);
-        }
+    if let Some(rep) = c.presence("/reporter", &r.reporter, by_kind(Required, Optional, Forbidden), kind) {
+        reporter(&mut c, rep, r.created_at);
     }
 
     // The meldcode steps; a flow that ended at a 112 call may stop before any of them.
     let steps = if kind == Kind::Acuut112 { Optional } else { Required };
-    if c.presence("/kindcheck", &r.kindcheck, steps, kind) {
-        if let Some(k) = &r.kindcheck {
-            kindcheck(&mut c, k);
+    if let Some(k) = c.presence("/kindcheck", &r.kindcheck, steps, kind) {
+        kindcheck(&mut c, k);
+    }
+    if let Some(s) = c.presence("/signals", &r.signals, steps, kind) {
+        if !counting_only && s.categories.is_empty() {
+            c.fail(
+                "/signals/categories",
+                Rule::Required,
+                "record at least one signal category",
+            );
+        }
+        for (field, text) in [
+            ("observed", &s.observed),
+            ("said", &s.said),
+            ("interpretation", &s.interpretation),
+        ] {
+            free_text(&mut c, &format!("/signals/{field}"), text, counting_only, kind);
         }
     }
-    if c.presence("/signals", &r.signals, steps, kind) {
-        if let Some(s) = &r.signals {
-            if !counting_only && s.categories.is_empty() {
-                c.fail("/signals/categories", Rule::Required, "record at least one signal category");
-            }
-            for (field, text) in [("observed", &s.observed), ("said", &s.said), ("interpretation", &s.interpretation)] {
-                free_text(&mut c, &format!("/signals/{field}"), text, counting_only, kind);
-            }
+    if let Some(cons) = c.presence("/consultation", &r.consultation, steps, kind) {
+        free_text(&mut c, "/consultation/advice", &cons.advice, counting_only, kind);
+        if cons.at.is_some_and(|at| at > now + MAX_CLOCK_SKEW) {
+            c.fail(
+                "/consultation/at",
+                Rule::OutOfWindow,
+                "the consultation lies in the future",
+            );
         }
     }
-    if c.presence("/consultation", &r.consultation, steps, kind) {
-        if let Some(cons) = &r.consultation {
-            free_text(&mut c, "/consultation/advice", &cons.advice, counting_only, kind);
-            if cons.at.is_some_and(|at| at > now + MAX_CLOCK_SKEW) {
-                c.fail("/consultation/at", Rule::OutOfWindow, "the consultation lies in the future");
-            }
-        }
-    }
-    c.presence("/conversation", &r.conversation, steps, kind);
-    if c.presence("/afweging", &r.afweging, steps, kind) {
-        if let Some(a) = &r.afweging {
-            afweging_rules(&mut c, a, kind);
-        }
+    let _ = c.presence("/conversation", &r.conversation, steps, kind);
+    if let Some(a) = c.presence("/afweging", &r.afweging, steps, kind) {
+        afweging_rules(&mut c, a, kind);
     }
     c.errors
 }
@@ -157,7 +186,11 @@ pub fn validate(r: &Report, now: DateTime<Utc>) -> Vec<FieldError> {
 /// A free text: limited in length, and never sent for a kind that carries only a count.
 fn free_text(c: &mut Check, path: &str, text: &str, counting_only: bool, kind: Kind) {
     if counting_only && !text.is_empty() {
-        c.fail(path, Rule::NotAllowedForKind, format!("a {} leaves the pharmacy as a count only: no free text", kind.code()));
+        c.fail(
+            path,
+            Rule::NotAllowedForKind,
+            format!("a {} leaves the pharmacy as a count only: no free text", kind.code()),
+        );
     } else {
         c.text(path, text, false);
     }
@@ -167,34 +200,56 @@ fn person(c: &mut Check, p: &Person, now: DateTime<Utc>) {
     c.name("/person/name", &p.name);
     let earliest = NaiveDate::from_ymd_opt(1900, 1, 1).unwrap_or(NaiveDate::MIN);
     if p.date_of_birth < earliest || p.date_of_birth > now.date_naive() {
-        c.fail("/person/date_of_birth", Rule::Range, "the date of birth must lie between 1900 and today");
+        c.fail(
+            "/person/date_of_birth",
+            Rule::Range,
+            "the date of birth must lie between 1900 and today",
+        );
     }
     c.name("/person/address/street", &p.address.street);
     c.name("/person/address/house_number", &p.address.house_number);
     c.name("/person/address/city", &p.address.city);
     if !is_postcode(&p.address.postcode) {
-        c.fail("/person/address/postcode", Rule::Postcode, "a Dutch postcode looks like 1234 AB");
+        c.fail(
+            "/person/address/postcode",
+            Rule::Postcode,
+            "a Dutch postcode looks like 1234 AB",
+        );
     }
-    if let Some(bsn) = &p.bsn {
-        if !passes_elfproef(bsn) {
-            c.fail("/person/bsn", Rule::Elfproef, "not a valid BSN (nine digits passing the elfproef)");
-        }
+    if p.bsn.as_deref().is_some_and(|bsn| !passes_elfproef(bsn)) {
+        c.fail(
+            "/person/bsn",
+            Rule::Elfproef,
+            "not a valid BSN (nine digits passing the elfproef)",
+        );
     }
 }
 
 fn kindcheck(c: &mut Check, k: &Kindcheck) {
     if k.status == KindcheckStatus::NotApplicable && (k.children_count > 0 || !k.children_ages.is_empty()) {
-        c.fail("/kindcheck/status", Rule::Inconsistent, "not applicable, yet children are recorded");
+        c.fail(
+            "/kindcheck/status",
+            Rule::Inconsistent,
+            "not applicable, yet children are recorded",
+        );
     }
     if k.children_count > 20 {
         c.fail("/kindcheck/children_count", Rule::Range, "at most 20 children");
     }
     if k.children_ages.len() != usize::from(k.children_count) {
-        c.fail("/kindcheck/children_ages", Rule::CountMismatch, "give one age for each child");
+        c.fail(
+            "/kindcheck/children_ages",
+            Rule::CountMismatch,
+            "give one age for each child",
+        );
     }
     for (i, age) in k.children_ages.iter().enumerate() {
         if *age > 17 {
-            c.fail(format!("/kindcheck/children_ages/{i}"), Rule::Range, "a child's age is 0 to 17");
+            c.fail(
+                format!("/kindcheck/children_ages/{i}"),
+                Rule::Range,
+                "a child's age is 0 to 17",
+            );
         }
     }
 }
@@ -204,23 +259,43 @@ fn afweging_rules(c: &mut Check, a: &Afweging, kind: Kind) {
     for q in Question::ALL {
         let path = format!("/afweging/{}", q.field());
         match (afweging::expected(q, &answers), answers.get(q)) {
-            ([], Some(_)) => c.fail(path, Rule::Inconsistent, "this question is skipped after the earlier answers"),
+            ([], Some(_)) => c.fail(
+                path,
+                Rule::Inconsistent,
+                "this question is skipped after the earlier answers",
+            ),
             ([], None) => {}
-            (_, None) => c.fail(path, Rule::Required, "this question must be answered after the earlier answers"),
-            (allowed, Some(x)) if !allowed.contains(&x) => {
-                c.fail(path, Rule::InvalidValue, format!("this answer is not possible here; expected one of {allowed:?}"))
-            }
+            (_, None) => c.fail(
+                path,
+                Rule::Required,
+                "this question must be answered after the earlier answers",
+            ),
+            (allowed, Some(x)) if !allowed.contains(&x) => c.fail(
+                path,
+                Rule::InvalidValue,
+                format!("this answer is not possible here; expected one of {allowed:?}"),
+            ),
             _ => {}
         }
     }
-    let Some(rec) = afweging::recommend(&answers) else { return };
+    let Some(rec) = afweging::recommend(&answers) else {
+        return;
+    };
     if a.recommendation != rec.kind {
-        c.fail("/afweging/recommendation", Rule::RecommendationMismatch, format!("the afwegingskader recommends {}", rec.kind.code()));
+        c.fail(
+            "/afweging/recommendation",
+            Rule::RecommendationMismatch,
+            format!("the afwegingskader recommends {}", rec.kind.code()),
+        );
     }
     let reason = a.override_reason.as_deref().unwrap_or("");
     if kind.is_forwarded() {
         if kind != rec.kind && reason.trim().is_empty() {
-            c.fail("/afweging/override_reason", Rule::OverrideReasonRequired, "deciding otherwise than recommended needs a written reason");
+            c.fail(
+                "/afweging/override_reason",
+                Rule::OverrideReasonRequired,
+                "deciding otherwise than recommended needs a written reason",
+            );
         } else {
             c.text("/afweging/override_reason", reason, false);
         }
@@ -244,7 +319,11 @@ fn reporter(c: &mut Check, r: &Reporter, created_at: DateTime<Utc>) {
     c.name("/reporter/name", &r.name);
     c.phone("/reporter/phone", &r.phone);
     if r.reachable_until <= created_at {
-        c.fail("/reporter/reachable_until", Rule::OutOfWindow, "reachable_until must lie after created_at");
+        c.fail(
+            "/reporter/reachable_until",
+            Rule::OutOfWindow,
+            "reachable_until must lie after created_at",
+        );
     }
     match (r.disclosure, r.anonymous_reason.as_deref()) {
         (Disclosure::Anonymous, reason) => c.text("/reporter/anonymous_reason", reason.unwrap_or(""), true),
@@ -259,7 +338,11 @@ pub fn passes_elfproef(bsn: &str) -> bool {
     if digits.len() != 9 || bsn.chars().count() != 9 || digits.iter().all(|d| *d == 0) {
         return false;
     }
-    let sum: i64 = digits.iter().zip([9, 8, 7, 6, 5, 4, 3, 2, -1]).map(|(d, w)| d * w).sum();
+    let sum: i64 = digits
+        .iter()
+        .zip([9, 8, 7, 6, 5, 4, 3, 2, -1])
+        .map(|(d, w)| d * w)
+        .sum();
     sum % 11 == 0
 }
 
