@@ -6,8 +6,8 @@ use std::net::IpAddr;
 use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
-use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
 use argon2::Argon2;
+use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
 use base64::Engine;
 use sha2::{Digest, Sha256};
 
@@ -35,15 +35,29 @@ const CODE_ALPHABET: &[u8] = b"ABCDEFGHJKLMNPQRSTUVWXYZ23456789";
 pub fn new_enrollment_code() -> String {
     let groups: Vec<String> = random_bytes::<16>()
         .chunks(4)
-        .map(|chunk| chunk.iter().map(|b| CODE_ALPHABET[usize::from(*b) % CODE_ALPHABET.len()] as char).collect())
+        .map(|chunk| {
+            chunk
+                .iter()
+                .map(|b| CODE_ALPHABET[usize::from(*b) % CODE_ALPHABET.len()] as char)
+                .collect()
+        })
         .collect();
     groups.join("-")
 }
 
 /// Codes are typed by people: case and spacing do not matter.
 pub fn normalize_code(code: &str) -> String {
-    let compact: String = code.chars().filter(|c| c.is_ascii_alphanumeric()).map(|c| c.to_ascii_uppercase()).collect();
-    compact.as_bytes().chunks(4).map(|c| String::from_utf8_lossy(c).into_owned()).collect::<Vec<_>>().join("-")
+    let compact: String = code
+        .chars()
+        .filter(|c| c.is_ascii_alphanumeric())
+        .map(|c| c.to_ascii_uppercase())
+        .collect();
+    compact
+        .as_bytes()
+        .chunks(4)
+        .map(|c| String::from_utf8_lossy(c).into_owned())
+        .collect::<Vec<_>>()
+        .join("-")
 }
 
 pub const MIN_PASSWORD_CHARS: usize = 12;
@@ -83,8 +97,10 @@ impl LoginLimiter {
         let now = Instant::now();
         let list = map.entry((name.to_owned(), ip)).or_default();
         list.retain(|t| now.duration_since(*t) < WINDOW);
-        (list.len() >= LOGIN_FAILURES_PER_MINUTE)
-            .then(|| list.first().map_or(60, |first| (WINDOW - now.duration_since(*first)).as_secs().max(1)))
+        (list.len() >= LOGIN_FAILURES_PER_MINUTE).then(|| {
+            list.first()
+                .map_or(60, |first| (WINDOW - now.duration_since(*first)).as_secs().max(1))
+        })
     }
 
     pub fn failed(&self, name: &str, ip: IpAddr) {

@@ -8,14 +8,55 @@ use anyhow::{Context, bail};
 use chrono::Utc;
 
 use crate::db::{DbConfig, Store};
+use crate::forward::{Forwarder, schedule};
+use crate::settings::Settings;
 use crate::store::directory::{self, Role};
-use crate::{Cli, Command, DeviceCommand, PharmacyCommand, RoleArg, UserCommand, auth, demo, http};
+use crate::store::{outbox, retention};
+use crate::{
+    Cli, Command, DeadlettersCommand, DeviceCommand, PharmacyCommand, RegionCommand, RoleArg, UserCommand, auth, demo,
+    http,
+};
 
 pub fn run(cli: Cli) -> anyhow::Result<()> {
-    let db = DbConfig::resolve(&cli.db)?;
+    let settings = Settings::from_env()?;
+    let db = DbConfig::resolve(&cli.db, &settings)?;
     let now = Utc::now();
     match cli.command {
-        Command::Serve { listen, demo } => serve(db, &listen, demo),
+        Command::Serve { listen, demo } => serve(db, settings, &listen, demo),
+        Command::Region(RegionCommand::SetWebhook { region, url, secret }) => {
+            if meldcode::regions::latest().region(&region).is_none() {
+                bail!("{region} is not a Veilig Thuis region (VT01 … VT27)");
+            }
+            check_webhook_url(&url)?;
+            schedule::secret_key(&secret)?;
+            outbox::set_webhook(&db.open()?, &region, &url, &secret, now)?;
+            println!("webhook of {region} set");
+            Ok(())
+        }
+        Command::Deadletters(DeadlettersCommand::List) => {
+            println!("delivery_id\treport_id\tvt_region\tattempts\tdead_at\tlast_error");
+            for d in outbox::dead_letters(&db.open()?)? {
+                let error = d.last_error.unwrap_or_default();
+                println!(
+                    "{}\t{}\t{}\t{}\t{}\t{error}",
+                    d.delivery_id, d.report_id, d.vt_region, d.attempts, d.dead_at
+                );
+            }
+            Ok(())
+        }
+        Command::Deadletters(DeadlettersCommand::Replay { delivery_id }) => {
+            let n = outbox::replay(&db.open()?, delivery_id.as_deref(), now)?;
+            if n == 0 && delivery_id.is_some() {
+                bail!("no dead letter with that delivery id");
+            }
+            println!("queued {n} dead letter(s) again");
+            Ok(())
+        }
+        Command::Purge => {
+            let n = retention::purge(&mut db.open()?, &settings, now)?;
+            println!("purged the personal data of {n} report(s)");
+            Ok(())
+        }
         Command::Pharmacy(PharmacyCommand::Add { name, gemeente, phone }) => {
             let vt_region = region_of_gemeente(&gemeente)?;
             let conn = db.open()?;
@@ -25,9 +66,13 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
         }
         Command::Pharmacy(PharmacyCommand::List) => {
             let conn = db.open()?;
-            println!("id\tname\tgemeente\tvt_region\tdevices");
+            println!("id\tname\tgemeente\tvt_region\tdevices\tphone");
             for p in directory::list_pharmacies(&conn)? {
-                println!("{}\t{}\t{}\t{}\t{}", p.id, p.name, p.gemeente, p.vt_region, p.devices);
+                let phone = p.phone.unwrap_or_default();
+                println!(
+                    "{}\t{}\t{}\t{}\t{}\t{phone}",
+                    p.id, p.name, p.gemeente, p.vt_region, p.devices
+                );
             }
             Ok(())
         }
@@ -44,7 +89,9 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
         }
         Command::User(UserCommand::Add { role, region, name }) => {
             let (role, region) = match (role, region) {
-                (RoleArg::Intake, Some(r)) if meldcode::regions::latest().region(&r).is_some() => (Role::Intake, Some(r)),
+                (RoleArg::Intake, Some(r)) if meldcode::regions::latest().region(&r).is_some() => {
+                    (Role::Intake, Some(r))
+                }
                 (RoleArg::Intake, Some(r)) => bail!("{r} is not a Veilig Thuis region (VT01 … VT27)"),
                 (RoleArg::Intake, None) => bail!("an intake user needs --region VTnn"),
                 (RoleArg::Evaluator, None) => (Role::Evaluator, None),
@@ -82,26 +129,59 @@ fn region_of_gemeente(gemeente: &str) -> anyhow::Result<String> {
     let table = meldcode::regions::table_for_year(meldcode::amsterdam_year(Utc::now()));
     match table.region_of(gemeente) {
         Some(r) => Ok(r.code.clone()),
-        None => bail!("{gemeente} is not a municipality code of {} (e.g. GM0363 for Amsterdam)", table.year),
+        None => bail!(
+            "{gemeente} is not a municipality code of {} (e.g. GM0363 for Amsterdam)",
+            table.year
+        ),
     }
 }
 
 fn read_password() -> anyhow::Result<String> {
     let mut line = String::new();
-    std::io::stdin().lock().read_line(&mut line).context("reading the password from standard input")?;
+    std::io::stdin()
+        .lock()
+        .read_line(&mut line)
+        .context("reading the password from standard input")?;
     let password = line.trim_end_matches(['\r', '\n']).to_owned();
     if password.chars().count() < auth::MIN_PASSWORD_CHARS {
-        bail!("the password (first line of standard input) needs at least {} characters", auth::MIN_PASSWORD_CHARS);
+        bail!(
+            "the password (first line of standard input) needs at least {} characters",
+            auth::MIN_PASSWORD_CHARS
+        );
     }
     Ok(password)
 }
 
-fn serve(db: DbConfig, listen: &str, seed_demo: bool) -> anyhow::Result<()> {
+/// https anywhere; plain http only to this machine.
+fn check_webhook_url(url: &str) -> anyhow::Result<()> {
+    let parsed = reqwest::Url::parse(url).with_context(|| format!("{url} is not a URL"))?;
+    let loopback = match parsed.host() {
+        Some(url::Host::Ipv4(ip)) => ip.is_loopback(),
+        Some(url::Host::Ipv6(ip)) => ip.is_loopback(),
+        Some(url::Host::Domain(d)) => d == "localhost",
+        None => false,
+    };
+    match parsed.scheme() {
+        "https" => Ok(()),
+        "http" if loopback => Ok(()),
+        _ => bail!("a webhook URL must be https (plain http only on loopback)"),
+    }
+}
+
+fn serve(db: DbConfig, settings: Settings, listen: &str, seed_demo: bool) -> anyhow::Result<()> {
     let runtime = tokio::runtime::Runtime::new()?;
     runtime.block_on(async move {
-        let store = Store::open(&db).await.with_context(|| format!("opening {}", db.path.display()))?;
-        let demo_info = if seed_demo { Some(store.call(|c| demo::seed(c, Utc::now())).await?) } else { None };
-        let listener = tokio::net::TcpListener::bind(listen).await.with_context(|| format!("listening on {listen}"))?;
+        let store = Store::open(&db)
+            .await
+            .with_context(|| format!("opening {}", db.path.display()))?;
+        let demo_info = if seed_demo {
+            Some(store.call(|c| demo::seed(c, Utc::now())).await?)
+        } else {
+            None
+        };
+        let listener = tokio::net::TcpListener::bind(listen)
+            .await
+            .with_context(|| format!("listening on {listen}"))?;
         let addr = listener.local_addr()?;
         let mut out = std::io::stdout().lock();
         writeln!(out, "url=http://{addr}")?;
@@ -114,11 +194,33 @@ fn serve(db: DbConfig, listen: &str, seed_demo: bool) -> anyhow::Result<()> {
         out.flush()?;
         drop(out);
         tracing::info!(%addr, "masker19-server listening");
-        let state = http::AppState { store, limiter: Arc::new(auth::LoginLimiter::default()) };
+        let settings = Arc::new(settings);
+        let forwarder = Forwarder::new(store.clone(), settings.clone())?;
+        let state = http::AppState {
+            store: store.clone(),
+            limiter: Arc::new(auth::LoginLimiter::default()),
+            forwarder_wake: forwarder.wake.clone(),
+        };
+        tokio::spawn(forwarder.run());
+        tokio::spawn(retention_task(store, settings));
         let app = http::router(state).into_make_service_with_connect_info::<SocketAddr>();
         axum::serve(listener, app).with_graceful_shutdown(shutdown()).await?;
         Ok(())
     })
+}
+
+/// Purge at start and every hour.
+async fn retention_task(store: Store, settings: Arc<Settings>) {
+    let mut tick = tokio::time::interval(std::time::Duration::from_secs(3600));
+    loop {
+        tick.tick().await;
+        let s = settings.clone();
+        match store.call(move |c| retention::purge(c, &s, Utc::now())).await {
+            Ok(0) => {}
+            Ok(n) => tracing::info!(reports = n, "retention: personal data purged"),
+            Err(e) => tracing::error!(error = %e, "retention purge failed; next hour again"),
+        }
+    }
 }
 
 async fn shutdown() {

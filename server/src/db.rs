@@ -6,7 +6,10 @@ use chrono::{DateTime, SecondsFormat, Utc};
 use rusqlite::Connection;
 use rusqlite_migration::{M, Migrations};
 
-const MIGRATIONS_SLICE: &[M<'static>] = &[M::up(include_str!("../migrations/001_init.sql"))];
+const MIGRATIONS_SLICE: &[M<'static>] = &[
+    M::up(include_str!("../migrations/001_init.sql")),
+    M::up(include_str!("../migrations/002_forwarding_intake.sql")),
+];
 pub const MIGRATIONS: Migrations<'static> = Migrations::from_slice(MIGRATIONS_SLICE);
 
 /// Errors of the store. Every one is a fault of the server itself (the API answers 503).
@@ -43,12 +46,21 @@ pub struct DbConfig {
 }
 
 impl DbConfig {
-    pub fn resolve(path: &Path) -> StoreResult<DbConfig> {
+    pub fn resolve(path: &Path, settings: &crate::settings::Settings) -> StoreResult<DbConfig> {
+        if settings.plaintext_db {
+            return Ok(DbConfig {
+                path: path.to_path_buf(),
+                key: String::new(),
+            });
+        }
         let key = match std::env::var("MASKER19_DB_KEY") {
             Ok(k) if !k.is_empty() => k,
             _ => key_file(path)?,
         };
-        Ok(DbConfig { path: path.to_path_buf(), key })
+        Ok(DbConfig {
+            path: path.to_path_buf(),
+            key,
+        })
     }
 
     /// Open a connection: key first, then pragmas, then migrations.
@@ -95,7 +107,10 @@ fn write_private(path: &Path, contents: &str) -> std::io::Result<()> {
 }
 
 pub fn configure(conn: &mut Connection, key: &str) -> StoreResult<()> {
-    conn.pragma_update(None, "key", key_pragma(key))?;
+    // An empty key (test-only setting) leaves SQLCipher's file in plain SQLite format.
+    if !key.is_empty() {
+        conn.pragma_update(None, "key", key_pragma(key))?;
+    }
     // Fails with "file is not a database" on a wrong key: say so plainly.
     conn.query_row("SELECT count(*) FROM sqlite_master", [], |_| Ok(()))
         .map_err(|e| StoreError::Key(format!("cannot open the database with this key ({e})")))?;
@@ -132,13 +147,23 @@ mod tests {
         let dir = std::env::temp_dir().join(format!("m19-key-{}", std::process::id()));
         std::fs::create_dir_all(&dir)?;
         let path = dir.join("k.db");
-        let good = DbConfig { path: path.clone(), key: "a".repeat(64) };
+        let good = DbConfig {
+            path: path.clone(),
+            key: "a".repeat(64),
+        };
         good.open()?.execute("INSERT INTO meta VALUES ('x', 'geheim')", [])?;
-        let bad = DbConfig { path: path.clone(), key: "b".repeat(64) };
+        let bad = DbConfig {
+            path: path.clone(),
+            key: "b".repeat(64),
+        };
         assert!(matches!(bad.open(), Err(StoreError::Key(_))));
         for file in [path.clone(), dir.join("k.db-wal")] {
             let bytes = std::fs::read(&file).unwrap_or_default();
-            assert!(!bytes.windows(6).any(|w| w == b"geheim"), "{} is encrypted", file.display());
+            assert!(
+                !bytes.windows(6).any(|w| w == b"geheim"),
+                "{} is encrypted",
+                file.display()
+            );
         }
         std::fs::remove_dir_all(&dir)?;
         Ok(())

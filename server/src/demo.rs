@@ -26,7 +26,10 @@ pub fn seed(conn: &mut Connection, now: DateTime<Utc>) -> StoreResult<DemoInfo> 
     let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
     if meta_get(&tx, "demo_seeded")?.is_none() {
         let table = meldcode::regions::latest();
-        let home = table.region_of(PHARMACY_GEMEENTE).map(|r| r.code.clone()).unwrap_or_default();
+        let home = table
+            .region_of(PHARMACY_GEMEENTE)
+            .map(|r| r.code.clone())
+            .unwrap_or_default();
         directory::add_pharmacy(&tx, PHARMACY, PHARMACY_GEMEENTE, &home, Some("020-1234567"), now)?;
         // One hash for every demo user: 26 argon2 runs would slow the first start for nothing.
         let hash = auth::hash_password(PASSWORD).map_err(|e| StoreError::Key(e.to_string()))?;
@@ -54,8 +57,22 @@ fn synthetic_counts(conn: &Connection, regions: &[String], now: DateTime<Utc>) -
     for i in 0..SYNTHETIC_RECORDS {
         // Deterministic spread: big regions get more, balie dominates, meldingen are most common.
         let region = &regions[(i * i + 3 * i) % regions.len()];
-        let kind = [Kind::Melding, Kind::Melding, Kind::Adviesvraag, Kind::GeenMelding, Kind::Melding, Kind::Acuut112][i % 6];
-        let channel = [Channel::Balie, Channel::Balie, Channel::Balie, Channel::Telefoon, Channel::Briefje, Channel::Bezorging][(i / 6) % 6];
+        let kind = [
+            Kind::Melding,
+            Kind::Melding,
+            Kind::Adviesvraag,
+            Kind::GeenMelding,
+            Kind::Melding,
+            Kind::Acuut112,
+        ][i % 6];
+        let channel = [
+            Channel::Balie,
+            Channel::Balie,
+            Channel::Balie,
+            Channel::Telefoon,
+            Channel::Briefje,
+            Channel::Bezorging,
+        ][(i / 6) % 6];
         let received = now - Duration::hours(((i * 7919) % (365 * 24)) as i64);
         let (status, ack, closed) = if kind.is_forwarded() {
             let ack = received + Duration::minutes(20 + ((i * 37) % 600) as i64);
@@ -63,7 +80,16 @@ fn synthetic_counts(conn: &Connection, regions: &[String], now: DateTime<Utc>) -
         } else {
             ("recorded", None, None)
         };
-        stmt.execute(params![Uuid::new_v4().to_string(), kind.code(), channel.code(), region, status, ts(received), ack, closed])?;
+        stmt.execute(params![
+            Uuid::new_v4().to_string(),
+            kind.code(),
+            channel.code(),
+            region,
+            status,
+            ts(received),
+            ack,
+            closed
+        ])?;
     }
     Ok(())
 }

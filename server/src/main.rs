@@ -4,7 +4,9 @@ mod auth;
 mod cli;
 mod db;
 mod demo;
+mod forward;
 mod http;
+mod settings;
 mod store;
 
 use std::path::PathBuf;
@@ -12,7 +14,11 @@ use std::path::PathBuf;
 use clap::{Parser, Subcommand, ValueEnum};
 
 #[derive(Parser)]
-#[command(name = "masker19-server", version, about = "Masker 19: reports from pharmacies to the regional Veilig Thuis")]
+#[command(
+    name = "masker19-server",
+    version,
+    about = "Masker 19: reports from pharmacies to the regional Veilig Thuis"
+)]
 pub struct Cli {
     /// The SQLite (SQLCipher) database file.
     #[arg(long, global = true, default_value = "masker19.db")]
@@ -40,6 +46,36 @@ pub enum Command {
     /// Intake and evaluator users.
     #[command(subcommand)]
     User(UserCommand),
+    /// A Veilig Thuis region's webhook.
+    #[command(subcommand)]
+    Region(RegionCommand),
+    /// Deliveries that failed seven retries.
+    #[command(subcommand)]
+    Deadletters(DeadlettersCommand),
+    /// Purge personal data that is past its retention now (the server also does this hourly).
+    Purge,
+}
+
+#[derive(Subcommand)]
+pub enum RegionCommand {
+    /// Set (and re-enable) the region's webhook: https, or http on loopback only.
+    SetWebhook {
+        /// VT01 … VT27
+        region: String,
+        #[arg(long)]
+        url: String,
+        /// `whsec_` followed by base64.
+        #[arg(long)]
+        secret: String,
+    },
+}
+
+#[derive(Subcommand)]
+pub enum DeadlettersCommand {
+    /// List dead letters.
+    List,
+    /// Queue dead letters again: one by its delivery id, or all.
+    Replay { delivery_id: Option<String> },
 }
 
 #[derive(Subcommand)]
@@ -91,9 +127,7 @@ pub enum UserCommand {
 
 fn main() -> std::process::ExitCode {
     tracing_subscriber::fmt()
-        .with_env_filter(
-            tracing_subscriber::EnvFilter::try_from_env("MASKER19_LOG").unwrap_or_else(|_| "info".into()),
-        )
+        .with_env_filter(tracing_subscriber::EnvFilter::try_from_env("MASKER19_LOG").unwrap_or_else(|_| "info".into()))
         .with_writer(std::io::stderr)
         .init();
     match cli::run(Cli::parse()) {

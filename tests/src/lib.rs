@@ -1,6 +1,9 @@
 //! Helpers for the end-to-end tests: the real `masker19-server` binary on a free loopback port
 //! with its own SQLite file in a temporary directory (zero2prod's `spawn_app`, as a process).
 
+pub mod browser;
+pub mod receiver;
+
 use std::collections::HashMap;
 use std::io::{BufRead, BufReader, Write};
 use std::path::{Path, PathBuf};
@@ -17,7 +20,11 @@ pub fn server_bin() -> PathBuf {
     }
     let exe = std::env::current_exe().unwrap_or_default();
     // target/<profile>/deps/<test binary>
-    let profile_dir = exe.parent().and_then(Path::parent).map(Path::to_path_buf).unwrap_or_default();
+    let profile_dir = exe
+        .parent()
+        .and_then(Path::parent)
+        .map(Path::to_path_buf)
+        .unwrap_or_default();
     profile_dir.join("masker19-server")
 }
 
@@ -33,28 +40,48 @@ pub struct TestServer {
 impl TestServer {
     /// Start `serve` on a free port with the database `db`; waits until it printed its url.
     pub fn start(db: &Path, demo: bool) -> anyhow::Result<TestServer> {
+        TestServer::start_with(db, demo, &[])
+    }
+
+    /// As [`TestServer::start`], with extra environment variables (test settings are allowed).
+    pub fn start_with(db: &Path, demo: bool, env: &[(&str, &str)]) -> anyhow::Result<TestServer> {
         let bin = server_bin();
         if !bin.exists() {
-            bail!("{} does not exist: build it first (`cargo build --workspace --bins`)", bin.display());
+            bail!(
+                "{} does not exist: build it first (`cargo build --workspace --bins`)",
+                bin.display()
+            );
         }
         let mut cmd = Command::new(&bin);
         cmd.arg("--db").arg(db).args(["serve", "--listen", "127.0.0.1:0"]);
         if demo {
             cmd.arg("--demo");
         }
-        let mut child = cmd.stdin(Stdio::null()).stdout(Stdio::piped()).stderr(Stdio::null()).spawn()?;
+        cmd.env("MASKER19_ALLOW_TEST_SETTINGS", "1").envs(env.iter().copied());
+        let mut child = cmd
+            .stdin(Stdio::null())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null())
+            .spawn()?;
         let stdout = child.stdout.take().context("server stdout")?;
         let mut info = HashMap::new();
         let mut lines = BufReader::new(stdout).lines();
         let expected = if demo { 5 } else { 1 };
         while info.len() < expected {
-            let Some(line) = lines.next() else { bail!("the server exited before printing its url") };
+            let Some(line) = lines.next() else {
+                bail!("the server exited before printing its url")
+            };
             if let Some((k, v)) = line?.split_once('=') {
                 info.insert(k.to_owned(), v.to_owned());
             }
         }
         let url = info.get("url").cloned().context("no url= line")?;
-        Ok(TestServer { url, info, db: db.to_path_buf(), child })
+        Ok(TestServer {
+            url,
+            info,
+            db: db.to_path_buf(),
+            child,
+        })
     }
 
     /// `kill -9`: no chance to flush or clean up.
@@ -65,7 +92,10 @@ impl TestServer {
     }
 
     pub fn client(&self) -> Api {
-        Api { base: self.url.clone(), http: reqwest::blocking::Client::new() }
+        Api {
+            base: self.url.clone(),
+            http: reqwest::blocking::Client::new(),
+        }
     }
 }
 
@@ -78,7 +108,14 @@ impl Drop for TestServer {
 
 /// Run an admin command against a database, with `stdin` as standard input.
 pub fn admin(db: &Path, args: &[&str], stdin: &str) -> anyhow::Result<Output> {
+    admin_with(db, args, stdin, &[])
+}
+
+/// As [`admin`], with extra environment variables.
+pub fn admin_with(db: &Path, args: &[&str], stdin: &str, env: &[(&str, &str)]) -> anyhow::Result<Output> {
     let mut child = Command::new(server_bin())
+        .env("MASKER19_ALLOW_TEST_SETTINGS", "1")
+        .envs(env.iter().copied())
         .arg("--db")
         .arg(db)
         .args(args)
@@ -106,7 +143,14 @@ pub struct Api {
 }
 
 impl Api {
-    pub fn send(&self, method: &str, path: &str, token: Option<&str>, content_type: Option<&str>, body: Vec<u8>) -> anyhow::Result<Reply> {
+    pub fn send(
+        &self,
+        method: &str,
+        path: &str,
+        token: Option<&str>,
+        content_type: Option<&str>,
+        body: Vec<u8>,
+    ) -> anyhow::Result<Reply> {
         let method = reqwest::Method::from_bytes(method.as_bytes())?;
         let mut req = self.http.request(method, format!("{}{}", self.base, path)).body(body);
         if let Some(t) = token {
@@ -117,14 +161,28 @@ impl Api {
         }
         let resp = req.send()?;
         let status = resp.status().as_u16();
-        let retry_after = resp.headers().get("retry-after").and_then(|v| v.to_str().ok()).map(str::to_owned);
+        let retry_after = resp
+            .headers()
+            .get("retry-after")
+            .and_then(|v| v.to_str().ok())
+            .map(str::to_owned);
         let text = resp.text()?;
         let body = serde_json::from_str(&text).unwrap_or(Value::Null);
-        Ok(Reply { status, retry_after, body })
+        Ok(Reply {
+            status,
+            retry_after,
+            body,
+        })
     }
 
     pub fn post_json(&self, path: &str, token: Option<&str>, body: &Value) -> anyhow::Result<Reply> {
-        self.send("POST", path, token, Some("application/json"), body.to_string().into_bytes())
+        self.send(
+            "POST",
+            path,
+            token,
+            Some("application/json"),
+            body.to_string().into_bytes(),
+        )
     }
 
     pub fn get(&self, path: &str, token: Option<&str>) -> anyhow::Result<Reply> {
@@ -133,11 +191,18 @@ impl Api {
 
     /// Enroll a device with a code; its bearer token.
     pub fn enroll(&self, code: &str) -> anyhow::Result<String> {
-        let r = self.post_json("/api/v1/enroll", None, &serde_json::json!({"code": code, "device_name": "balie-1"}))?;
+        let r = self.post_json(
+            "/api/v1/enroll",
+            None,
+            &serde_json::json!({"code": code, "device_name": "balie-1"}),
+        )?;
         if r.status != 201 {
             bail!("enroll answered {}: {}", r.status, r.body);
         }
-        r.body["device_token"].as_str().map(str::to_owned).context("device_token")
+        r.body["device_token"]
+            .as_str()
+            .map(str::to_owned)
+            .context("device_token")
     }
 
     /// The server's own examples, from its OpenAPI document, each with a fresh id.
@@ -163,4 +228,70 @@ pub fn temp_db() -> anyhow::Result<(tempfile::TempDir, PathBuf)> {
     let dir = tempfile::tempdir()?;
     let db = dir.path().join("masker19.db");
     Ok((dir, db))
+}
+
+/// The demo password of `serve --demo`.
+pub const DEMO_PASSWORD: &str = "demo-wachtwoord-19";
+
+/// A demo server (with `env`), and an enrolled device of the Demo-apotheek (VT01).
+pub fn demo_server(env: &[(&str, &str)]) -> anyhow::Result<(tempfile::TempDir, TestServer, String)> {
+    let (dir, db) = temp_db()?;
+    let server = TestServer::start_with(&db, true, env)?;
+    let token = server.client().enroll(&server.info["enrollment_code"])?;
+    Ok((dir, server, token))
+}
+
+impl Api {
+    /// A fresh, valid report of `kind` from the server's own examples.
+    pub fn example(&self, kind: &str) -> anyhow::Result<Value> {
+        self.examples()?
+            .into_iter()
+            .find(|(k, _)| k == kind)
+            .map(|(_, v)| v)
+            .context("no such kind")
+    }
+
+    /// Submit a report; it must be accepted (201). Its status body.
+    pub fn submit(&self, token: &str, report: &Value) -> anyhow::Result<Value> {
+        let r = self.post_json("/api/v1/reports", Some(token), report)?;
+        if r.status != 201 {
+            bail!("submit answered {}: {}", r.status, r.body);
+        }
+        Ok(r.body)
+    }
+
+    pub fn status_of(&self, token: &str, id: &str) -> anyhow::Result<Reply> {
+        self.get(&format!("/api/v1/reports/{id}/status"), Some(token))
+    }
+
+    /// A session token for a user (201 expected).
+    pub fn login(&self, name: &str, password: &str) -> anyhow::Result<String> {
+        let r = self.post_json(
+            "/api/v1/session",
+            None,
+            &serde_json::json!({"name": name, "password": password}),
+        )?;
+        if r.status != 201 {
+            bail!("login of {name} answered {}: {}", r.status, r.body);
+        }
+        r.body["token"].as_str().map(str::to_owned).context("token")
+    }
+}
+
+/// Poll `check` every 20 ms until it gives `Some`, or fail after `timeout`.
+pub fn eventually<T>(
+    timeout: std::time::Duration,
+    what: &str,
+    mut check: impl FnMut() -> anyhow::Result<Option<T>>,
+) -> anyhow::Result<T> {
+    let start = std::time::Instant::now();
+    loop {
+        if let Some(v) = check()? {
+            return Ok(v);
+        }
+        if start.elapsed() > timeout {
+            bail!("timed out waiting for {what}");
+        }
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
 }

@@ -18,9 +18,17 @@ fn demo() -> anyhow::Result<(tempfile::TempDir, TestServer, String)> {
 fn enrollment_codes_work_once() -> R {
     let (_dir, server, _token) = demo()?;
     let api = server.client();
-    let again = api.post_json("/api/v1/enroll", None, &json!({"code": server.info["enrollment_code"], "device_name": "x"}))?;
+    let again = api.post_json(
+        "/api/v1/enroll",
+        None,
+        &json!({"code": server.info["enrollment_code"], "device_name": "x"}),
+    )?;
     assert_eq!(again.status, 401, "a used code");
-    let unknown = api.post_json("/api/v1/enroll", None, &json!({"code": "AAAA-BBBB-CCCC-DDDD", "device_name": "x"}))?;
+    let unknown = api.post_json(
+        "/api/v1/enroll",
+        None,
+        &json!({"code": "AAAA-BBBB-CCCC-DDDD", "device_name": "x"}),
+    )?;
     assert_eq!(unknown.status, 401);
     assert!(unknown.body["error"].is_string());
     Ok(())
@@ -49,7 +57,10 @@ fn every_kind_is_accepted_once_and_resubmission_is_idempotent() -> R {
         assert_eq!(again.status, 200, "identical resubmission of {kind}");
         assert_eq!(again.body, first.body);
 
-        let polled = api.get(&format!("/api/v1/reports/{}/status", report["id"].as_str().unwrap_or("")), Some(&token))?;
+        let polled = api.get(
+            &format!("/api/v1/reports/{}/status", report["id"].as_str().unwrap_or("")),
+            Some(&token),
+        )?;
         assert_eq!((polled.status, &polled.body), (200, &first.body));
     }
     Ok(())
@@ -59,7 +70,11 @@ fn every_kind_is_accepted_once_and_resubmission_is_idempotent() -> R {
 fn same_id_with_other_content_is_a_conflict() -> R {
     let (_dir, server, token) = demo()?;
     let api = server.client();
-    let (_, mut report) = api.examples()?.into_iter().find(|(k, _)| k == "melding").ok_or(anyhow::anyhow!("melding"))?;
+    let (_, mut report) = api
+        .examples()?
+        .into_iter()
+        .find(|(k, _)| k == "melding")
+        .ok_or(anyhow::anyhow!("melding"))?;
     assert_eq!(api.post_json("/api/v1/reports", Some(&token), &report)?.status, 201);
     report["signals"]["observed"] = Value::from("Iets anders gezien.");
     let conflict = api.post_json("/api/v1/reports", Some(&token), &report)?;
@@ -71,7 +86,11 @@ fn same_id_with_other_content_is_a_conflict() -> R {
 fn routing_follows_the_persons_gemeente() -> R {
     let (_dir, server, token) = demo()?;
     let api = server.client();
-    let (_, mut report) = api.examples()?.into_iter().find(|(k, _)| k == "melding").ok_or(anyhow::anyhow!("melding"))?;
+    let (_, mut report) = api
+        .examples()?
+        .into_iter()
+        .find(|(k, _)| k == "melding")
+        .ok_or(anyhow::anyhow!("melding"))?;
     report["gemeente"] = Value::from("GM0599"); // Rotterdam
     let r = api.post_json("/api/v1/reports", Some(&token), &report)?;
     assert_eq!((r.status, r.body["vt_region"].as_str()), (201, Some("VT18")));
@@ -82,7 +101,11 @@ fn routing_follows_the_persons_gemeente() -> R {
 fn a_422_lists_every_broken_rule_with_its_path() -> R {
     let (_dir, server, token) = demo()?;
     let api = server.client();
-    let (_, mut report) = api.examples()?.into_iter().find(|(k, _)| k == "melding").ok_or(anyhow::anyhow!("melding"))?;
+    let (_, mut report) = api
+        .examples()?
+        .into_iter()
+        .find(|(k, _)| k == "melding")
+        .ok_or(anyhow::anyhow!("melding"))?;
     report["person"]["bsn"] = Value::from("123456789");
     report["gemeente"] = Value::from("GM9999");
     report["safe_contact"]["via_pharmacy"] = Value::from(false);
@@ -95,7 +118,16 @@ fn a_422_lists_every_broken_rule_with_its_path() -> R {
     assert_eq!(r.status, 422, "{}", r.body);
     let fields: Vec<(String, String)> = r.body["fields"]
         .as_array()
-        .map(|a| a.iter().map(|f| (f["path"].as_str().unwrap_or("").to_owned(), f["rule"].as_str().unwrap_or("").to_owned())).collect())
+        .map(|a| {
+            a.iter()
+                .map(|f| {
+                    (
+                        f["path"].as_str().unwrap_or("").to_owned(),
+                        f["rule"].as_str().unwrap_or("").to_owned(),
+                    )
+                })
+                .collect()
+        })
         .unwrap_or_default();
     for (path, rule) in [
         ("/person/bsn", "elfproef"),
@@ -106,11 +138,21 @@ fn a_422_lists_every_broken_rule_with_its_path() -> R {
         ("/created_at", "out_of_window"),
         ("/surplus", "unknown_field"),
     ] {
-        assert!(fields.contains(&(path.into(), rule.into())), "{path} {rule} not in {fields:?}");
+        assert!(
+            fields.contains(&(path.into(), rule.into())),
+            "{path} {rule} not in {fields:?}"
+        );
     }
-    assert!(r.body["fields"].as_array().is_some_and(|a| a.iter().all(|f| f["message"].is_string())));
+    assert!(
+        r.body["fields"]
+            .as_array()
+            .is_some_and(|a| a.iter().all(|f| f["message"].is_string()))
+    );
     // Nothing was stored: the id is unknown afterwards.
-    let status = api.get(&format!("/api/v1/reports/{}/status", report["id"].as_str().unwrap_or("")), Some(&token))?;
+    let status = api.get(
+        &format!("/api/v1/reports/{}/status", report["id"].as_str().unwrap_or("")),
+        Some(&token),
+    )?;
     assert_eq!(status.status, 404);
     Ok(())
 }
@@ -120,13 +162,25 @@ fn counting_kinds_carry_no_identifying_data() -> R {
     let (_dir, server, token) = demo()?;
     let api = server.client();
     let examples = api.examples()?;
-    let melding = &examples.iter().find(|(k, _)| k == "melding").ok_or(anyhow::anyhow!("melding"))?.1;
+    let melding = &examples
+        .iter()
+        .find(|(k, _)| k == "melding")
+        .ok_or(anyhow::anyhow!("melding"))?
+        .1;
     for kind in ["adviesvraag", "geen_melding", "acuut_112"] {
-        let mut r = examples.iter().find(|(k, _)| k == kind).ok_or(anyhow::anyhow!("kind"))?.1.clone();
+        let mut r = examples
+            .iter()
+            .find(|(k, _)| k == kind)
+            .ok_or(anyhow::anyhow!("kind"))?
+            .1
+            .clone();
         r["person"] = melding["person"].clone();
         let reply = api.post_json("/api/v1/reports", Some(&token), &r)?;
         assert_eq!(reply.status, 422, "{kind}");
-        assert!(reply.body["fields"].as_array().is_some_and(|f| f.iter().any(|f| f["path"] == "/person" && f["rule"] == "not_allowed_for_kind")));
+        assert!(reply.body["fields"].as_array().is_some_and(|f| {
+            f.iter()
+                .any(|f| f["path"] == "/person" && f["rule"] == "not_allowed_for_kind")
+        }));
     }
     Ok(())
 }
@@ -136,16 +190,23 @@ fn errors_come_in_the_contract_order() -> R {
     let (_dir, server, token) = demo()?;
     let api = server.client();
     let big = vec![b'{'; 65 * 1024];
-    let post = |token: Option<&str>, ct: Option<&str>, body: Vec<u8>| api.send("POST", "/api/v1/reports", token, ct, body);
+    let post =
+        |token: Option<&str>, ct: Option<&str>, body: Vec<u8>| api.send("POST", "/api/v1/reports", token, ct, body);
     // 401 before anything else, however bad the rest.
     assert_eq!(post(None, Some("text/plain"), big.clone())?.status, 401);
-    assert_eq!(post(Some("not-a-token"), Some("application/json"), b"{}".to_vec())?.status, 401);
+    assert_eq!(
+        post(Some("not-a-token"), Some("application/json"), b"{}".to_vec())?.status,
+        401
+    );
     // 413 before 415.
     let too_big = post(Some(&token), Some("text/plain"), big)?;
     assert_eq!(too_big.status, 413);
     assert!(too_big.body["error"].is_string());
     // 415 before 400.
-    assert_eq!(post(Some(&token), Some("text/plain"), b"nonsense".to_vec())?.status, 415);
+    assert_eq!(
+        post(Some(&token), Some("text/plain"), b"nonsense".to_vec())?.status,
+        415
+    );
     assert_eq!(post(Some(&token), None, b"{}".to_vec())?.status, 415);
     // 400: not a JSON object.
     for body in [&b"nonsense"[..], b"[1,2]", b"", b"{\"a\":"] {
@@ -154,7 +215,10 @@ fn errors_come_in_the_contract_order() -> R {
         assert!(r.body["error"].is_string() && r.body["fields"].is_array());
     }
     // 422: an object that breaks rules.
-    assert_eq!(post(Some(&token), Some("application/json"), b"{}".to_vec())?.status, 422);
+    assert_eq!(
+        post(Some(&token), Some("application/json"), b"{}".to_vec())?.status,
+        422
+    );
     Ok(())
 }
 
@@ -162,10 +226,18 @@ fn errors_come_in_the_contract_order() -> R {
 fn a_pharmacy_sees_only_its_own_statuses_and_revoked_devices_are_refused() -> R {
     let (_dir, server, token) = demo()?;
     let api = server.client();
-    let (_, report) = api.examples()?.into_iter().find(|(k, _)| k == "adviesvraag").ok_or(anyhow::anyhow!("kind"))?;
+    let (_, report) = api
+        .examples()?
+        .into_iter()
+        .find(|(k, _)| k == "adviesvraag")
+        .ok_or(anyhow::anyhow!("kind"))?;
     assert_eq!(api.post_json("/api/v1/reports", Some(&token), &report)?.status, 201);
 
-    let out = admin(&server.db, &["pharmacy", "add", "--name", "Apotheek Zuid", "--gemeente", "GM0599"], "")?;
+    let out = admin(
+        &server.db,
+        &["pharmacy", "add", "--name", "Apotheek Zuid", "--gemeente", "GM0599"],
+        "",
+    )?;
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
     let code = String::from_utf8(out.stdout)?;
     assert_eq!(code.lines().count(), 1, "the code alone on standard output");
@@ -173,7 +245,11 @@ fn a_pharmacy_sees_only_its_own_statuses_and_revoked_devices_are_refused() -> R 
     let path = format!("/api/v1/reports/{}/status", report["id"].as_str().unwrap_or(""));
     assert_eq!(api.get(&path, Some(&other))?.status, 404);
     assert_eq!(api.get(&path, Some(&token))?.status, 200);
-    assert_eq!(api.post_json("/api/v1/reports", Some(&other), &report)?.status, 409, "another pharmacy reusing an id");
+    assert_eq!(
+        api.post_json("/api/v1/reports", Some(&other), &report)?.status,
+        409,
+        "another pharmacy reusing an id"
+    );
     assert_eq!(api.get("/api/v1/reports/not-a-uuid/status", Some(&token))?.status, 404);
 
     let out = admin(&server.db, &["device", "revoke", &token[..8]], "")?;
@@ -200,11 +276,18 @@ fn every_accepted_report_survives_kill_9() -> R {
     let restarted = TestServer::start(&db, true)?;
     let api = restarted.client();
     for body in &accepted {
-        let r = api.get(&format!("/api/v1/reports/{}/status", body["id"].as_str().unwrap_or("")), Some(&token))?;
+        let r = api.get(
+            &format!("/api/v1/reports/{}/status", body["id"].as_str().unwrap_or("")),
+            Some(&token),
+        )?;
         assert_eq!((r.status, &r.body), (200, body));
     }
     let list = admin(&db, &["pharmacy", "list"], "")?;
     let listing = String::from_utf8(list.stdout)?;
-    assert_eq!(listing.matches("Demo-apotheek").count(), 1, "the demo is seeded once: {listing}");
+    assert_eq!(
+        listing.matches("Demo-apotheek").count(),
+        1,
+        "the demo is seeded once: {listing}"
+    );
     Ok(())
 }

@@ -18,8 +18,16 @@ use crate::store::directory;
 fn check_name(path: &str, value: &str) -> Result<(), ApiError> {
     let n = value.chars().count();
     if value.trim().is_empty() || n > meldcode::validate::MAX_NAME_CHARS {
-        let rule = if n == 0 || value.trim().is_empty() { Rule::Required } else { Rule::MaxLength };
-        return Err(ApiError::Invalid(vec![FieldError::new(path, rule, "1 to 200 characters")]));
+        let rule = if n == 0 || value.trim().is_empty() {
+            Rule::Required
+        } else {
+            Rule::MaxLength
+        };
+        return Err(ApiError::Invalid(vec![FieldError::new(
+            path,
+            rule,
+            "1 to 200 characters",
+        )]));
     }
     Ok(())
 }
@@ -33,14 +41,21 @@ fn check_name(path: &str, value: &str) -> Result<(), ApiError> {
         (status = 422, body = ErrorBody),
     )
 )]
-pub async fn enroll(State(s): State<AppState>, headers: HeaderMap, body: Body) -> Result<(StatusCode, Json<EnrollResponse>), ApiError> {
+pub async fn enroll(
+    State(s): State<AppState>,
+    headers: HeaderMap,
+    body: Body,
+) -> Result<(StatusCode, Json<EnrollResponse>), ApiError> {
     let req: EnrollRequest = json_object(&headers, body).await?;
     check_name("/device_name", &req.device_name)?;
     if req.code.len() > 64 {
         return Err(ApiError::Unauthorized);
     }
     let now = Utc::now();
-    let enrolled = s.store.call(move |c| directory::enroll(c, &req.code, &req.device_name, now)).await?;
+    let enrolled = s
+        .store
+        .call(move |c| directory::enroll(c, &req.code, &req.device_name, now))
+        .await?;
     let (device_token, pharmacy) = enrolled.ok_or(ApiError::Unauthorized)?;
     Ok((StatusCode::CREATED, Json(EnrollResponse { device_token, pharmacy })))
 }
@@ -66,16 +81,25 @@ pub async fn session(
 }
 
 /// Check a name and password (rate limited per name and address) and open a session.
-pub async fn login(s: &AppState, name: &str, password: &str, peer: SocketAddr) -> Result<(String, chrono::DateTime<Utc>), ApiError> {
+pub async fn login(
+    s: &AppState,
+    name: &str,
+    password: &str,
+    peer: SocketAddr,
+) -> Result<(String, chrono::DateTime<Utc>), ApiError> {
     let ip = peer.ip();
     if let Some(retry_after) = s.limiter.blocked(name, ip) {
         return Err(ApiError::TooManyRequests { retry_after });
     }
     let lookup = name.to_owned();
     let user = s.store.call(move |c| directory::user_by_name(c, &lookup)).await?;
-    let hash = user.as_ref().map_or_else(|| auth::dummy_hash().to_owned(), |u| u.password_hash.clone());
+    let hash = user
+        .as_ref()
+        .map_or_else(|| auth::dummy_hash().to_owned(), |u| u.password_hash.clone());
     let password = password.to_owned();
-    let ok = tokio::task::spawn_blocking(move || auth::verify_password(&password, &hash)).await.unwrap_or(false);
+    let ok = tokio::task::spawn_blocking(move || auth::verify_password(&password, &hash))
+        .await
+        .unwrap_or(false);
     let user = match (ok, user) {
         (true, Some(user)) => user,
         _ => {
@@ -85,5 +109,7 @@ pub async fn login(s: &AppState, name: &str, password: &str, peer: SocketAddr) -
     };
     s.limiter.succeeded(name, ip);
     let now = Utc::now();
-    Ok(s.store.call(move |c| directory::create_session(c, user.id, now)).await?)
+    Ok(s.store
+        .call(move |c| directory::create_session(c, user.id, now))
+        .await?)
 }

@@ -4,9 +4,10 @@ use axum::Json;
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use meldcode::api::ErrorBody;
-use meldcode::{FieldError, Rejection};
+use meldcode::{FieldError, Rejection, Rule};
 
 use crate::db::StoreError;
+use crate::store::intake::Refusal;
 
 /// Seconds a client should wait after a fault of the server itself.
 pub const RETRY_AFTER_UNAVAILABLE: u64 = 5;
@@ -29,12 +30,24 @@ pub enum ApiError {
     BadRequest(String),
     #[error("the request breaks {} rule(s)", .0.len())]
     Invalid(Vec<FieldError>),
-    #[error("a report with this id but other content exists")]
-    Conflict,
+    #[error("{0}")]
+    Conflict(String),
     #[error("too many attempts; try again later")]
     TooManyRequests { retry_after: u64 },
     #[error("the server cannot store this right now; nothing was lost, try again")]
     Unavailable(#[from] StoreError),
+}
+
+impl From<Refusal> for ApiError {
+    fn from(r: Refusal) -> ApiError {
+        let field = |path: &str, rule| ApiError::Invalid(vec![FieldError::new(path, rule, r.to_string())]);
+        match &r {
+            Refusal::NotFound => ApiError::NotFound,
+            Refusal::NotAllowed(..) => ApiError::Conflict(r.to_string()),
+            Refusal::ReasonRequired => field("/reason", Rule::Required),
+            Refusal::UnknownRegion(_) | Refusal::SameRegion => field("/vt_region", Rule::InvalidValue),
+        }
+    }
 }
 
 impl From<Rejection> for ApiError {
@@ -57,7 +70,7 @@ impl IntoResponse for ApiError {
             ApiError::UnsupportedMediaType => StatusCode::UNSUPPORTED_MEDIA_TYPE,
             ApiError::BadRequest(_) => StatusCode::BAD_REQUEST,
             ApiError::Invalid(_) => StatusCode::UNPROCESSABLE_ENTITY,
-            ApiError::Conflict => StatusCode::CONFLICT,
+            ApiError::Conflict(_) => StatusCode::CONFLICT,
             ApiError::TooManyRequests { .. } => StatusCode::TOO_MANY_REQUESTS,
             ApiError::Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
         };
@@ -78,10 +91,14 @@ impl IntoResponse for ApiError {
         let mut response = (status, Json(ErrorBody { error, fields })).into_response();
         if status == StatusCode::PAYLOAD_TOO_LARGE {
             // The rest of the body is not read: the connection cannot be reused.
-            response.headers_mut().insert(header::CONNECTION, HeaderValue::from_static("close"));
+            response
+                .headers_mut()
+                .insert(header::CONNECTION, HeaderValue::from_static("close"));
         }
         if let Some(secs) = retry_after {
-            response.headers_mut().insert(header::RETRY_AFTER, HeaderValue::from(secs));
+            response
+                .headers_mut()
+                .insert(header::RETRY_AFTER, HeaderValue::from(secs));
         }
         response
     }

@@ -3,8 +3,11 @@
 mod access;
 mod body;
 mod error;
+mod intake;
 mod openapi;
+mod pages;
 mod reports;
+mod users;
 
 use std::sync::Arc;
 
@@ -22,6 +25,8 @@ pub use error::ApiError;
 pub struct AppState {
     pub store: Store,
     pub limiter: Arc<LoginLimiter>,
+    /// Tells the forwarder a report was accepted.
+    pub forwarder_wake: Arc<tokio::sync::Notify>,
 }
 
 pub fn router(state: AppState) -> Router {
@@ -32,6 +37,18 @@ pub fn router(state: AppState) -> Router {
         .route("/api/v1/session", post(access::session))
         .route("/api/v1/reports", post(reports::submit))
         .route("/api/v1/reports/{id}/status", get(reports::status))
+        .route("/api/v1/intake/reports", get(intake::list))
+        .route("/api/v1/intake/reports/{id}", get(intake::show))
+        .route("/api/v1/intake/reports/{id}/acknowledge", post(intake::acknowledge))
+        .route("/api/v1/intake/reports/{id}/transfer", post(intake::transfer))
+        .route("/api/v1/intake/reports/{id}/close", post(intake::close))
+        .route("/", get(pages::root))
+        .route("/login", get(pages::login_form).post(pages::login_submit))
+        .route("/logout", post(pages::logout))
+        .route("/intake", get(pages::inbox))
+        .route("/intake/reports/{id}", get(pages::report))
+        .route("/intake/reports/{id}/{action}", post(pages::action))
+        .route("/assets/server.css", get(pages::stylesheet))
         .fallback(|| async { ApiError::NotFound })
         .method_not_allowed_fallback(|| async { ApiError::MethodNotAllowed })
         .layer(axum::middleware::map_response(security_headers))
@@ -46,9 +63,15 @@ async fn healthz(State(s): State<AppState>) -> Result<&'static str, ApiError> {
 async fn security_headers(mut response: Response) -> Response {
     let h = response.headers_mut();
     h.insert(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff"));
-    h.entry(header::CONTENT_SECURITY_POLICY)
-        .or_insert(HeaderValue::from_static("default-src 'none'; frame-ancestors 'none'"));
+    h.insert(
+        header::CONTENT_SECURITY_POLICY,
+        HeaderValue::from_static(
+            "default-src 'none'; style-src 'self'; img-src 'self' data:; form-action 'self'; frame-ancestors 'none'; base-uri 'none'",
+        ),
+    );
+    h.insert(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));
     h.insert(header::REFERRER_POLICY, HeaderValue::from_static("no-referrer"));
-    h.entry(header::CACHE_CONTROL).or_insert(HeaderValue::from_static("no-store"));
+    h.entry(header::CACHE_CONTROL)
+        .or_insert(HeaderValue::from_static("no-store"));
     response
 }

@@ -22,7 +22,10 @@ struct BearerAuth;
 impl Modify for BearerAuth {
     fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
         let components = openapi.components.get_or_insert_with(Default::default);
-        components.add_security_scheme("bearer", SecurityScheme::Http(HttpBuilder::new().scheme(HttpAuthScheme::Bearer).build()));
+        components.add_security_scheme(
+            "bearer",
+            SecurityScheme::Http(HttpBuilder::new().scheme(HttpAuthScheme::Bearer).build()),
+        );
     }
 }
 
@@ -34,7 +37,10 @@ pub fn spec() -> Value {
         .map(|kind| {
             let report = meldcode::examples::example(kind, Uuid::new_v4(), now);
             let value = serde_json::to_value(report).unwrap_or(Value::Null);
-            (kind.code().to_owned(), json!({ "summary": format!("A complete {}", kind.code()), "value": value }))
+            (
+                kind.code().to_owned(),
+                json!({ "summary": format!("A complete {}", kind.code()), "value": value }),
+            )
         })
         .collect();
     if let Some(media) = doc.pointer_mut("/paths/~1api~1v1~1reports/post/requestBody/content/application~1json") {

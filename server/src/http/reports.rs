@@ -16,7 +16,11 @@ use crate::store::reports::{self, Submitted};
 /// The device behind the bearer token; 401 when missing, unknown or revoked.
 pub async fn device(state: &AppState, headers: &HeaderMap) -> Result<Device, ApiError> {
     let token = bearer(headers).ok_or(ApiError::Unauthorized)?.to_owned();
-    state.store.call(move |c| directory::device_by_token(c, &token)).await?.ok_or(ApiError::Unauthorized)
+    state
+        .store
+        .call(move |c| directory::device_by_token(c, &token))
+        .await?
+        .ok_or(ApiError::Unauthorized)
 }
 
 /// Submit a report.
@@ -36,7 +40,11 @@ pub async fn device(state: &AppState, headers: &HeaderMap) -> Result<Device, Api
         (status = 503, description = "Fault of the server; retry after Retry-After", body = ErrorBody),
     )
 )]
-pub async fn submit(State(s): State<AppState>, headers: HeaderMap, body: Body) -> Result<(StatusCode, Json<StatusBody>), ApiError> {
+pub async fn submit(
+    State(s): State<AppState>,
+    headers: HeaderMap,
+    body: Body,
+) -> Result<(StatusCode, Json<StatusBody>), ApiError> {
     let device = match device(&s, &headers).await {
         Ok(device) => device,
         Err(e) => {
@@ -49,9 +57,14 @@ pub async fn submit(State(s): State<AppState>, headers: HeaderMap, body: Body) -
     let now = Utc::now();
     let report = meldcode::parse_report(&bytes, now)?;
     match s.store.call(move |c| reports::submit(c, &device, &report, now)).await? {
-        Submitted::Created(b) => Ok((StatusCode::CREATED, Json(b))),
+        Submitted::Created(b) => {
+            s.forwarder_wake.notify_one();
+            Ok((StatusCode::CREATED, Json(b)))
+        }
         Submitted::Identical(b) => Ok((StatusCode::OK, Json(b))),
-        Submitted::Conflict => Err(ApiError::Conflict),
+        Submitted::Conflict => Err(ApiError::Conflict(
+            "a report with this id but other content exists".into(),
+        )),
     }
 }
 
@@ -66,9 +79,16 @@ pub async fn submit(State(s): State<AppState>, headers: HeaderMap, body: Body) -
         (status = 404, description = "Unknown, or submitted by another pharmacy", body = ErrorBody),
     )
 )]
-pub async fn status(State(s): State<AppState>, headers: HeaderMap, Path(id): Path<String>) -> Result<Json<StatusBody>, ApiError> {
+pub async fn status(
+    State(s): State<AppState>,
+    headers: HeaderMap,
+    Path(id): Path<String>,
+) -> Result<Json<StatusBody>, ApiError> {
     let device = device(&s, &headers).await?;
     let id = Uuid::parse_str(&id).map_err(|_| ApiError::NotFound)?;
-    let found = s.store.call(move |c| reports::status(c, id, device.pharmacy_id)).await?;
+    let found = s
+        .store
+        .call(move |c| reports::status(c, id, device.pharmacy_id))
+        .await?;
     found.map(Json).ok_or(ApiError::NotFound)
 }

@@ -30,7 +30,14 @@ pub struct Device {
     pub pharmacy_gemeente: String,
 }
 
-pub fn add_pharmacy(conn: &Connection, name: &str, gemeente: &str, vt_region: &str, phone: Option<&str>, now: DateTime<Utc>) -> StoreResult<i64> {
+pub fn add_pharmacy(
+    conn: &Connection,
+    name: &str,
+    gemeente: &str,
+    vt_region: &str,
+    phone: Option<&str>,
+    now: DateTime<Utc>,
+) -> StoreResult<i64> {
     conn.execute(
         "INSERT INTO pharmacy (name, gemeente, vt_region, phone, created_at) VALUES (?1, ?2, ?3, ?4, ?5)",
         params![name, gemeente, vt_region, phone, ts(now)],
@@ -39,7 +46,13 @@ pub fn add_pharmacy(conn: &Connection, name: &str, gemeente: &str, vt_region: &s
 }
 
 pub fn find_pharmacy(conn: &Connection, name: &str) -> StoreResult<Option<i64>> {
-    Ok(conn.query_row("SELECT id FROM pharmacy WHERE name = ?1 ORDER BY id LIMIT 1", [name], |r| r.get(0)).optional()?)
+    Ok(conn
+        .query_row(
+            "SELECT id FROM pharmacy WHERE name = ?1 ORDER BY id LIMIT 1",
+            [name],
+            |r| r.get(0),
+        )
+        .optional()?)
 }
 
 /// A fresh one-time code for a pharmacy; only its hash is stored.
@@ -47,7 +60,12 @@ pub fn issue_enrollment_code(conn: &Connection, pharmacy_id: i64, now: DateTime<
     let code = auth::new_enrollment_code();
     conn.execute(
         "INSERT INTO enrollment_code (code_hash, pharmacy_id, created_at, expires_at) VALUES (?1, ?2, ?3, ?4)",
-        params![auth::sha256_hex(&code), pharmacy_id, ts(now), ts(now + ENROLLMENT_VALIDITY)],
+        params![
+            auth::sha256_hex(&code),
+            pharmacy_id,
+            ts(now),
+            ts(now + ENROLLMENT_VALIDITY)
+        ],
     )?;
     Ok(code)
 }
@@ -59,13 +77,25 @@ pub fn list_pharmacies(conn: &Connection) -> StoreResult<Vec<Pharmacy>> {
          FROM pharmacy p ORDER BY p.id",
     )?;
     let rows = stmt.query_map([], |r| {
-        Ok(Pharmacy { id: r.get(0)?, name: r.get(1)?, gemeente: r.get(2)?, vt_region: r.get(3)?, phone: r.get(4)?, devices: r.get(5)? })
+        Ok(Pharmacy {
+            id: r.get(0)?,
+            name: r.get(1)?,
+            gemeente: r.get(2)?,
+            vt_region: r.get(3)?,
+            phone: r.get(4)?,
+            devices: r.get(5)?,
+        })
     })?;
     Ok(rows.collect::<Result<_, _>>()?)
 }
 
 /// Redeem a code once, before it expires: a new device and its token. `None`: used, expired or unknown.
-pub fn enroll(conn: &mut Connection, code: &str, device_name: &str, now: DateTime<Utc>) -> StoreResult<Option<(String, PharmacyInfo)>> {
+pub fn enroll(
+    conn: &mut Connection,
+    code: &str,
+    device_name: &str,
+    now: DateTime<Utc>,
+) -> StoreResult<Option<(String, PharmacyInfo)>> {
     let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
     let hash = auth::sha256_hex(&auth::normalize_code(code));
     let found: Option<(i64, String, String, String)> = tx
@@ -76,15 +106,33 @@ pub fn enroll(conn: &mut Connection, code: &str, device_name: &str, now: DateTim
             |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)),
         )
         .optional()?;
-    let Some((pharmacy_id, name, gemeente, vt_region)) = found else { return Ok(None) };
-    tx.execute("UPDATE enrollment_code SET used_at = ?1 WHERE code_hash = ?2", params![ts(now), hash])?;
+    let Some((pharmacy_id, name, gemeente, vt_region)) = found else {
+        return Ok(None);
+    };
+    tx.execute(
+        "UPDATE enrollment_code SET used_at = ?1 WHERE code_hash = ?2",
+        params![ts(now), hash],
+    )?;
     let token = auth::new_token();
     tx.execute(
         "INSERT INTO device (pharmacy_id, token_hash, token_prefix, name, created_at) VALUES (?1, ?2, ?3, ?4, ?5)",
-        params![pharmacy_id, auth::sha256_hex(&token), &token[..TOKEN_PREFIX_CHARS], device_name, ts(now)],
+        params![
+            pharmacy_id,
+            auth::sha256_hex(&token),
+            &token[..TOKEN_PREFIX_CHARS],
+            device_name,
+            ts(now)
+        ],
     )?;
     tx.commit()?;
-    Ok(Some((token, PharmacyInfo { name, gemeente, vt_region })))
+    Ok(Some((
+        token,
+        PharmacyInfo {
+            name,
+            gemeente,
+            vt_region,
+        },
+    )))
 }
 
 pub fn device_by_token(conn: &Connection, token: &str) -> StoreResult<Option<Device>> {
@@ -93,7 +141,13 @@ pub fn device_by_token(conn: &Connection, token: &str) -> StoreResult<Option<Dev
             "SELECT d.id, d.pharmacy_id, p.gemeente FROM device d JOIN pharmacy p ON p.id = d.pharmacy_id
              WHERE d.token_hash = ?1 AND d.revoked_at IS NULL",
             [auth::sha256_hex(token)],
-            |r| Ok(Device { id: r.get(0)?, pharmacy_id: r.get(1)?, pharmacy_gemeente: r.get(2)? }),
+            |r| {
+                Ok(Device {
+                    id: r.get(0)?,
+                    pharmacy_id: r.get(1)?,
+                    pharmacy_gemeente: r.get(2)?,
+                })
+            },
         )
         .optional()?)
 }
@@ -132,7 +186,14 @@ pub struct User {
 }
 
 /// `false` when the name is taken.
-pub fn add_user(conn: &Connection, name: &str, role: Role, vt_region: Option<&str>, password_hash: &str, now: DateTime<Utc>) -> StoreResult<bool> {
+pub fn add_user(
+    conn: &Connection,
+    name: &str,
+    role: Role,
+    vt_region: Option<&str>,
+    password_hash: &str,
+    now: DateTime<Utc>,
+) -> StoreResult<bool> {
     let inserted = conn.execute(
         "INSERT INTO user (name, role, vt_region, password_hash, created_at) VALUES (?1, ?2, ?3, ?4, ?5)
          ON CONFLICT (name) DO NOTHING",
@@ -152,7 +213,11 @@ pub fn user_by_name(conn: &Connection, name: &str) -> StoreResult<Option<User>> 
                 Ok(User {
                     id: r.get(0)?,
                     name: r.get(1)?,
-                    role: if role == "intake" { Role::Intake } else { Role::Evaluator },
+                    role: if role == "intake" {
+                        Role::Intake
+                    } else {
+                        Role::Evaluator
+                    },
                     vt_region: r.get(3)?,
                     password_hash: r.get(4)?,
                 })
@@ -164,8 +229,14 @@ pub fn user_by_name(conn: &Connection, name: &str) -> StoreResult<Option<User>> 
 /// Disabling also ends the user's sessions at once. `false`: no such user.
 pub fn disable_user(conn: &mut Connection, name: &str, now: DateTime<Utc>) -> StoreResult<bool> {
     let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
-    let n = tx.execute("UPDATE user SET disabled_at = ?1 WHERE name = ?2 AND disabled_at IS NULL", params![ts(now), name])?;
-    tx.execute("DELETE FROM session WHERE user_id IN (SELECT id FROM user WHERE name = ?1)", [name])?;
+    let n = tx.execute(
+        "UPDATE user SET disabled_at = ?1 WHERE name = ?2 AND disabled_at IS NULL",
+        params![ts(now), name],
+    )?;
+    tx.execute(
+        "DELETE FROM session WHERE user_id IN (SELECT id FROM user WHERE name = ?1)",
+        [name],
+    )?;
     tx.commit()?;
     Ok(n == 1)
 }
@@ -173,8 +244,14 @@ pub fn disable_user(conn: &mut Connection, name: &str, now: DateTime<Utc>) -> St
 /// A new password ends the user's sessions. `false`: no such user.
 pub fn set_password(conn: &mut Connection, name: &str, password_hash: &str) -> StoreResult<bool> {
     let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
-    let n = tx.execute("UPDATE user SET password_hash = ?1 WHERE name = ?2", params![password_hash, name])?;
-    tx.execute("DELETE FROM session WHERE user_id IN (SELECT id FROM user WHERE name = ?1)", [name])?;
+    let n = tx.execute(
+        "UPDATE user SET password_hash = ?1 WHERE name = ?2",
+        params![password_hash, name],
+    )?;
+    tx.execute(
+        "DELETE FROM session WHERE user_id IN (SELECT id FROM user WHERE name = ?1)",
+        [name],
+    )?;
     tx.commit()?;
     Ok(n == 1)
 }
@@ -184,29 +261,51 @@ pub fn create_session(conn: &Connection, user_id: i64, now: DateTime<Utc>) -> St
     let token = auth::new_token();
     let expires_at = now + SESSION_LIFETIME;
     conn.execute(
-        "INSERT INTO session (token_hash, user_id, created_at, expires_at, last_seen_at) VALUES (?1, ?2, ?3, ?4, ?3)",
-        params![auth::sha256_hex(&token), user_id, ts(now), ts(expires_at)],
+        "INSERT INTO session (token_hash, user_id, created_at, expires_at, last_seen_at, csrf) VALUES (?1, ?2, ?3, ?4, ?3, ?5)",
+        params![auth::sha256_hex(&token), user_id, ts(now), ts(expires_at), auth::new_token()],
     )?;
     Ok((token, expires_at))
 }
 
-/// The user behind a live session (8 hours at most, 30 minutes idle); touches it.
-pub fn session_user(conn: &Connection, token: &str, now: DateTime<Utc>) -> StoreResult<Option<User>> {
+/// A live session: its user and the CSRF token of its forms.
+#[derive(Debug, Clone)]
+pub struct Session {
+    pub user: User,
+    pub csrf: String,
+}
+
+/// The session behind a token (8 hours at most, 30 minutes idle); touches it.
+pub fn session(conn: &Connection, token: &str, now: DateTime<Utc>) -> StoreResult<Option<Session>> {
     let hash = auth::sha256_hex(token);
-    let found: Option<(String, String, String)> = conn
+    let found: Option<(String, String, String, Option<String>)> = conn
         .query_row(
-            "SELECT u.name, s.expires_at, s.last_seen_at FROM session s JOIN user u ON u.id = s.user_id
+            "SELECT u.name, s.expires_at, s.last_seen_at, s.csrf FROM session s JOIN user u ON u.id = s.user_id
              WHERE s.token_hash = ?1 AND u.disabled_at IS NULL",
             [&hash],
-            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)),
         )
         .optional()?;
-    let Some((name, expires_at, last_seen)) = found else { return Ok(None) };
-    let live = parse_ts(&expires_at).is_some_and(|e| now < e) && parse_ts(&last_seen).is_some_and(|l| now < l + SESSION_IDLE);
+    let Some((name, expires_at, last_seen, csrf)) = found else {
+        return Ok(None);
+    };
+    let live =
+        parse_ts(&expires_at).is_some_and(|e| now < e) && parse_ts(&last_seen).is_some_and(|l| now < l + SESSION_IDLE);
     if !live {
         conn.execute("DELETE FROM session WHERE token_hash = ?1", [&hash])?;
         return Ok(None);
     }
-    conn.execute("UPDATE session SET last_seen_at = ?1 WHERE token_hash = ?2", params![ts(now), hash])?;
-    user_by_name(conn, &name)
+    conn.execute(
+        "UPDATE session SET last_seen_at = ?1 WHERE token_hash = ?2",
+        params![ts(now), hash],
+    )?;
+    Ok(user_by_name(conn, &name)?.map(|user| Session {
+        user,
+        csrf: csrf.unwrap_or_default(),
+    }))
+}
+
+/// Log out: the session ends.
+pub fn end_session(conn: &Connection, token: &str) -> StoreResult<()> {
+    conn.execute("DELETE FROM session WHERE token_hash = ?1", [auth::sha256_hex(token)])?;
+    Ok(())
 }

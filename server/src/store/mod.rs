@@ -2,12 +2,16 @@
 //! (inside the async connection's thread) and by the admin CLI alike.
 
 pub mod directory;
+pub mod intake;
+pub mod outbox;
 pub mod reports;
+pub mod retention;
 
 use rusqlite::{Connection, OptionalExtension};
 
 pub fn meta_get(conn: &Connection, key: &str) -> rusqlite::Result<Option<String>> {
-    conn.query_row("SELECT value FROM meta WHERE key = ?1", [key], |r| r.get(0)).optional()
+    conn.query_row("SELECT value FROM meta WHERE key = ?1", [key], |r| r.get(0))
+        .optional()
 }
 
 pub fn meta_set(conn: &Connection, key: &str, value: &str) -> rusqlite::Result<()> {

@@ -34,7 +34,11 @@ pub fn submit(conn: &mut Connection, device: &Device, report: &Report, now: Date
     let hash = report.content_hash();
     let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
     let existing: Option<(Option<i64>, String)> = tx
-        .query_row("SELECT pharmacy_id, content_hash FROM report WHERE id = ?1", [&id], |r| Ok((r.get(0)?, r.get(1)?)))
+        .query_row(
+            "SELECT pharmacy_id, content_hash FROM report WHERE id = ?1",
+            [&id],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )
         .optional()?;
     if let Some((pharmacy_id, stored_hash)) = existing {
         drop(tx);
@@ -44,7 +48,11 @@ pub fn submit(conn: &mut Connection, device: &Device, report: &Report, now: Date
         return Ok(Submitted::Conflict);
     }
     let vt_region = route(report, &device.pharmacy_gemeente);
-    let status = if report.kind.is_forwarded() { Status::Received } else { Status::Recorded };
+    let status = if report.kind.is_forwarded() {
+        Status::Received
+    } else {
+        Status::Recorded
+    };
     // Personal data is kept only where it may be shared: counting kinds carry none anyway.
     let body = serde_json::to_string(report).map_err(|e| rusqlite::Error::ToSqlConversionFailure(Box::new(e)))?;
     tx.execute(
@@ -81,8 +89,9 @@ pub fn submit(conn: &mut Connection, device: &Device, report: &Report, now: Date
 /// The status of a report for the pharmacy that sent it; `None` for anyone else.
 pub fn status(conn: &Connection, id: Uuid, pharmacy_id: i64) -> StoreResult<Option<StatusBody>> {
     let id = id.to_string();
-    let owner: Option<Option<i64>> =
-        conn.query_row("SELECT pharmacy_id FROM report WHERE id = ?1", [&id], |r| r.get(0)).optional()?;
+    let owner: Option<Option<i64>> = conn
+        .query_row("SELECT pharmacy_id FROM report WHERE id = ?1", [&id], |r| r.get(0))
+        .optional()?;
     if owner != Some(Some(pharmacy_id)) {
         return Ok(None);
     }
@@ -95,8 +104,11 @@ fn status_of(conn: &Connection, id: &str) -> StoreResult<Option<StatusBody>> {
             Ok((r.get(0)?, r.get(1)?, r.get(2)?))
         })
         .optional()?;
-    let Some((kind, status, vt_region)) = row else { return Ok(None) };
-    let (Some(kind), Some(status), Ok(uuid)) = (Kind::from_code(&kind), Status::from_code(&status), Uuid::parse_str(id))
+    let Some((kind, status, vt_region)) = row else {
+        return Ok(None);
+    };
+    let (Some(kind), Some(status), Ok(uuid)) =
+        (Kind::from_code(&kind), Status::from_code(&status), Uuid::parse_str(id))
     else {
         return Ok(None);
     };
@@ -105,9 +117,18 @@ fn status_of(conn: &Connection, id: &str) -> StoreResult<Option<StatusBody>> {
         .query_map([id], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?)))?
         .filter_map(|row| {
             let (s, at) = row.ok()?;
-            Some(HistoryEntry { status: Status::from_code(&s)?, at: parse_ts(&at)? })
+            Some(HistoryEntry {
+                status: Status::from_code(&s)?,
+                at: parse_ts(&at)?,
+            })
         })
         .collect();
     let vt_region = if kind.is_forwarded() { vt_region } else { None };
-    Ok(Some(StatusBody { id: uuid, kind, status, vt_region, history }))
+    Ok(Some(StatusBody {
+        id: uuid,
+        kind,
+        status,
+        vt_region,
+        history,
+    }))
 }

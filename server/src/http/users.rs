@@ -1,0 +1,55 @@
+//! Who is asking: intake and evaluator users, by bearer token (their own tools) or by session
+//! cookie (the web pages).
+
+use axum::http::{HeaderMap, header};
+use chrono::Utc;
+
+use super::body::bearer;
+use super::{ApiError, AppState};
+use crate::store::directory::{self, Role, Session};
+
+pub const SESSION_COOKIE: &str = "m19_session";
+
+/// A cookie's value from the request.
+pub fn cookie(headers: &HeaderMap, name: &str) -> Option<String> {
+    headers
+        .get_all(header::COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(';'))
+        .filter_map(|pair| pair.trim().split_once('='))
+        .find(|(k, _)| *k == name)
+        .map(|(_, v)| v.to_owned())
+}
+
+async fn session(state: &AppState, token: String) -> Result<Option<Session>, ApiError> {
+    if token.len() > 128 {
+        return Ok(None);
+    }
+    Ok(state
+        .store
+        .call(move |c| directory::session(c, &token, Utc::now()))
+        .await?)
+}
+
+/// The session behind `Authorization: Bearer`; 401 without a live one.
+pub async fn from_bearer(state: &AppState, headers: &HeaderMap) -> Result<Session, ApiError> {
+    let token = bearer(headers).ok_or(ApiError::Unauthorized)?.to_owned();
+    session(state, token).await?.ok_or(ApiError::Unauthorized)
+}
+
+/// The session behind the page cookie, and its token.
+pub async fn from_cookie(state: &AppState, headers: &HeaderMap) -> Result<Option<(String, Session)>, ApiError> {
+    let Some(token) = cookie(headers, SESSION_COOKIE) else {
+        return Ok(None);
+    };
+    Ok(session(state, token.clone()).await?.map(|s| (token, s)))
+}
+
+/// An intake user's region; anyone else is refused (403).
+pub fn intake_region(session: &Session) -> Result<String, ApiError> {
+    match (&session.user.role, &session.user.vt_region) {
+        (Role::Intake, Some(region)) => Ok(region.clone()),
+        _ => Err(ApiError::Forbidden),
+    }
+}

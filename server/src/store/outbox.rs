@@ -1,0 +1,163 @@
+//! The forwarder's queries: due deliveries, their outcome, region webhooks and dead letters.
+
+use chrono::{DateTime, Utc};
+use rusqlite::{Connection, OptionalExtension, TransactionBehavior, params};
+
+use crate::db::{StoreResult, ts};
+
+/// A delivery that is due, with what is needed to send it.
+#[derive(Debug, Clone)]
+pub struct Due {
+    pub outbox_id: i64,
+    pub delivery_id: String,
+    pub report_id: String,
+    pub vt_region: String,
+    pub event_type: String,
+    pub attempts: u32,
+    /// `(url, secret)`; `None`: the region has no webhook, the inbox is its only destination.
+    pub webhook: Option<(String, String)>,
+    /// The report as accepted; `None` once purged.
+    pub body: Option<String>,
+    pub status: String,
+}
+
+/// Due deliveries, oldest first. Regions whose webhook is disabled (a 410) wait.
+pub fn due(conn: &Connection, now: DateTime<Utc>, limit: usize) -> StoreResult<Vec<Due>> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT o.id, o.delivery_id, o.report_id, o.vt_region, o.event_type, o.attempts, w.url, w.secret, r.body, r.status
+         FROM outbox o JOIN report r ON r.id = o.report_id LEFT JOIN region_webhook w ON w.vt_region = o.vt_region
+         WHERE o.delivered_at IS NULL AND o.dead_at IS NULL AND o.next_attempt_at <= ?1 AND w.disabled_at IS NULL
+         ORDER BY o.next_attempt_at, o.id LIMIT ?2",
+    )?;
+    let rows = stmt.query_map(params![ts(now), limit as i64], |r| {
+        let url: Option<String> = r.get(6)?;
+        let secret: Option<String> = r.get(7)?;
+        Ok(Due {
+            outbox_id: r.get(0)?,
+            delivery_id: r.get(1)?,
+            report_id: r.get(2)?,
+            vt_region: r.get(3)?,
+            event_type: r.get(4)?,
+            attempts: r.get(5)?,
+            webhook: url.zip(secret),
+            body: r.get(8)?,
+            status: r.get(9)?,
+        })
+    })?;
+    Ok(rows.collect::<Result<_, _>>()?)
+}
+
+/// When the next delivery falls due (for the forwarder's sleep).
+pub fn next_due_at(conn: &Connection) -> StoreResult<Option<String>> {
+    Ok(conn
+        .query_row(
+            "SELECT min(o.next_attempt_at) FROM outbox o LEFT JOIN region_webhook w ON w.vt_region = o.vt_region
+             WHERE o.delivered_at IS NULL AND o.dead_at IS NULL AND w.disabled_at IS NULL",
+            [],
+            |r| r.get(0),
+        )
+        .optional()?
+        .flatten())
+}
+
+/// Delivered: with a webhook the report becomes `forwarded` (if it is still `received` in that
+/// region); without one the inbox is the delivery and the status stays.
+pub fn delivered(conn: &mut Connection, d: &Due, via_webhook: bool, now: DateTime<Utc>) -> StoreResult<()> {
+    let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+    tx.execute(
+        "UPDATE outbox SET delivered_at = ?1, attempts = attempts + ?2, last_error = NULL WHERE id = ?3",
+        params![ts(now), i64::from(via_webhook), d.outbox_id],
+    )?;
+    if via_webhook {
+        let changed = tx.execute(
+            "UPDATE report SET status = 'forwarded' WHERE id = ?1 AND vt_region = ?2 AND status = 'received'",
+            params![d.report_id, d.vt_region],
+        )?;
+        if changed == 1 {
+            tx.execute(
+                "INSERT INTO report_event (report_id, status, vt_region, at) VALUES (?1, 'forwarded', ?2, ?3)",
+                params![d.report_id, d.vt_region, ts(now)],
+            )?;
+        }
+    }
+    tx.commit()?;
+    Ok(())
+}
+
+/// A failed attempt: try again at `next` or, with `None`, make it a dead letter.
+pub fn failed(
+    conn: &Connection,
+    outbox_id: i64,
+    error: &str,
+    next: Option<DateTime<Utc>>,
+    now: DateTime<Utc>,
+) -> StoreResult<()> {
+    let error: String = error.chars().take(300).collect();
+    match next {
+        Some(at) => conn.execute(
+            "UPDATE outbox SET attempts = attempts + 1, last_error = ?1, next_attempt_at = ?2 WHERE id = ?3",
+            params![error, ts(at), outbox_id],
+        )?,
+        None => conn.execute(
+            "UPDATE outbox SET attempts = attempts + 1, last_error = ?1, dead_at = ?2 WHERE id = ?3",
+            params![error, ts(now), outbox_id],
+        )?,
+    };
+    Ok(())
+}
+
+/// A 410 Gone: the region's endpoint is off until `region set-webhook` runs again.
+pub fn disable_webhook(conn: &Connection, vt_region: &str, now: DateTime<Utc>) -> StoreResult<()> {
+    conn.execute(
+        "UPDATE region_webhook SET disabled_at = ?1 WHERE vt_region = ?2",
+        params![ts(now), vt_region],
+    )?;
+    Ok(())
+}
+
+pub fn set_webhook(conn: &Connection, vt_region: &str, url: &str, secret: &str, now: DateTime<Utc>) -> StoreResult<()> {
+    conn.execute(
+        "INSERT INTO region_webhook (vt_region, url, secret, updated_at) VALUES (?1, ?2, ?3, ?4)
+         ON CONFLICT (vt_region) DO UPDATE SET url = excluded.url, secret = excluded.secret,
+             updated_at = excluded.updated_at, disabled_at = NULL",
+        params![vt_region, url, secret, ts(now)],
+    )?;
+    Ok(())
+}
+
+#[derive(Debug)]
+pub struct DeadLetter {
+    pub delivery_id: String,
+    pub report_id: String,
+    pub vt_region: String,
+    pub attempts: u32,
+    pub dead_at: String,
+    pub last_error: Option<String>,
+}
+
+pub fn dead_letters(conn: &Connection) -> StoreResult<Vec<DeadLetter>> {
+    let mut stmt = conn.prepare(
+        "SELECT delivery_id, report_id, vt_region, attempts, dead_at, last_error FROM outbox
+         WHERE dead_at IS NOT NULL ORDER BY dead_at, id",
+    )?;
+    let rows = stmt.query_map([], |r| {
+        Ok(DeadLetter {
+            delivery_id: r.get(0)?,
+            report_id: r.get(1)?,
+            vt_region: r.get(2)?,
+            attempts: r.get(3)?,
+            dead_at: r.get(4)?,
+            last_error: r.get(5)?,
+        })
+    })?;
+    Ok(rows.collect::<Result<_, _>>()?)
+}
+
+/// Queue dead letters again (one, or all), with a fresh schedule; the delivery id stays.
+pub fn replay(conn: &Connection, delivery_id: Option<&str>, now: DateTime<Utc>) -> StoreResult<usize> {
+    Ok(conn.execute(
+        "UPDATE outbox SET dead_at = NULL, attempts = 0, next_attempt_at = ?1
+         WHERE dead_at IS NOT NULL AND (?2 IS NULL OR delivery_id = ?2)",
+        params![ts(now), delivery_id],
+    )?)
+}
