@@ -32,7 +32,9 @@ fn an_intake_worker_acknowledges_a_report_in_the_browser() -> anyhow::Result<()>
             .await?
             .click()
             .await?;
-        c.wait().for_element(Locator::XPath("//h1[starts-with(., 'Intake')]")).await?;
+        c.wait()
+            .for_element(Locator::XPath("//h1[starts-with(., 'Intake')]"))
+            .await?;
         assert_eq!(c.current_url().await?.path(), "/intake", "logged in: the inbox");
         let inbox = c.source().await?;
         assert!(inbox.contains("Intake · VT01") && inbox.contains("Melding") && inbox.contains("Ontvangen"));
@@ -42,7 +44,9 @@ fn an_intake_worker_acknowledges_a_report_in_the_browser() -> anyhow::Result<()>
             .await?
             .click()
             .await?;
-        c.wait().for_element(Locator::XPath("//h2[normalize-space()='Veilig contact']")).await?;
+        c.wait()
+            .for_element(Locator::XPath("//h2[normalize-space()='Veilig contact']"))
+            .await?;
         let page = c.source().await?;
         assert!(
             page.contains("Voorbeeld Persoon") && page.contains("06-12345678"),

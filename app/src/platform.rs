@@ -1,0 +1,209 @@
+//! Platform shims: where the app keeps its data, and where the outbox key lives. Everything that
+//! differs between Linux, macOS, Windows, Android and iOS sits here, behind small functions.
+//!
+//! The key of the encrypted outbox is kept in the OS keyring where there is one (macOS/iOS
+//! Keychain, Windows Credential Manager, the Secret Service on a Linux desktop session), else in a
+//! key file `outbox.key` with mode 0600 beside the database. There is no keyring under Xvfb or
+//! in CI; `MASKER19_KEYRING=off` forces the key file.
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+/// The local data directory: `MASKER19_DATA_DIR`, else the platform's data directory.
+pub fn data_dir() -> Result<PathBuf, KeyError> {
+    if let Some(dir) = std::env::var_os("MASKER19_DATA_DIR").filter(|d| !d.is_empty()) {
+        return Ok(PathBuf::from(dir));
+    }
+    platform_data_dir().ok_or(KeyError::NoDataDir)
+}
+
+#[cfg(not(any(target_os = "android", target_os = "ios")))]
+fn platform_data_dir() -> Option<PathBuf> {
+    dirs::data_local_dir().map(|d| d.join("masker19"))
+}
+
+/// Android: the app's private files directory (set by the launcher as `MASKER19_DATA_DIR`, or the
+/// conventional path of the package). iOS: the app container's Application Support.
+#[cfg(target_os = "android")]
+fn platform_data_dir() -> Option<PathBuf> {
+    Some(PathBuf::from("/data/data/nl.masker19.app/files"))
+}
+
+#[cfg(target_os = "ios")]
+fn platform_data_dir() -> Option<PathBuf> {
+    dirs::data_dir().map(|d| d.join("masker19"))
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum KeyError {
+    #[error("no data directory: set MASKER19_DATA_DIR")]
+    NoDataDir,
+    #[error("the outbox exists but its key is missing (no key file, nothing in the keyring)")]
+    Missing,
+    #[error("the key file is damaged")]
+    Damaged,
+    #[error("key storage: {0}")]
+    Io(#[from] std::io::Error),
+    #[error("random numbers unavailable: {0}")]
+    Random(String),
+}
+
+/// A raw SQLCipher key: 32 random bytes, as 64 hex digits.
+#[derive(Clone, PartialEq, Eq)]
+pub struct DbKey(String);
+
+impl std::fmt::Debug for DbKey {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("DbKey(…)")
+    }
+}
+
+impl DbKey {
+    pub fn random() -> Result<DbKey, KeyError> {
+        let mut bytes = [0u8; 32];
+        getrandom::fill(&mut bytes).map_err(|e| KeyError::Random(e.to_string()))?;
+        Ok(DbKey(hex::encode(bytes)))
+    }
+
+    /// Parse 64 hex digits (surrounding whitespace ignored).
+    pub fn from_hex(text: &str) -> Result<DbKey, KeyError> {
+        let t = text.trim();
+        if t.len() == 64 && t.bytes().all(|b| b.is_ascii_hexdigit()) {
+            Ok(DbKey(t.to_ascii_lowercase()))
+        } else {
+            Err(KeyError::Damaged)
+        }
+    }
+
+    pub fn hex(&self) -> &str {
+        &self.0
+    }
+}
+
+/// The key file beside the database.
+pub fn key_file(dir: &Path) -> PathBuf {
+    dir.join("outbox.key")
+}
+
+/// The key of the outbox in `dir`: from the key file, else from the keyring. When there is no
+/// key and `db_exists` is false a new one is made and stored (keyring first, else key file); when
+/// the database exists but its key is gone this fails: a new key would never open it.
+/// `use_keyring` is normally [`keyring_enabled`]; tests pass `false`.
+pub fn load_or_create_key(dir: &Path, db_exists: bool, use_keyring: bool) -> Result<DbKey, KeyError> {
+    let file = key_file(dir);
+    if file.exists() {
+        return DbKey::from_hex(&std::fs::read_to_string(&file)?);
+    }
+    if let Some(hex) = use_keyring.then(|| keyring::get(dir)).flatten() {
+        return DbKey::from_hex(&hex);
+    }
+    if db_exists {
+        return Err(KeyError::Missing);
+    }
+    let key = DbKey::random()?;
+    if !(use_keyring && keyring::set(dir, key.hex())) {
+        write_key_file(&file, &key)?;
+    }
+    Ok(key)
+}
+
+/// Whether the OS keyring is used here (`MASKER19_KEYRING=off|on` overrides the platform's
+/// default).
+pub fn keyring_enabled() -> bool {
+    keyring::enabled()
+}
+
+/// Write the key file with mode 0600, refusing to overwrite an existing one.
+fn write_key_file(path: &Path, key: &DbKey) -> Result<(), KeyError> {
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true).create_new(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        options.mode(0o600);
+    }
+    let mut f = options.open(path)?;
+    f.write_all(key.hex().as_bytes())?;
+    f.sync_all()?;
+    Ok(())
+}
+
+/// Restrict a file to its owner (the database and its WAL).
+pub fn owner_only(path: &Path) {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let _ = std::fs::set_permissions(path, std::fs::Permissions::from_mode(0o600));
+    }
+    #[cfg(not(unix))]
+    let _ = path;
+}
+
+/// The OS keyring, through the `keyring` crate; every failure means "no keyring here".
+mod keyring {
+    use std::path::Path;
+
+    const SERVICE: &str = "nl.masker19.outbox";
+
+    pub fn enabled() -> bool {
+        match std::env::var("MASKER19_KEYRING").as_deref() {
+            Ok("off") | Ok("0") => false,
+            Ok("on") | Ok("1") => true,
+            // A Linux desktop has a Secret Service only inside a session bus; never autolaunch one.
+            _ if cfg!(all(target_os = "linux", not(target_os = "android"))) => {
+                std::env::var_os("DBUS_SESSION_BUS_ADDRESS").is_some()
+            }
+            _ => cfg!(any(target_os = "macos", target_os = "ios", target_os = "windows")),
+        }
+    }
+
+    /// One entry per data directory, so that two installations never share a key.
+    fn entry(dir: &Path) -> Option<::keyring::Entry> {
+        let user = hex::encode(dir.to_string_lossy().as_bytes());
+        ::keyring::Entry::new(SERVICE, &user).ok()
+    }
+
+    pub fn get(dir: &Path) -> Option<String> {
+        entry(dir)?.get_password().ok()
+    }
+
+    /// Store the key and read it back; `false` when there is no working keyring.
+    pub fn set(dir: &Path, hex: &str) -> bool {
+        let Some(e) = entry(dir) else { return false };
+        e.set_password(hex).is_ok() && e.get_password().ok().as_deref() == Some(hex)
+    }
+}
+
+/// Open the phone's dialer for `number` where the platform has one; on desktop the screen shows
+/// the number to call on a phone. Android/iOS: wire to an `ACTION_DIAL`/`tel:` intent in the
+/// platform shell (see the README); not possible to build here.
+pub fn can_dial() -> bool {
+    cfg!(any(target_os = "android", target_os = "ios"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn key_file_is_owner_only_and_never_replaced() -> Result<(), KeyError> {
+        let dir = tempfile::tempdir()?;
+        let key = DbKey::random()?;
+        write_key_file(&key_file(dir.path()), &key)?;
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            let mode = std::fs::metadata(key_file(dir.path()))?.permissions().mode();
+            assert_eq!(mode & 0o777, 0o600);
+        }
+        assert!(write_key_file(&key_file(dir.path()), &key).is_err());
+        Ok(())
+    }
+
+    #[test]
+    fn keys_are_64_hex_digits() {
+        assert!(DbKey::from_hex("zz").is_err());
+        assert!(DbKey::from_hex(&"a".repeat(64)).is_ok());
+        assert_eq!(format!("{:?}", DbKey::from_hex(&"a".repeat(64)).ok()), "Some(DbKey(…))");
+    }
+}

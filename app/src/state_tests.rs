@@ -1,0 +1,206 @@
+//! The reducer without a window: the shortest paths (the interaction counts of BENCHMARKS.md),
+//! never losing an answer, the neutral screen and the PIN.
+
+use chrono::{Duration, Utc};
+use meldcode::flow::{Question as Q, Step};
+use meldcode::{Kind, Lang};
+
+use super::*;
+use crate::answers::Input;
+
+fn enrolled() -> AppState {
+    AppState::start(
+        Some("Demo-apotheek".into()),
+        crate::pin::hash("1919").ok(),
+        None,
+        Lang::Nl,
+        Settings::default(),
+        Utc::now(),
+    )
+}
+
+/// Counts the user's interactions (taps and fields filled).
+struct Walk {
+    state: AppState,
+    interactions: usize,
+    effects: Vec<Effect>,
+}
+
+impl Walk {
+    fn act(&mut self, a: Action) -> &mut Walk {
+        self.interactions += 1;
+        self.effects.extend(self.state.update(a));
+        self
+    }
+    fn choose(&mut self, q: Q, c: &str) -> &mut Walk {
+        self.act(Action::Answer(q, Input::Choose(c.into())))
+    }
+    fn text(&mut self, q: Q, t: &str) -> &mut Walk {
+        self.act(Action::Answer(q, Input::Text(t.into())))
+    }
+    fn next(&mut self) -> &mut Walk {
+        self.act(Action::Next(Utc::now()))
+    }
+    fn step(&self) -> Option<Step> {
+        self.state.flow.as_ref().map(|f| f.current())
+    }
+}
+
+/// The shortest path from "Masker 19" to a submitted melding (accompanied client, acute and
+/// structural unsafety, contact through the pharmacy).
+pub(crate) fn shortest_melding() -> (usize, AppState, Vec<Effect>) {
+    let mut w = Walk {
+        state: enrolled(),
+        interactions: 0,
+        effects: Vec::new(),
+    };
+    let soon = (Utc::now() + Duration::hours(6))
+        .with_timezone(&meldcode::TIME_ZONE)
+        .format("%Y-%m-%dT%H:%M")
+        .to_string();
+    w.act(Action::Codeword {
+        id: uuid::Uuid::new_v4(),
+        now: Utc::now(),
+    });
+    w.choose(Q::Channel, "balie").next();
+    w.choose(Q::AcuteDanger, "no").next();
+    w.choose(Q::Accompanied, "yes").next();
+    w.choose(Q::KindcheckStatus, "not_applicable").next();
+    w.next(); // signals: the codeword is preselected
+    w.next(); // consultation: optional
+    w.choose(Q::Suspicion, "yes").next();
+    w.choose(Q::UnsafeSituation, "yes").next();
+    assert_eq!(w.step(), Some(Step::Outcome), "questions 3-5 go with Veilig Thuis");
+    w.next(); // the recommendation (melding) is preselected
+    w.text(Q::PersonName, "Test Persoon")
+        .text(Q::DateOfBirth, "1990-04-01")
+        .text(Q::Street, "Teststraat")
+        .text(Q::HouseNumber, "1")
+        .text(Q::Postcode, "1012 AB")
+        .text(Q::City, "Amsterdam")
+        .choose(Q::Gemeente, "GM0363")
+        .next();
+    assert_eq!(w.step(), Some(Step::SafeContact), "{:?}", w.state.problems);
+    w.text(Q::SafeTimes, "werkdagen 10-12")
+        .choose(Q::VoicemailOk, "no")
+        .choose(Q::SmsOk, "no")
+        .choose(Q::NeverAtHome, "yes")
+        .choose(Q::ViaPharmacy, "yes")
+        .next();
+    assert_eq!(w.step(), Some(Step::Reporter), "{:?}", w.state.problems);
+    w.text(Q::ReporterName, "A. Apotheker")
+        .choose(Q::ReporterRole, "pharmacist")
+        .text(Q::ReporterPhone, "020-1234567")
+        .text(Q::ReachableUntil, &soon)
+        .next();
+    assert_eq!(w.step(), Some(Step::Review), "{:?}", w.state.problems);
+    w.act(Action::Submit(Utc::now()));
+    (w.interactions, w.state, w.effects)
+}
+
+#[test]
+fn the_shortest_path_to_a_submitted_melding() {
+    let (n, state, effects) = shortest_melding();
+    assert!(matches!(state.screen, Screen::Submitted(_)));
+    assert!(state.flow.is_none());
+    let Some(Effect::Enqueue(report)) = effects.last() else {
+        panic!("the last effect writes the outbox");
+    };
+    assert_eq!(report.kind, Kind::Melding);
+    assert!(matches!(effects[0], Effect::SaveDraft(_)), "every change is saved");
+    println!("interactions from \"Masker 19\" to a submitted melding: {n}");
+    assert_eq!(n, 36);
+}
+
+#[test]
+fn one_tap_to_112_from_anywhere_and_it_is_recorded() {
+    let mut s = enrolled();
+    s.update(Action::Call112(Utc::now()));
+    assert_eq!(s.panel_112, Some(None), "one tap from home: the panel with the number");
+
+    let mut s = enrolled();
+    let now = Utc::now();
+    s.update(Action::Codeword {
+        id: uuid::Uuid::new_v4(),
+        now,
+    });
+    let effects = s.update(Action::Call112(now));
+    assert_eq!(s.panel_112, Some(Some(now)));
+    assert!(matches!(&effects[..], [Effect::SaveDraft(f)] if f.draft.acute_112_at == Some(now)));
+    s.update(Action::Stop112(now));
+    assert_eq!(
+        s.flow.as_ref().map(|f| f.current()),
+        Some(Step::Channel),
+        "channel is still needed"
+    );
+}
+
+#[test]
+fn going_back_never_loses_an_answer() {
+    let mut s = enrolled();
+    s.update(Action::Codeword {
+        id: uuid::Uuid::new_v4(),
+        now: Utc::now(),
+    });
+    s.update(Action::Answer(Q::Channel, Input::Choose("telefoon".into())));
+    s.update(Action::Next(Utc::now()));
+    s.update(Action::Back);
+    assert_eq!(
+        s.flow.as_ref().and_then(|f| f.draft.channel),
+        Some(meldcode::Channel::Telefoon)
+    );
+    s.update(Action::Next(Utc::now()));
+    s.update(Action::Next(Utc::now()));
+    assert!(
+        !s.problems.is_empty(),
+        "acute danger unanswered: refused, with the reason"
+    );
+}
+
+#[test]
+fn a_restored_draft_waits_behind_the_neutral_screen_and_the_pin() {
+    let flow = meldcode::Flow::new(uuid::Uuid::new_v4(), Utc::now());
+    let mut s = AppState::start(
+        Some("Demo".into()),
+        crate::pin::hash("2468").ok(),
+        Some(flow),
+        Lang::Nl,
+        Settings::default(),
+        Utc::now(),
+    );
+    assert!(s.hidden && s.restored && s.screen == Screen::Procedure);
+    s.update(Action::UnlockInput("1111".into()));
+    s.update(Action::Unlock);
+    assert!(s.hidden && s.unlock_error);
+    s.update(Action::UnlockInput("2468".into()));
+    s.update(Action::Unlock);
+    assert!(!s.hidden);
+}
+
+#[test]
+fn a_pin_is_set_only_when_both_entries_match() {
+    let mut s = enrolled();
+    s.update(Action::PinInput("1234".into()));
+    s.update(Action::PinAgainInput("1235".into()));
+    assert!(s.update(Action::SavePin).is_empty() && s.pin_form.error);
+    s.update(Action::PinAgainInput("1234".into()));
+    assert_eq!(s.update(Action::SavePin), vec![Effect::StorePin("1234".into())]);
+}
+
+#[test]
+fn enrolment_refuses_plain_http_elsewhere() {
+    let mut s = AppState::start(None, None, None, Lang::Nl, Settings::default(), Utc::now());
+    assert_eq!(s.screen, Screen::FirstStart);
+    for a in [
+        Action::FirstServer("http://meld.example.nl".into()),
+        Action::FirstCode("abc".into()),
+        Action::FirstPin("1919".into()),
+        Action::FirstPinAgain("1919".into()),
+    ] {
+        s.update(a);
+    }
+    assert!(s.update(Action::Enroll).is_empty());
+    assert!(s.first_start.error.is_some());
+    s.update(Action::FirstServer("http://127.0.0.1:8080".into()));
+    assert!(matches!(&s.update(Action::Enroll)[..], [Effect::Enroll { .. }]));
+}

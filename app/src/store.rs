@@ -1,0 +1,220 @@
+//! The app's local store: one SQLCipher database in the data directory holding the settings
+//! (server, device token, PIN hash), the draft of the procedure in progress and the outbox.
+//!
+//! Blocking (rusqlite) behind a mutex; async callers go through `spawn_blocking`. Every
+//! connection sets the key first, then WAL, `synchronous=FULL` (a report written is a report
+//! kept through a crash) and `secure_delete` (wiped personal data is overwritten on disk).
+
+mod outbox;
+
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex, MutexGuard};
+
+use chrono::{DateTime, Utc};
+use rusqlite::{Connection, OptionalExtension, TransactionBehavior, params};
+use rusqlite_migration::{M, Migrations};
+
+pub use outbox::{LocalState, OutboxEntry};
+
+use crate::platform::{self, DbKey, KeyError};
+
+const MIGRATION_LIST: &[M<'static>] = &[M::up(include_str!("../migrations/001_init.sql"))];
+const MIGRATIONS: Migrations<'static> = Migrations::from_slice(MIGRATION_LIST);
+
+pub const DB_FILE: &str = "outbox.db";
+
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    #[error(transparent)]
+    Key(#[from] KeyError),
+    #[error("the outbox does not open with this key (file is not a database)")]
+    WrongKey,
+    #[error("database: {0}")]
+    Db(#[from] rusqlite::Error),
+    #[error("database migration: {0}")]
+    Migration(#[from] rusqlite_migration::Error),
+    #[error("stored data is damaged: {0}")]
+    Damaged(String),
+    #[error("{0}")]
+    Io(#[from] std::io::Error),
+}
+
+/// Setting keys.
+pub mod keys {
+    pub const SERVER_URL: &str = "server_url";
+    pub const DEVICE_TOKEN: &str = "device_token";
+    pub const PHARMACY: &str = "pharmacy";
+    pub const PIN_HASH: &str = "pin_hash";
+    pub const LANG: &str = "lang";
+}
+
+/// A handle on the store; cheap to clone.
+#[derive(Clone)]
+pub struct Store {
+    conn: Arc<Mutex<Connection>>,
+    path: PathBuf,
+}
+
+impl std::fmt::Debug for Store {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Store").field("path", &self.path).finish()
+    }
+}
+
+pub(crate) fn ts(t: DateTime<Utc>) -> String {
+    t.to_rfc3339_opts(chrono::SecondsFormat::Millis, true)
+}
+
+pub(crate) fn parse_ts(s: &str) -> Result<DateTime<Utc>, StoreError> {
+    DateTime::parse_from_rfc3339(s)
+        .map(|t| t.with_timezone(&Utc))
+        .map_err(|e| StoreError::Damaged(format!("time {s:?}: {e}")))
+}
+
+impl Store {
+    /// Open (or create) the store in `dir` with the key from [`platform::load_or_create_key`].
+    pub fn open_dir(dir: &Path, use_keyring: bool) -> Result<Store, StoreError> {
+        std::fs::create_dir_all(dir)?;
+        let path = dir.join(DB_FILE);
+        let key = platform::load_or_create_key(dir, path.exists(), use_keyring)?;
+        Store::open(&path, &key)
+    }
+
+    /// Open the database at `path` with `key`; a wrong key is [`StoreError::WrongKey`].
+    pub fn open(path: &Path, key: &DbKey) -> Result<Store, StoreError> {
+        let mut conn = Connection::open(path)?;
+        // The key must be the first statement; it is 64 hex digits (checked), never user text.
+        conn.execute_batch(&format!("PRAGMA key = \"x'{}'\";", key.hex()))?;
+        match conn.query_row("SELECT count(*) FROM sqlite_master", [], |r| r.get::<_, i64>(0)) {
+            Ok(_) => {}
+            Err(rusqlite::Error::SqliteFailure(e, _)) if e.code == rusqlite::ErrorCode::NotADatabase => {
+                return Err(StoreError::WrongKey);
+            }
+            Err(e) => return Err(e.into()),
+        }
+        conn.pragma_update(None, "journal_mode", "WAL")?;
+        conn.pragma_update(None, "synchronous", "FULL")?;
+        conn.pragma_update(None, "secure_delete", "ON")?;
+        conn.pragma_update(None, "foreign_keys", "ON")?;
+        conn.busy_timeout(std::time::Duration::from_secs(5))?;
+        MIGRATIONS.to_latest(&mut conn)?;
+        platform::owner_only(path);
+        Ok(Store {
+            conn: Arc::new(Mutex::new(conn)),
+            path: path.to_path_buf(),
+        })
+    }
+
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    fn lock(&self) -> MutexGuard<'_, Connection> {
+        // A panic while holding the lock leaves SQLite consistent: keep going.
+        self.conn.lock().unwrap_or_else(|p| p.into_inner())
+    }
+
+    pub fn setting(&self, key: &str) -> Result<Option<String>, StoreError> {
+        Ok(self
+            .lock()
+            .query_row("SELECT value FROM settings WHERE key = ?1", [key], |r| r.get(0))
+            .optional()?)
+    }
+
+    pub fn set_setting(&self, key: &str, value: &str) -> Result<(), StoreError> {
+        self.lock().execute(
+            "INSERT INTO settings (key, value) VALUES (?1, ?2)
+             ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+            params![key, value],
+        )?;
+        Ok(())
+    }
+
+    /// Save the procedure in progress (called on every change).
+    pub fn save_draft(&self, flow: &meldcode::Flow, now: DateTime<Utc>) -> Result<(), StoreError> {
+        let json = serde_json::to_string(flow).map_err(|e| StoreError::Damaged(e.to_string()))?;
+        self.lock().execute(
+            "INSERT INTO draft (slot, flow, updated_at) VALUES (1, ?1, ?2)
+             ON CONFLICT (slot) DO UPDATE SET flow = excluded.flow, updated_at = excluded.updated_at",
+            params![json, ts(now)],
+        )?;
+        Ok(())
+    }
+
+    pub fn load_draft(&self) -> Result<Option<meldcode::Flow>, StoreError> {
+        let json: Option<String> = self
+            .lock()
+            .query_row("SELECT flow FROM draft WHERE slot = 1", [], |r| r.get(0))
+            .optional()?;
+        json.map(|j| serde_json::from_str(&j).map_err(|e| StoreError::Damaged(format!("draft: {e}"))))
+            .transpose()
+    }
+
+    pub fn clear_draft(&self) -> Result<(), StoreError> {
+        self.lock().execute("DELETE FROM draft", [])?;
+        Ok(())
+    }
+
+    /// Run `f` in an immediate transaction.
+    fn write<T>(&self, f: impl FnOnce(&rusqlite::Transaction<'_>) -> Result<T, StoreError>) -> Result<T, StoreError> {
+        let mut conn = self.lock();
+        let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let out = f(&tx)?;
+        tx.commit()?;
+        Ok(out)
+    }
+
+    /// Checkpoint the WAL into the main file and truncate it (after a wipe, so that no old page
+    /// lingers in the WAL).
+    pub fn checkpoint(&self) -> Result<(), StoreError> {
+        self.lock()
+            .query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(()))?;
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn migrations_are_valid() {
+        assert!(MIGRATIONS.validate().is_ok());
+    }
+
+    #[test]
+    fn the_store_does_not_open_without_its_key() -> Result<(), StoreError> {
+        let dir = tempfile::tempdir()?;
+        let store = Store::open_dir(dir.path(), false)?;
+        store.set_setting(keys::PHARMACY, "Apotheek Geheim")?;
+        drop(store);
+        assert!(Store::open_dir(dir.path(), false).is_ok(), "reopens with its key file");
+
+        let wrong = DbKey::random()?;
+        assert!(matches!(
+            Store::open(&dir.path().join(DB_FILE), &wrong),
+            Err(StoreError::WrongKey)
+        ));
+
+        std::fs::remove_file(platform::key_file(dir.path()))?;
+        assert!(matches!(
+            Store::open_dir(dir.path(), false),
+            Err(StoreError::Key(KeyError::Missing))
+        ));
+        let raw = std::fs::read(dir.path().join(DB_FILE))?;
+        assert!(!raw.windows(6).any(|w| w == b"Geheim"), "encrypted at rest");
+        Ok(())
+    }
+
+    #[test]
+    fn the_draft_survives_a_reopen() -> Result<(), StoreError> {
+        let dir = tempfile::tempdir()?;
+        let now = Utc::now();
+        let mut flow = meldcode::Flow::new(uuid::Uuid::new_v4(), now);
+        flow.draft.observed = "blauwe plek".into();
+        Store::open_dir(dir.path(), false)?.save_draft(&flow, now)?;
+        let back = Store::open_dir(dir.path(), false)?.load_draft()?;
+        assert_eq!(back, Some(flow));
+        Ok(())
+    }
+}

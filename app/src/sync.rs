@@ -1,0 +1,346 @@
+//! Talking to the server: enrolment, sending the outbox with retries, polling statuses, and
+//! wiping personal data once a report is settled.
+//!
+//! What to do with an answer ([`classify`]) and when to try again ([`backoff`]) are pure
+//! functions; [`sync_once`] is one pass over the outbox.
+
+use std::time::Duration;
+
+use chrono::{DateTime, Utc};
+use meldcode::api::{EnrollRequest, EnrollResponse, ErrorBody, StatusBody};
+use uuid::Uuid;
+
+use crate::config::ServerUrl;
+use crate::store::{Store, StoreError};
+
+#[derive(Debug, thiserror::Error)]
+pub enum SyncError {
+    #[error("the server cannot be reached: {0}")]
+    Network(String),
+    #[error("the server refused ({status}): {}", .body.error)]
+    Refused { status: u16, body: ErrorBody },
+    #[error("unexpected answer from the server ({0})")]
+    Unexpected(u16),
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    #[error("background task failed: {0}")]
+    Task(String),
+}
+
+/// What an answer to `POST /api/v1/reports` means for the report.
+#[derive(Debug, Clone, PartialEq)]
+pub enum SendOutcome {
+    /// 201, or 200 for an identical resubmission: accepted.
+    Accepted(StatusBody),
+    /// Network error, 401, 408, 429 or 5xx: try again later (`Retry-After` when given).
+    Retry {
+        reason: String,
+        status: Option<u16>,
+        retry_after: Option<Duration>,
+    },
+    /// Any other 4xx: shown with the server's reason; never retried blindly, never deleted.
+    Rejected { status: u16, body: ErrorBody },
+}
+
+/// `Retry-After`: seconds, or an HTTP date (relative to `now`).
+pub fn parse_retry_after(value: &str, now: DateTime<Utc>) -> Option<Duration> {
+    let v = value.trim();
+    if let Ok(secs) = v.parse::<u64>() {
+        return Some(Duration::from_secs(secs));
+    }
+    let at = DateTime::parse_from_rfc2822(v).ok()?.with_timezone(&Utc);
+    Some((at - now).to_std().unwrap_or(Duration::ZERO))
+}
+
+/// Classify an HTTP answer to a submit.
+pub fn classify(status: u16, retry_after: Option<Duration>, body: &[u8]) -> SendOutcome {
+    match status {
+        200 | 201 => match serde_json::from_slice::<StatusBody>(body) {
+            Ok(b) => SendOutcome::Accepted(b),
+            Err(_) => SendOutcome::Retry {
+                reason: format!("HTTP {status}: unreadable answer"),
+                status: Some(status),
+                retry_after,
+            },
+        },
+        401 | 408 | 429 | 500..=599 => SendOutcome::Retry {
+            reason: format!("HTTP {status}"),
+            status: Some(status),
+            retry_after,
+        },
+        400..=499 => SendOutcome::Rejected {
+            status,
+            body: serde_json::from_slice(body).unwrap_or_else(|_| ErrorBody {
+                error: format!("HTTP {status}"),
+                fields: Vec::new(),
+            }),
+        },
+        // 1xx/3xx and anything odd: not accepted, not the report's fault.
+        _ => SendOutcome::Retry {
+            reason: format!("HTTP {status}"),
+            status: Some(status),
+            retry_after,
+        },
+    }
+}
+
+/// The first retry waits this long; every next one twice as long.
+pub const BACKOFF_BASE: Duration = Duration::from_secs(5);
+/// Never wait longer than this between attempts (the pharmacist sees the report is waiting).
+pub const BACKOFF_MAX: Duration = Duration::from_secs(15 * 60);
+/// A `Retry-After` longer than this is capped.
+pub const RETRY_AFTER_MAX: Duration = Duration::from_secs(60 * 60);
+
+/// The wait before the next attempt after `failed` failed attempts (1 = the first failure):
+/// 5 s, 10 s, 20 s, … capped at 15 min; a `Retry-After` replaces it (capped at 1 h).
+pub fn backoff(failed: u32, retry_after: Option<Duration>) -> Duration {
+    if let Some(ra) = retry_after {
+        return ra.min(RETRY_AFTER_MAX);
+    }
+    let exp = failed.saturating_sub(1).min(20);
+    BACKOFF_BASE.saturating_mul(1u32 << exp).min(BACKOFF_MAX)
+}
+
+/// An HTTP client for one server and device.
+#[derive(Debug, Clone)]
+pub struct Client {
+    http: reqwest::Client,
+    base: ServerUrl,
+    token: String,
+}
+
+fn http_client() -> Result<reqwest::Client, SyncError> {
+    reqwest::Client::builder()
+        .connect_timeout(Duration::from_secs(10))
+        .timeout(Duration::from_secs(30))
+        .build()
+        .map_err(|e| SyncError::Network(e.to_string()))
+}
+
+/// Enroll this device with a one-time code.
+pub async fn enroll(base: &ServerUrl, code: &str, device_name: &str) -> Result<EnrollResponse, SyncError> {
+    let resp = http_client()?
+        .post(base.join("/api/v1/enroll"))
+        .json(&EnrollRequest {
+            code: code.trim().to_owned(),
+            device_name: device_name.to_owned(),
+        })
+        .send()
+        .await
+        .map_err(|e| SyncError::Network(e.to_string()))?;
+    let status = resp.status().as_u16();
+    let bytes = resp.bytes().await.map_err(|e| SyncError::Network(e.to_string()))?;
+    match status {
+        201 => serde_json::from_slice(&bytes).map_err(|_| SyncError::Unexpected(status)),
+        400..=499 => Err(SyncError::Refused {
+            status,
+            body: serde_json::from_slice(&bytes).unwrap_or_else(|_| ErrorBody {
+                error: format!("HTTP {status}"),
+                fields: Vec::new(),
+            }),
+        }),
+        _ => Err(SyncError::Unexpected(status)),
+    }
+}
+
+impl Client {
+    pub fn new(base: ServerUrl, token: String) -> Result<Client, SyncError> {
+        Ok(Client {
+            http: http_client()?,
+            base,
+            token,
+        })
+    }
+
+    /// Send one report (its stored JSON, byte for byte the same on every retry).
+    pub async fn submit(&self, report_json: String, now: DateTime<Utc>) -> SendOutcome {
+        let sent = self
+            .http
+            .post(self.base.join("/api/v1/reports"))
+            .bearer_auth(&self.token)
+            .header(reqwest::header::CONTENT_TYPE, "application/json")
+            .body(report_json)
+            .send()
+            .await;
+        let resp = match sent {
+            Ok(r) => r,
+            Err(e) => {
+                return SendOutcome::Retry {
+                    reason: network_reason(&e),
+                    status: None,
+                    retry_after: None,
+                };
+            }
+        };
+        let status = resp.status().as_u16();
+        let retry_after = resp
+            .headers()
+            .get(reqwest::header::RETRY_AFTER)
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| parse_retry_after(v, now));
+        match resp.bytes().await {
+            Ok(body) => classify(status, retry_after, &body),
+            Err(e) => SendOutcome::Retry {
+                reason: network_reason(&e),
+                status: Some(status),
+                retry_after,
+            },
+        }
+    }
+
+    /// `GET /api/v1/reports/{id}/status`; `Ok(None)` for anything but 200.
+    pub async fn status(&self, id: Uuid) -> Result<Option<StatusBody>, SyncError> {
+        let resp = self
+            .http
+            .get(self.base.join(&format!("/api/v1/reports/{id}/status")))
+            .bearer_auth(&self.token)
+            .send()
+            .await
+            .map_err(|e| SyncError::Network(network_reason(&e)))?;
+        if resp.status().as_u16() != 200 {
+            return Ok(None);
+        }
+        let bytes = resp.bytes().await.map_err(|e| SyncError::Network(e.to_string()))?;
+        Ok(serde_json::from_slice(&bytes).ok())
+    }
+}
+
+/// A transport error in a few words (never the request body).
+fn network_reason(e: &reqwest::Error) -> String {
+    if e.is_timeout() {
+        "time-out".to_owned()
+    } else if e.is_connect() {
+        "no connection".to_owned()
+    } else {
+        "network error".to_owned()
+    }
+}
+
+/// What one pass did.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct SyncSummary {
+    pub accepted: Vec<Uuid>,
+    pub retrying: Vec<Uuid>,
+    pub rejected: Vec<Uuid>,
+    pub polled: Vec<Uuid>,
+    pub wiped: Vec<Uuid>,
+    /// The last problem seen (for the screen), if any.
+    pub problem: Option<String>,
+}
+
+async fn blocking<T: Send + 'static>(
+    store: &Store,
+    f: impl FnOnce(&Store) -> Result<T, StoreError> + Send + 'static,
+) -> Result<T, SyncError> {
+    let store = store.clone();
+    tokio::task::spawn_blocking(move || f(&store))
+        .await
+        .map_err(|e| SyncError::Task(e.to_string()))?
+        .map_err(SyncError::from)
+}
+
+/// One pass: send every due queued report, then poll accepted reports not yet settled (at most
+/// once per `poll_interval`), wiping personal data when a status settles.
+pub async fn sync_once(
+    store: &Store,
+    client: &Client,
+    now: DateTime<Utc>,
+    poll_interval: chrono::Duration,
+) -> Result<SyncSummary, SyncError> {
+    let mut sum = SyncSummary::default();
+    let due = blocking(store, move |s| s.due(now)).await?;
+    for (id, json) in due {
+        match client.submit(json, now).await {
+            SendOutcome::Accepted(b) => {
+                let settled = blocking(store, move |s| {
+                    s.record_status(id, b.status, b.vt_region.as_deref(), now)
+                })
+                .await?;
+                sum.accepted.push(id);
+                if settled {
+                    sum.wiped.push(id);
+                }
+            }
+            SendOutcome::Retry {
+                reason,
+                status,
+                retry_after,
+            } => {
+                let attempts = blocking(store, move |s| Ok(s.outbox_entry(id)?.map_or(0, |e| e.attempts))).await?;
+                let wait = backoff(attempts + 1, retry_after);
+                let next = now + chrono::Duration::from_std(wait).unwrap_or(chrono::Duration::minutes(15));
+                let r = reason.clone();
+                blocking(store, move |s| s.record_retry(id, next, &r, status)).await?;
+                sum.retrying.push(id);
+                sum.problem = Some(reason);
+            }
+            SendOutcome::Rejected { status, body } => {
+                blocking(store, move |s| s.record_rejected(id, status, &body)).await?;
+                sum.rejected.push(id);
+            }
+        }
+    }
+    let to_poll = blocking(store, move |s| s.to_poll(now, poll_interval)).await?;
+    for id in to_poll {
+        match client.status(id).await {
+            Ok(Some(b)) => {
+                let settled = blocking(store, move |s| {
+                    s.record_status(id, b.status, b.vt_region.as_deref(), now)
+                })
+                .await?;
+                sum.polled.push(id);
+                if settled {
+                    sum.wiped.push(id);
+                }
+            }
+            Ok(None) => blocking(store, move |s| s.record_polled(id, now)).await?,
+            Err(e) => {
+                blocking(store, move |s| s.record_polled(id, now)).await?;
+                sum.problem = Some(e.to_string());
+            }
+        }
+    }
+    Ok(sum)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_backoff_doubles_up_to_its_cap_and_obeys_retry_after() {
+        let secs: Vec<u64> = (1..=10).map(|n| backoff(n, None).as_secs()).collect();
+        assert_eq!(secs, [5, 10, 20, 40, 80, 160, 320, 640, 900, 900]);
+        assert_eq!(backoff(1, Some(Duration::from_secs(120))), Duration::from_secs(120));
+        assert_eq!(backoff(3, Some(Duration::from_secs(99_999))), RETRY_AFTER_MAX);
+        assert_eq!(backoff(u32::MAX, None), BACKOFF_MAX);
+    }
+
+    #[test]
+    fn answers_are_classified_by_the_contract() {
+        let retry = |s: u16| matches!(classify(s, None, b"{}"), SendOutcome::Retry { .. });
+        for s in [401, 408, 429, 500, 502, 503] {
+            assert!(retry(s), "{s} is retried");
+        }
+        let body = br#"{"error":"invalid report","fields":[{"path":"/person/bsn","rule":"elfproef","message":"x"}]}"#;
+        match classify(422, None, body) {
+            SendOutcome::Rejected { status: 422, body } => assert_eq!(body.fields.len(), 1),
+            other => panic!("422 must be rejected: {other:?}"),
+        }
+        assert!(matches!(
+            classify(409, None, b"not json"),
+            SendOutcome::Rejected { status: 409, .. }
+        ));
+        assert!(matches!(classify(201, None, b"garbage"), SendOutcome::Retry { .. }));
+    }
+
+    #[test]
+    fn retry_after_takes_seconds_or_a_date() {
+        let now = Utc::now();
+        assert_eq!(parse_retry_after("7", now), Some(Duration::from_secs(7)));
+        let later = (now + chrono::Duration::seconds(30)).to_rfc2822();
+        let d = parse_retry_after(&later, now).map(|d| d.as_secs());
+        assert!(matches!(d, Some(29..=30)), "{d:?}");
+        assert_eq!(parse_retry_after("soon", now), None);
+    }
+}

@@ -1,0 +1,74 @@
+//! Thin Dioxus views: each renders the [`AppState`] it is given and sends [`Action`]s back
+//! through [`Ui`]. No rule, text or IO lives here.
+
+mod chrome;
+mod fields;
+mod home;
+mod neutral;
+mod procedure;
+mod reports;
+mod review;
+
+use dioxus::prelude::*;
+use meldcode::Label;
+
+use crate::state::{Action, AppState, Effect, Screen};
+use crate::texts::T;
+
+/// The stylesheet, compiled in (a binary run outside `dx` gets no `asset!()`).
+pub const CSS: &str = include_str!("../../assets/app.css");
+
+/// The state and the way back: views send actions; effects go to the runtime (none in tests).
+#[derive(Clone, Copy)]
+pub struct Ui {
+    pub state: Signal<AppState>,
+    pub effects: Option<Callback<Effect>>,
+}
+
+impl Ui {
+    pub fn send(&self, action: Action) {
+        let mut state = self.state;
+        let effects = state.write().update(action);
+        if let Some(cb) = self.effects {
+            for e in effects {
+                cb.call(e);
+            }
+        }
+    }
+
+    pub fn t(&self, t: T) -> &'static str {
+        t.label(self.state.read().lang)
+    }
+}
+
+/// Everything on screen: the neutral screen when hidden, else the emergency bar and the screen.
+#[component]
+pub fn Shell() -> Element {
+    let ui = use_context::<Ui>();
+    let (hidden, screen, lang) = {
+        let s = ui.state.read();
+        (s.hidden, s.screen, s.lang)
+    };
+    if hidden {
+        return rsx! {
+            document::Style { {CSS} }
+            neutral::Neutral {}
+        };
+    }
+    rsx! {
+        document::Style { {CSS} }
+        div { class: "app", lang: lang.code(),
+            chrome::TopBar {}
+            chrome::Panel112 {}
+            main { id: "main", class: "content",
+                match screen {
+                    Screen::FirstStart => rsx! { home::FirstStart {} },
+                    Screen::Home => rsx! { home::Home {} },
+                    Screen::Procedure => rsx! { procedure::Procedure {} },
+                    Screen::Submitted(id) => rsx! { reports::Submitted { id } },
+                    Screen::Reports => rsx! { reports::Reports {} },
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,46 @@
+//! The neutral screen: a plain stock list, nothing of the case; back with the PIN.
+
+use dioxus::prelude::*;
+use meldcode::Label;
+
+use super::Ui;
+use crate::state::Action;
+use crate::texts::{NEUTRAL_STOCK, T};
+
+#[component]
+pub fn Neutral() -> Element {
+    let ui = use_context::<Ui>();
+    let (lang, input, error) = {
+        let s = ui.state.read();
+        (s.lang, s.unlock_input.clone(), s.unlock_error)
+    };
+    rsx! {
+        div { id: "neutral", class: "neutral",
+            h1 { "{T::NeutralTitle.label(lang)}" }
+            table {
+                thead { tr {
+                    th { scope: "col", "{T::NeutralArticle.label(lang)}" }
+                    th { scope: "col", "{T::NeutralStock.label(lang)}" }
+                    th { scope: "col", "{T::NeutralLocation.label(lang)}" }
+                } }
+                tbody {
+                    for (item, stock, place) in NEUTRAL_STOCK.iter() {
+                        tr { key: "{item}", td { "{item}" } td { "{stock}" } td { "{place}" } }
+                    }
+                }
+            }
+            form { class: "unlock",
+                onsubmit: move |e: FormEvent| { e.prevent_default(); ui.send(Action::Unlock) },
+                label { r#for: "unlock-pin", "{T::Pin.label(lang)}" }
+                input { id: "unlock-pin", r#type: "password", inputmode: "numeric", autocomplete: "off",
+                    value: "{input}",
+                    oninput: move |e: FormEvent| ui.send(Action::UnlockInput(e.value())),
+                }
+                button { id: "btn-unlock", r#type: "submit", class: "secondary", "{T::Unlock.label(lang)}" }
+                if error {
+                    p { class: "error", role: "alert", "{T::PinWrong.label(lang)}" }
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,129 @@
+//! Benchmark: accepted → delivered at a stand-in Veilig Thuis receiver, p50/p99 over N reports,
+//! and the outbox drain rate (N reports queued while the receiver is down, then drained).
+//! Runs the real server binary (MASKER19_SERVER_BIN, else target/release/masker19-server).
+//!
+//! `cargo run --release -p masker19-e2e --bin bench-forward -- [N]`
+
+use std::collections::HashMap;
+use std::time::{Duration, Instant};
+
+use masker19_e2e::receiver::{Behaviour, Receiver, SECRET};
+use masker19_e2e::{TestServer, admin, temp_db};
+
+fn percentile(sorted: &[Duration], p: f64) -> Duration {
+    let i = ((sorted.len() as f64 - 1.0) * p).round() as usize;
+    sorted.get(i).copied().unwrap_or_default()
+}
+
+fn main() -> anyhow::Result<()> {
+    let n: usize = std::env::args().nth(1).and_then(|a| a.parse().ok()).unwrap_or(1000);
+    if std::env::var_os("MASKER19_SERVER_BIN").is_none() {
+        let release = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../target/release/masker19-server");
+        // SAFETY: single-threaded at this point; set before any thread reads the environment.
+        unsafe { std::env::set_var("MASKER19_SERVER_BIN", release) };
+    }
+
+    // 1. Latency: one report at a time, each timed from its 201 to its arrival at the receiver.
+    let receiver = Receiver::start(Behaviour::Accept)?;
+    let (_dir, db) = temp_db()?;
+    let server = TestServer::start(&db, true)?;
+    let api = server.client();
+    let token = api.enroll(&server.info["enrollment_code"])?;
+    let out = admin(
+        &db,
+        &[
+            "region",
+            "set-webhook",
+            "VT01",
+            "--url",
+            &receiver.url(),
+            "--secret",
+            SECRET,
+        ],
+        "",
+    )?;
+    anyhow::ensure!(out.status.success(), "set-webhook failed");
+    let template = api.example("melding")?;
+    let mut accepted_at = HashMap::new();
+    let mut submit_times = Vec::new();
+    for _ in 0..n {
+        let mut report = template.clone();
+        let id = uuid::Uuid::new_v4().to_string();
+        report["id"] = serde_json::Value::from(id.clone());
+        let t0 = Instant::now();
+        api.submit(&token, &report)?;
+        submit_times.push(t0.elapsed());
+        accepted_at.insert(id.clone(), Instant::now());
+        receiver.wait_until(Duration::from_secs(10), "delivery", |a| {
+            a.iter().any(|a| a.body["data"]["id"] == id.as_str())
+        })?;
+    }
+    let mut latencies: Vec<Duration> = receiver
+        .delivered()
+        .iter()
+        .filter_map(|a| Some(a.at - *accepted_at.get(a.body["data"]["id"].as_str()?)?))
+        .collect();
+    latencies.sort();
+    submit_times.sort();
+    println!("reports={n}");
+    println!(
+        "post_reports_p50_ms={:.2}",
+        percentile(&submit_times, 0.5).as_secs_f64() * 1e3
+    );
+    println!(
+        "post_reports_p99_ms={:.2}",
+        percentile(&submit_times, 0.99).as_secs_f64() * 1e3
+    );
+    println!(
+        "accepted_to_delivered_p50_ms={:.2}",
+        percentile(&latencies, 0.5).as_secs_f64() * 1e3
+    );
+    println!(
+        "accepted_to_delivered_p99_ms={:.2}",
+        percentile(&latencies, 0.99).as_secs_f64() * 1e3
+    );
+    drop(server);
+
+    // 2. Drain rate: N reports wait in the outbox (the receiver answers 503 with Retry-After),
+    // then the receiver accepts; the rate is measured from the first to the last success.
+    let receiver = Receiver::start(Behaviour::RetryAfter(503, 2))?;
+    let (_dir2, db2) = temp_db()?;
+    let server = TestServer::start(&db2, true)?;
+    let api = server.client();
+    let token = api.enroll(&server.info["enrollment_code"])?;
+    let out = admin(
+        &db2,
+        &[
+            "region",
+            "set-webhook",
+            "VT01",
+            "--url",
+            &receiver.url(),
+            "--secret",
+            SECRET,
+        ],
+        "",
+    )?;
+    anyhow::ensure!(out.status.success(), "set-webhook failed");
+    for _ in 0..n {
+        let mut report = template.clone();
+        report["id"] = serde_json::Value::from(uuid::Uuid::new_v4().to_string());
+        api.submit(&token, &report)?;
+    }
+    receiver.wait_until(Duration::from_secs(60), "first attempts", |a| a.len() >= n)?;
+    receiver.set(Behaviour::Accept);
+    receiver.wait_until(Duration::from_secs(120), "drain", |a| {
+        a.iter().filter(|a| a.answered == 204).count() >= n
+    })?;
+    let ok: Vec<Instant> = receiver
+        .attempts()
+        .iter()
+        .filter(|a| a.answered == 204)
+        .map(|a| a.at)
+        .collect();
+    let span =
+        ok.iter().max().copied().unwrap_or_else(Instant::now) - ok.iter().min().copied().unwrap_or_else(Instant::now);
+    println!("drain_reports_per_s={:.0}", n as f64 / span.as_secs_f64().max(1e-6));
+    println!("drain_seconds={:.3}", span.as_secs_f64());
+    Ok(())
+}
