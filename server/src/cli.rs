@@ -200,6 +200,7 @@ fn serve(db: DbConfig, settings: Settings, listen: &str, seed_demo: bool) -> any
             store: store.clone(),
             limiter: Arc::new(auth::LoginLimiter::default()),
             forwarder_wake: forwarder.wake.clone(),
+            stats_cache: Default::default(),
         };
         tokio::spawn(forwarder.run());
         tokio::spawn(retention_task(store, settings));

@@ -7,6 +7,7 @@ mod demo;
 mod forward;
 mod http;
 mod settings;
+mod stats;
 mod store;
 
 use std::path::PathBuf;

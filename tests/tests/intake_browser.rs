@@ -79,3 +79,38 @@ fn an_intake_worker_acknowledges_a_report_in_the_browser() -> anyhow::Result<()>
     assert_eq!(status["status"], "acknowledged", "the pharmacy sees the loop close");
     Ok(())
 }
+
+/// An evaluator logs in and the statistics page draws its chart (server-rendered SVG, no script).
+#[test]
+fn the_statistics_page_renders_its_chart() -> anyhow::Result<()> {
+    let (_dir, server, _device) = demo_server(&[])?;
+    let base = server.url.clone();
+    let shots = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../target/screenshots");
+    let rt = tokio::runtime::Runtime::new()?;
+    rt.block_on(async {
+        let b = Browser::start().await?;
+        let c = &b.client;
+        c.goto(&format!("{base}/login")).await?;
+        c.find(Locator::Id("name")).await?.send_keys("evaluator").await?;
+        c.find(Locator::Id("password")).await?.send_keys(DEMO_PASSWORD).await?;
+        c.find(Locator::Css("form.card button[type=submit]"))
+            .await?
+            .click()
+            .await?;
+        c.wait().for_element(Locator::Css("svg.chart")).await?;
+        assert_eq!(
+            c.current_url().await?.path(),
+            "/stats",
+            "an evaluator lands on the statistics"
+        );
+        let bars = c.find_all(Locator::Css("svg.chart rect")).await?;
+        assert_eq!(bars.len(), 25, "one bar per Veilig Thuis region");
+        let page = c.source().await?;
+        assert!(page.contains("VT01") && page.contains("Nederland") && page.contains("Landelijk per soort en kanaal"));
+        b.screenshot(&shots.join("stats.png")).await?;
+        c.goto(&format!("{base}/intake")).await?;
+        let denied = c.source().await?;
+        assert!(denied.contains("Geen toegang"), "an evaluator never reaches a report");
+        b.close().await
+    })
+}

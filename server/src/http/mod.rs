@@ -7,6 +7,8 @@ mod intake;
 mod openapi;
 mod pages;
 mod reports;
+mod stats;
+mod stats_page;
 mod users;
 
 use std::sync::Arc;
@@ -27,6 +29,7 @@ pub struct AppState {
     pub limiter: Arc<LoginLimiter>,
     /// Tells the forwarder a report was accepted.
     pub forwarder_wake: Arc<tokio::sync::Notify>,
+    pub stats_cache: stats::StatsCache,
 }
 
 pub fn router(state: AppState) -> Router {
@@ -42,6 +45,9 @@ pub fn router(state: AppState) -> Router {
         .route("/api/v1/intake/reports/{id}/acknowledge", post(intake::acknowledge))
         .route("/api/v1/intake/reports/{id}/transfer", post(intake::transfer))
         .route("/api/v1/intake/reports/{id}/close", post(intake::close))
+        .route("/api/v1/stats", get(stats::api))
+        .route("/stats", get(stats_page::page))
+        .route("/stats.csv", get(stats_page::download))
         .route("/", get(pages::root))
         .route("/login", get(pages::login_form).post(pages::login_submit))
         .route("/logout", post(pages::logout))

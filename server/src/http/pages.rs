@@ -28,9 +28,9 @@ const LANG: Lang = Lang::Nl;
 /// The signed-in user, for the page header.
 #[derive(Clone)]
 pub struct Who {
-    name: String,
-    region: Option<String>,
-    csrf: String,
+    pub name: String,
+    pub region: Option<String>,
+    pub csrf: String,
 }
 
 impl From<&Session> for Who {

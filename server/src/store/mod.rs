@@ -6,6 +6,7 @@ pub mod intake;
 pub mod outbox;
 pub mod reports;
 pub mod retention;
+pub mod stats;
 
 use rusqlite::{Connection, OptionalExtension};
 

@@ -1,0 +1,229 @@
+//! `GET /api/v1/stats` (an evaluator's bearer token) and the `/stats` page (an evaluator's
+//! login): counts under disclosure control, as JSON, CSV or a page with a chart.
+
+use std::collections::HashMap;
+use std::sync::Arc;
+
+use axum::Json;
+use axum::extract::{Query, State};
+use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use chrono::{NaiveDate, Utc};
+use meldcode::{FieldError, Rule};
+
+use super::users::{from_bearer, from_cookie};
+use super::{ApiError, AppState};
+use crate::stats::disclosure::Publication;
+use crate::stats::period::{Granularity, PeriodId};
+use crate::stats::{self, RegionFacts, Table};
+use crate::store::directory::{Role, Session};
+use crate::store::stats as store;
+
+/// The publication of the whole data set, rebuilt when the counting records change.
+pub type StatsCache = Arc<tokio::sync::Mutex<Option<((i64, i64), Arc<Publication>)>>>;
+
+/// A validated query.
+pub struct Request {
+    pub granularity: Granularity,
+    pub from: PeriodId,
+    pub to: PeriodId,
+    pub csv: bool,
+}
+
+fn invalid(path: &str, rule: Rule, message: &str) -> FieldError {
+    FieldError::new(path, rule, message)
+}
+
+/// `period`, `from`, `to`, `format`; defaults: the quarters of this year so far.
+pub fn parse_request(q: &HashMap<String, String>) -> Result<Request, ApiError> {
+    let mut errors = Vec::new();
+    for key in q
+        .keys()
+        .filter(|k| !["period", "from", "to", "format"].contains(&k.as_str()))
+    {
+        errors.push(invalid(
+            &format!("/{}", key.chars().take(40).collect::<String>()),
+            Rule::UnknownField,
+            "not a parameter of /stats",
+        ));
+    }
+    let granularity = match q.get("period").map(String::as_str) {
+        None => Some(Granularity::Quarter),
+        Some(code) => Granularity::from_code(code),
+    };
+    let csv = match q.get("format").map(String::as_str) {
+        None | Some("json") => false,
+        Some("csv") => true,
+        Some(_) => {
+            errors.push(invalid("/format", Rule::InvalidValue, "json or csv"));
+            false
+        }
+    };
+    let Some(g) = granularity else {
+        errors.push(invalid(
+            "/period",
+            Rule::InvalidValue,
+            "week, month, quarter, half_year or year",
+        ));
+        return Err(ApiError::Invalid(errors));
+    };
+    let today = Utc::now().with_timezone(&meldcode::TIME_ZONE).date_naive();
+    let this_year = NaiveDate::from_ymd_opt(meldcode::amsterdam_year(Utc::now()), 1, 1).unwrap_or(today);
+    let mut bound = |name: &str, default: NaiveDate| match q.get(name) {
+        None => Some(g.of(default)),
+        Some(label) => {
+            let parsed = g.parse(label);
+            if parsed.is_none() {
+                errors.push(invalid(
+                    &format!("/{name}"),
+                    Rule::InvalidValue,
+                    "a whole period of the chosen granularity, e.g. 2026-W05, 2026-03, 2026-Q1, 2026-H1, 2026",
+                ));
+            }
+            parsed
+        }
+    };
+    let (from, to) = (bound("from", this_year), bound("to", today));
+    match (from, to) {
+        (Some(from), Some(to)) if from > to => errors.push(invalid("/to", Rule::Range, "to lies before from")),
+        (Some(from), Some(to)) if g.range(from, to).len() > 260 => {
+            errors.push(invalid("/to", Rule::Range, "at most 260 periods at once"))
+        }
+        _ => {}
+    }
+    match (from, to, errors.is_empty()) {
+        (Some(from), Some(to), true) => Ok(Request {
+            granularity: g,
+            from,
+            to,
+            csv,
+        }),
+        _ => Err(ApiError::Invalid(errors)),
+    }
+}
+
+async fn publication(s: &AppState) -> Result<Arc<Publication>, ApiError> {
+    let version = s.store.call(|c| store::version(c)).await?;
+    let mut cache = s.stats_cache.lock().await;
+    if let Some((v, p)) = cache.as_ref()
+        && *v == version
+    {
+        return Ok(p.clone());
+    }
+    let started = std::time::Instant::now();
+    let rows = s.store.call(|c| store::hour_counts(c)).await?;
+    let read = started.elapsed();
+    let built = tokio::task::spawn_blocking(move || Publication::new(&stats::atoms(&rows, &stats::regions())))
+        .await
+        .map_err(|_| ApiError::Unavailable(crate::db::StoreError::Closed))?;
+    tracing::info!(
+        read_ms = read.as_millis() as u64,
+        total_ms = started.elapsed().as_millis() as u64,
+        "statistics rebuilt"
+    );
+    let built = Arc::new(built);
+    *cache = Some((version, built.clone()));
+    Ok(built)
+}
+
+/// Local midnight of a day, as the store's UTC text.
+fn utc_bound(day: Option<NaiveDate>) -> String {
+    day.and_then(|d| d.and_hms_opt(0, 0, 0))
+        .and_then(|t| t.and_local_timezone(meldcode::TIME_ZONE).earliest())
+        .map_or_else(String::new, |t| crate::db::ts(t.with_timezone(&Utc)))
+}
+
+pub async fn table(s: &AppState, r: &Request) -> Result<Table, ApiError> {
+    let p = publication(s).await?;
+    let regions = stats::regions();
+    let periods = r.granularity.range(r.from, r.to);
+    let (cells, totals) = stats::table_cells(&p, &regions, r.granularity, &periods);
+    let (from, to) = (
+        utc_bound(r.granularity.start(r.from)),
+        utc_bound(r.granularity.end(r.to)),
+    );
+    let (pharmacies, minutes) = s
+        .store
+        .call(move |c| {
+            Ok((
+                store::enrolled_pharmacies(c)?,
+                store::acknowledgement_minutes(c, &from, &to)?,
+            ))
+        })
+        .await?;
+    let facts = regions
+        .iter()
+        .map(|(code, name)| RegionFacts {
+            vt_region: code.clone(),
+            name: name.clone(),
+            pharmacies: pharmacies.iter().find(|(r, _)| r == code).map_or(0, |(_, n)| *n),
+            median_minutes_to_acknowledgement: stats::median_minutes(
+                minutes.iter().filter(|(r, _)| r == code).map(|(_, m)| *m).collect(),
+            ),
+        })
+        .collect();
+    Ok(Table {
+        period: r.granularity,
+        from: r.granularity.label(r.from),
+        to: r.granularity.label(r.to),
+        cells,
+        totals,
+        regions: facts,
+        generated_at: Utc::now(),
+    })
+}
+
+pub fn csv_response(t: &Table) -> Response {
+    match stats::render::csv(&t.cells, &t.totals) {
+        Ok(bytes) => {
+            let name = format!(
+                "attachment; filename=\"masker19-{}-{}-{}.csv\"",
+                t.period.code(),
+                t.from,
+                t.to
+            );
+            let mut r = bytes.into_response();
+            let h = r.headers_mut();
+            h.insert(
+                header::CONTENT_TYPE,
+                HeaderValue::from_static("text/csv; charset=utf-8"),
+            );
+            if let Ok(v) = HeaderValue::from_str(&name) {
+                h.insert(header::CONTENT_DISPOSITION, v);
+            }
+            r
+        }
+        Err(e) => {
+            tracing::error!(error = %e, "csv");
+            (StatusCode::INTERNAL_SERVER_ERROR, "csv error").into_response()
+        }
+    }
+}
+
+pub fn require_evaluator(session: &Session) -> Result<(), ApiError> {
+    if session.user.role == Role::Evaluator {
+        Ok(())
+    } else {
+        Err(ApiError::Forbidden)
+    }
+}
+
+pub async fn api(State(s): State<AppState>, headers: HeaderMap, Query(q): Query<HashMap<String, String>>) -> Response {
+    let result = async {
+        let session = from_bearer(&s, &headers).await?;
+        require_evaluator(&session)?;
+        let request = parse_request(&q)?;
+        Ok::<_, ApiError>((table(&s, &request).await?, request.csv))
+    }
+    .await;
+    match result {
+        Ok((t, true)) => csv_response(&t),
+        Ok((t, false)) => Json(t).into_response(),
+        Err(e) => e.into_response(),
+    }
+}
+
+/// The evaluator behind the page cookie.
+pub async fn page_session(s: &AppState, headers: &HeaderMap) -> Result<Option<Session>, ApiError> {
+    Ok(from_cookie(s, headers).await?.map(|(_, session)| session))
+}

@@ -1,0 +1,95 @@
+//! Benchmark: the statistics query over N generated counting records (default 1,000,000):
+//! the first query after a change (aggregation + disclosure control over all granularities)
+//! and repeated queries (p50/p99). `cargo run --release -p masker19-e2e --bin bench-stats -- [N]`
+
+use std::time::{Duration, Instant};
+
+use masker19_e2e::{TestServer, admin, insert_counting_records, temp_db};
+
+fn percentile(sorted: &[Duration], p: f64) -> f64 {
+    let i = ((sorted.len() as f64 - 1.0) * p).round() as usize;
+    sorted.get(i).copied().unwrap_or_default().as_secs_f64() * 1e3
+}
+
+fn main() -> anyhow::Result<()> {
+    let n: usize = std::env::args()
+        .nth(1)
+        .and_then(|a| a.parse().ok())
+        .unwrap_or(1_000_000);
+    if std::env::var_os("MASKER19_SERVER_BIN").is_none() {
+        let release = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../target/release/masker19-server");
+        // SAFETY: set before any other thread exists.
+        unsafe { std::env::set_var("MASKER19_SERVER_BIN", release) };
+    }
+    let (_dir, db) = temp_db()?;
+    let out = admin(
+        &db,
+        &["user", "add", "--role", "evaluator", "--name", "eva"],
+        "evaluatie-wachtwoord\n",
+    )?;
+    anyhow::ensure!(out.status.success(), "user add failed");
+    let regions = meldcode::regions::latest()
+        .regions()
+        .map(|r| r.code.clone())
+        .collect::<Vec<_>>();
+    let kinds = ["melding", "adviesvraag", "geen_melding", "acuut_112"];
+    let channels = ["balie", "briefje", "telefoon", "bezorging"];
+    let start = chrono::NaiveDate::from_ymd_opt(2024, 1, 1).unwrap_or_default();
+    let t0 = Instant::now();
+    let mut state = 0x2545F4914F6CDD1Du64;
+    let mut next = |m: u64| {
+        state ^= state << 13;
+        state ^= state >> 7;
+        state ^= state << 17;
+        state % m
+    };
+    for chunk in 0..n.div_ceil(100_000) {
+        let rows: Vec<_> = (0..100_000.min(n - chunk * 100_000))
+            .map(|_| {
+                let day = start + chrono::Duration::days(next(3 * 365) as i64);
+                let at = format!("{day}T{:02}:{:02}:00.000000Z", next(24), next(60));
+                (
+                    regions[(next(25 * 25) as f64).sqrt() as usize % regions.len()].clone(),
+                    kinds[next(4) as usize].to_owned(),
+                    channels[next(4) as usize].to_owned(),
+                    at,
+                )
+            })
+            .collect();
+        insert_counting_records(&db, &rows)?;
+    }
+    println!(
+        "records={n} (generated over 2024–2026 in {:.1} s)",
+        t0.elapsed().as_secs_f64()
+    );
+    let server = TestServer::start(&db, false)?;
+    let api = server.client();
+    let token = api.login("eva", "evaluatie-wachtwoord")?;
+    let query = "/api/v1/stats?period=quarter&from=2024-Q1&to=2026-Q4";
+    let t = Instant::now();
+    let r = api.get(query, Some(&token))?;
+    anyhow::ensure!(r.status == 200, "stats answered {}", r.status);
+    println!("first_query_ms={:.0}", t.elapsed().as_secs_f64() * 1e3);
+    let mut times = Vec::new();
+    for g in ["week", "month", "quarter", "half_year", "year"]
+        .iter()
+        .cycle()
+        .take(100)
+    {
+        let (from, to) = match *g {
+            "week" => ("2026-W01", "2026-W52"),
+            "month" => ("2024-01", "2026-12"),
+            "quarter" => ("2024-Q1", "2026-Q4"),
+            "half_year" => ("2024-H1", "2026-H2"),
+            _ => ("2024", "2026"),
+        };
+        let t = Instant::now();
+        let r = api.get(&format!("/api/v1/stats?period={g}&from={from}&to={to}"), Some(&token))?;
+        anyhow::ensure!(r.status == 200, "stats answered {}", r.status);
+        times.push(t.elapsed());
+    }
+    times.sort();
+    println!("repeat_query_p50_ms={:.1}", percentile(&times, 0.5));
+    println!("repeat_query_p99_ms={:.1}", percentile(&times, 0.99));
+    Ok(())
+}
