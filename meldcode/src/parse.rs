@@ -23,8 +23,13 @@ pub fn parse_report(body: &[u8], now: DateTime<Utc>) -> Result<Report, Rejection
         .and_then(Value::as_str)
         .and_then(Kind::from_code)
         .unwrap_or(Kind::Melding);
-    let templates =
-        [kind, Kind::Melding].map(|k| serde_json::to_value(example(k, TEMPLATE_ID, now)).unwrap_or_default());
+    // Built only when a structural error needs repairing: a valid report never pays for them.
+    let templates = std::cell::OnceCell::new();
+    let templates = || {
+        templates.get_or_init(|| {
+            [kind, Kind::Melding].map(|k| serde_json::to_value(example(k, TEMPLATE_ID, now)).unwrap_or_default())
+        })
+    };
     // Unknown fields are seen only as far as each pass gets: gather them from every pass.
     let mut unknown = Vec::new();
     let mut errors = Vec::new();
@@ -36,7 +41,7 @@ pub fn parse_report(body: &[u8], now: DateTime<Utc>) -> Result<Report, Rejection
     let mut parsed = pass(&value, &mut unknown);
     for _ in 0..MAX_REPAIRS {
         let Err(e) = parsed else { break };
-        let repaired = e.path != "/kind" && repair(&mut value, &e.path, &templates);
+        let repaired = e.path != "/kind" && repair(&mut value, &e.path, templates());
         errors.push(e);
         if !repaired {
             unknown.append(&mut errors);

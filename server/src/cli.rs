@@ -201,6 +201,7 @@ fn serve(db: DbConfig, settings: Settings, listen: &str, seed_demo: bool) -> any
             limiter: Arc::new(auth::LoginLimiter::default()),
             forwarder_wake: forwarder.wake.clone(),
             stats_cache: Default::default(),
+            committer: http::Committer::start(store.clone()),
         };
         tokio::spawn(forwarder.run());
         tokio::spawn(retention_task(store, settings));

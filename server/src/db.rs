@@ -24,6 +24,9 @@ pub enum StoreError {
     Key(String),
     #[error("database connection closed")]
     Closed,
+    /// The group commit that held this report failed (the batch's error, as text).
+    #[error("commit failed: {0}")]
+    Commit(String),
 }
 
 impl From<tokio_rusqlite::Error<StoreError>> for StoreError {

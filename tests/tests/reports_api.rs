@@ -291,3 +291,50 @@ fn every_accepted_report_survives_kill_9() -> R {
     );
     Ok(())
 }
+
+/// Many pharmacies at once share group commits; each still gets its own answer, a report sent
+/// twice at the same moment is stored once, and a clash of ids is a 409 for exactly one of them.
+#[test]
+fn concurrent_submissions_are_each_answered_and_stored_once() -> R {
+    let (_dir, server, token) = demo()?;
+    let api = server.client();
+    let template = api.example("melding")?;
+    let twice = {
+        let mut r = template.clone();
+        r["id"] = Value::from(uuid::Uuid::new_v4().to_string());
+        r
+    };
+    let mut clash = twice.clone();
+    clash["signals"]["said"] = Value::from("Iets anders gezegd.");
+    let mut reports: Vec<Value> = (0..40)
+        .map(|_| {
+            let mut r = template.clone();
+            r["id"] = Value::from(uuid::Uuid::new_v4().to_string());
+            r
+        })
+        .collect();
+    reports.extend([twice.clone(), twice.clone(), clash]);
+    let statuses: Vec<u16> = std::thread::scope(|s| {
+        let handles: Vec<_> = reports
+            .iter()
+            .map(|r| {
+                s.spawn(|| {
+                    server
+                        .client()
+                        .post_json("/api/v1/reports", Some(&token), r)
+                        .map(|x| x.status)
+                        .unwrap_or(0)
+                })
+            })
+            .collect();
+        handles.into_iter().map(|h| h.join().unwrap_or(0)).collect()
+    });
+    assert!(statuses[..40].iter().all(|s| *s == 201), "{statuses:?}");
+    let mut last3 = statuses[40..].to_vec();
+    last3.sort();
+    assert!(last3 == [200, 201, 409] || last3 == [201, 409, 409], "{last3:?}");
+    for r in &reports[..40] {
+        assert_eq!(api.status_of(&token, r["id"].as_str().unwrap_or_default())?.status, 200);
+    }
+    Ok(())
+}

@@ -2,6 +2,7 @@
 
 mod access;
 mod body;
+mod committer;
 mod error;
 mod intake;
 mod openapi;
@@ -21,6 +22,7 @@ use axum::routing::{get, post};
 
 use crate::auth::LoginLimiter;
 use crate::db::Store;
+pub use committer::Committer;
 pub use error::ApiError;
 
 #[derive(Clone)]
@@ -30,6 +32,7 @@ pub struct AppState {
     /// Tells the forwarder a report was accepted.
     pub forwarder_wake: Arc<tokio::sync::Notify>,
     pub stats_cache: stats::StatsCache,
+    pub committer: committer::Committer,
 }
 
 pub fn router(state: AppState) -> Router {

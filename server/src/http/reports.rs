@@ -56,7 +56,7 @@ pub async fn submit(
     let bytes = json_bytes(&headers, body).await?;
     let now = Utc::now();
     let report = meldcode::parse_report(&bytes, now)?;
-    match s.store.call(move |c| reports::submit(c, &device, &report, now)).await? {
+    match s.committer.submit(device, report).await? {
         Submitted::Created(b) => {
             s.forwarder_wake.notify_one();
             Ok((StatusCode::CREATED, Json(b)))

@@ -27,13 +27,40 @@ pub fn route(report: &Report, pharmacy_gemeente: &str) -> Option<String> {
     meldcode::regions::route(report.gemeente.as_deref(), pharmacy_gemeente, year).map(|r| r.code.clone())
 }
 
-/// Store a validated report. A melding or adviesvraag gets its outbox row for the forwarder in
-/// the same IMMEDIATE transaction; the others are `recorded` counting records.
-pub fn submit(conn: &mut Connection, device: &Device, report: &Report, now: DateTime<Utc>) -> StoreResult<Submitted> {
+/// A submission waiting for the group commit.
+pub struct Submission {
+    pub device: Device,
+    pub report: Report,
+}
+
+/// Store validated reports in ONE durable commit (group commit): each in its own savepoint, so
+/// one report's failure does not touch the others. A melding or adviesvraag gets its outbox row
+/// for the forwarder in the same transaction; the other kinds are `recorded` counting records.
+/// If the commit fails, nothing of the batch is stored and every submission gets the error.
+pub fn submit_batch(
+    conn: &mut Connection,
+    batch: &[Submission],
+    now: DateTime<Utc>,
+) -> StoreResult<Vec<StoreResult<Submitted>>> {
+    let mut tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+    let mut results = Vec::with_capacity(batch.len());
+    for s in batch {
+        let sp = tx.savepoint()?;
+        let result = submit_one(&sp, &s.device, &s.report, now);
+        if result.is_ok() {
+            sp.commit()?;
+        }
+        results.push(result);
+    }
+    tx.commit()?;
+    Ok(results)
+}
+
+/// One report, inside the batch's transaction.
+fn submit_one(conn: &Connection, device: &Device, report: &Report, now: DateTime<Utc>) -> StoreResult<Submitted> {
     let id = report.id.to_string();
     let hash = report.content_hash();
-    let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
-    let existing: Option<(Option<i64>, String)> = tx
+    let existing: Option<(Option<i64>, String)> = conn
         .query_row(
             "SELECT pharmacy_id, content_hash FROM report WHERE id = ?1",
             [&id],
@@ -41,9 +68,8 @@ pub fn submit(conn: &mut Connection, device: &Device, report: &Report, now: Date
         )
         .optional()?;
     if let Some((pharmacy_id, stored_hash)) = existing {
-        drop(tx);
         if pharmacy_id == Some(device.pharmacy_id) && stored_hash == hash {
-            return Ok(status(conn, report.id, device.pharmacy_id)?.map_or(Submitted::Conflict, Submitted::Identical));
+            return Ok(status_of(conn, &id)?.map_or(Submitted::Conflict, Submitted::Identical));
         }
         return Ok(Submitted::Conflict);
     }
@@ -53,9 +79,8 @@ pub fn submit(conn: &mut Connection, device: &Device, report: &Report, now: Date
     } else {
         Status::Recorded
     };
-    // Personal data is kept only where it may be shared: counting kinds carry none anyway.
     let body = serde_json::to_string(report).map_err(|e| rusqlite::Error::ToSqlConversionFailure(Box::new(e)))?;
-    tx.execute(
+    conn.execute(
         "INSERT INTO report (id, pharmacy_id, device_id, kind, channel, vt_region, status, content_hash, body, received_at)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
         params![
@@ -71,18 +96,17 @@ pub fn submit(conn: &mut Connection, device: &Device, report: &Report, now: Date
             ts(now)
         ],
     )?;
-    tx.execute(
+    conn.execute(
         "INSERT INTO report_event (report_id, status, vt_region, at) VALUES (?1, ?2, ?3, ?4)",
         params![id, status.code(), vt_region, ts(now)],
     )?;
     if let (true, Some(region)) = (report.kind.is_forwarded(), &vt_region) {
-        tx.execute(
+        conn.execute(
             "INSERT INTO outbox (delivery_id, report_id, vt_region, event_type, created_at, next_attempt_at)
              VALUES (?1, ?2, ?3, 'report.received', ?4, ?4)",
             params![format!("msg_{}", Uuid::new_v4().simple()), id, region, ts(now)],
         )?;
     }
-    tx.commit()?;
     Ok(status_of(conn, &id)?.map_or(Submitted::Conflict, Submitted::Created))
 }
 
