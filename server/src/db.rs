@@ -174,10 +174,13 @@ mod tests {
     }
 }
 
-/// The server's one connection, on its own thread: SQLite has one writer anyway.
+/// The server's connections, each on its own thread: one for everything that writes (SQLite
+/// has one writer anyway), and one for the hot read-only look-ups (a device's token, a report's
+/// status), which WAL lets run beside the writer.
 #[derive(Clone)]
 pub struct Store {
     conn: tokio_rusqlite::Connection,
+    reader: tokio_rusqlite::Connection,
 }
 
 impl Store {
@@ -185,7 +188,19 @@ impl Store {
         let conn = tokio_rusqlite::Connection::open(&cfg.path).await?;
         let key = cfg.key.clone();
         conn.call(move |c| configure(c, &key)).await?;
-        Ok(Store { conn })
+        let reader = tokio_rusqlite::Connection::open(&cfg.path).await?;
+        let key = cfg.key.clone();
+        reader.call(move |c| configure(c, &key)).await?;
+        Ok(Store { conn, reader })
+    }
+
+    /// A read-only query on the reading connection.
+    pub async fn read<R, F>(&self, f: F) -> StoreResult<R>
+    where
+        R: Send + 'static,
+        F: FnOnce(&Connection) -> StoreResult<R> + Send + 'static,
+    {
+        Ok(self.reader.call(move |c| f(c)).await?)
     }
 
     pub async fn call<R, F>(&self, f: F) -> StoreResult<R>

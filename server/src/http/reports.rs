@@ -18,7 +18,7 @@ pub async fn device(state: &AppState, headers: &HeaderMap) -> Result<Device, Api
     let token = bearer(headers).ok_or(ApiError::Unauthorized)?.to_owned();
     state
         .store
-        .call(move |c| directory::device_by_token(c, &token))
+        .read(move |c| directory::device_by_token(c, &token))
         .await?
         .ok_or(ApiError::Unauthorized)
 }
@@ -88,7 +88,7 @@ pub async fn status(
     let id = Uuid::parse_str(&id).map_err(|_| ApiError::NotFound)?;
     let found = s
         .store
-        .call(move |c| reports::status(c, id, device.pharmacy_id))
+        .read(move |c| reports::status(c, id, device.pharmacy_id))
         .await?;
     found.map(Json).ok_or(ApiError::NotFound)
 }
