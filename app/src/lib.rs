@@ -10,10 +10,15 @@
 //! - [`views`]: thin Dioxus components; [`app`]: the runtime that launches them.
 
 pub mod answers;
+pub mod app;
+pub mod cli;
 pub mod config;
+#[cfg(debug_assertions)]
+pub mod driver;
 pub mod pin;
 pub mod platform;
 pub mod state;
 pub mod store;
 pub mod sync;
 pub mod texts;
+pub mod views;

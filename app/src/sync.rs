@@ -25,6 +25,10 @@ pub enum SyncError {
     Store(#[from] StoreError),
     #[error("background task failed: {0}")]
     Task(String),
+    #[error(transparent)]
+    Address(#[from] crate::config::AddressError),
+    #[error(transparent)]
+    Pin(#[from] crate::pin::PinError),
 }
 
 /// What an answer to `POST /api/v1/reports` means for the report.
@@ -141,6 +145,44 @@ pub async fn enroll(base: &ServerUrl, code: &str, device_name: &str) -> Result<E
         }),
         _ => Err(SyncError::Unexpected(status)),
     }
+}
+
+/// Enroll and keep what the device needs in the store: the server address, the device token
+/// and the pharmacy's name (and the PIN's hash when one is given). Returns the pharmacy's name
+/// and the PIN hash.
+pub async fn enroll_and_store(
+    store: &Store,
+    server: &str,
+    code: &str,
+    pin: Option<&str>,
+    device_name: &str,
+) -> Result<(String, Option<String>), SyncError> {
+    use crate::store::keys;
+    let base = ServerUrl::parse(server)?;
+    let pin_hash = pin.map(crate::pin::hash).transpose()?;
+    let enrolled = enroll(&base, code, device_name).await?;
+    let name = enrolled.pharmacy.name.clone();
+    let (n, h) = (name.clone(), pin_hash.clone());
+    blocking(store, move |s| {
+        s.set_setting(keys::SERVER_URL, base.as_str())?;
+        s.set_setting(keys::DEVICE_TOKEN, &enrolled.device_token)?;
+        s.set_setting(keys::PHARMACY, &n)?;
+        if let Some(h) = h {
+            s.set_setting(keys::PIN_HASH, &h)?;
+        }
+        Ok(())
+    })
+    .await?;
+    Ok((name, pin_hash))
+}
+
+/// The client for the enrolled server, if this device is enrolled.
+pub fn client_for(store: &Store) -> Result<Option<Client>, SyncError> {
+    use crate::store::keys;
+    let (Some(url), Some(token)) = (store.setting(keys::SERVER_URL)?, store.setting(keys::DEVICE_TOKEN)?) else {
+        return Ok(None);
+    };
+    Ok(Some(Client::new(ServerUrl::parse(&url)?, token)?))
 }
 
 impl Client {

@@ -69,6 +69,8 @@ pub enum T {
     ChildAge,
     Choose,
     SaveError,
+    RequiredNote,
+    Because,
 }
 
 impl Label for T {
@@ -172,6 +174,8 @@ impl Label for T {
             T::Progress => ("Voortgang", "Progress"),
             T::ChildAge => ("Leeftijd kind", "Age of child"),
             T::Choose => ("Kies…", "Choose…"),
+            T::RequiredNote => ("* verplicht", "* required"),
+            T::Because => ("Waarom", "Why"),
             T::SaveError => (
                 "Opslaan op dit apparaat mislukt. Bel Veilig Thuis: 0800-2000.",
                 "Saving on this device failed. Call Veilig Thuis: 0800-2000.",

@@ -1,6 +1,7 @@
 //! Helpers for the end-to-end tests: the real `masker19-server` binary on a free loopback port
 //! with its own SQLite file in a temporary directory (zero2prod's `spawn_app`, as a process).
 
+pub mod app;
 pub mod browser;
 pub mod receiver;
 
@@ -45,6 +46,11 @@ impl TestServer {
 
     /// As [`TestServer::start`], with extra environment variables (test settings are allowed).
     pub fn start_with(db: &Path, demo: bool, env: &[(&str, &str)]) -> anyhow::Result<TestServer> {
+        TestServer::start_at(db, "127.0.0.1:0", demo, env)
+    }
+
+    /// As [`TestServer::start_with`], listening on `listen`.
+    pub fn start_at(db: &Path, listen: &str, demo: bool, env: &[(&str, &str)]) -> anyhow::Result<TestServer> {
         let bin = server_bin();
         if !bin.exists() {
             bail!(
@@ -53,7 +59,7 @@ impl TestServer {
             );
         }
         let mut cmd = Command::new(&bin);
-        cmd.arg("--db").arg(db).args(["serve", "--listen", "127.0.0.1:0"]);
+        cmd.arg("--db").arg(db).args(["serve", "--listen", listen]);
         if demo {
             cmd.arg("--demo");
         }
@@ -294,4 +300,25 @@ pub fn eventually<T>(
         }
         std::thread::sleep(std::time::Duration::from_millis(20));
     }
+}
+
+/// Write counting records (no personal data) straight into a server's store, as if received at
+/// the given times: for statistics tests and benchmarks. `(vt_region, kind, channel, received_at)`.
+pub fn insert_counting_records(db: &Path, rows: &[(String, String, String, String)]) -> anyhow::Result<()> {
+    let key = std::fs::read_to_string(db.with_extension("db.key"))?;
+    let mut conn = rusqlite::Connection::open(db)?;
+    conn.pragma_update(None, "key", format!("x'{}'", key.trim()))?;
+    conn.busy_timeout(std::time::Duration::from_secs(10))?;
+    let tx = conn.transaction()?;
+    {
+        let mut stmt = tx.prepare(
+            "INSERT INTO report (id, kind, channel, vt_region, status, content_hash, received_at, synthetic)
+             VALUES (?1, ?2, ?3, ?4, 'recorded', 'generated', ?5, 1)",
+        )?;
+        for (region, kind, channel, at) in rows {
+            stmt.execute([&uuid::Uuid::new_v4().to_string(), kind, channel, region, at])?;
+        }
+    }
+    tx.commit()?;
+    Ok(())
 }

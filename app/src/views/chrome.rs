@@ -6,7 +6,7 @@ use meldcode::{Label, Lang};
 
 use super::Ui;
 use crate::state::{Action, Screen};
-use crate::texts::{T, VEILIG_THUIS_NUMBER};
+use crate::texts::T;
 
 #[component]
 pub fn TopBar() -> Element {
@@ -94,6 +94,5 @@ pub fn Panel112() -> Element {
 pub fn CallVeiligThuis() -> Element {
     let ui = use_context::<Ui>();
     let lang = ui.state.read().lang;
-    let _ = VEILIG_THUIS_NUMBER;
     rsx! { p { class: "call-vt", role: "alert", "{T::CallVeiligThuis.label(lang)}" } }
 }

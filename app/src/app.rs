@@ -1,0 +1,181 @@
+//! The runtime: opens the store, builds the first state, and runs the effects and the sync
+//! worker around the views. The only place where the views meet IO.
+
+use std::path::Path;
+use std::sync::Arc;
+
+use chrono::Utc;
+use dioxus::prelude::*;
+use meldcode::Lang;
+
+use crate::config::Settings;
+use crate::state::{Action, AppState, Effect};
+use crate::store::{Store, StoreError, keys};
+use crate::views::{Shell, Ui};
+
+/// When `main` started (for the start-up probe).
+pub static STARTED: std::sync::OnceLock<std::time::Instant> = std::sync::OnceLock::new();
+
+/// What the window starts with.
+#[derive(Clone)]
+pub struct Boot {
+    pub store: Store,
+    pub state: AppState,
+}
+
+/// Open the store in `dir` and build the first state (a draft found is restored behind the
+/// neutral screen).
+pub fn boot(dir: &Path, settings: Settings) -> Result<Boot, StoreError> {
+    let store = Store::open_dir(dir, crate::platform::keyring_enabled())?;
+    let enrolled = store.setting(keys::DEVICE_TOKEN)?.is_some();
+    let pharmacy = if enrolled {
+        Some(store.setting(keys::PHARMACY)?.unwrap_or_default())
+    } else {
+        None
+    };
+    let lang = store
+        .setting(keys::LANG)?
+        .and_then(|l| Lang::from_code(&l))
+        .unwrap_or_default();
+    let state = AppState::start(
+        pharmacy,
+        store.setting(keys::PIN_HASH)?,
+        store.load_draft()?,
+        lang,
+        settings,
+        Utc::now(),
+    );
+    Ok(Boot { store, state })
+}
+
+/// Carry out one effect; results come back as actions on `state`.
+fn run_effect(effect: Effect, store: &Store, mut state: Signal<AppState>, wake: &Arc<tokio::sync::Notify>) {
+    let now = Utc::now();
+    match effect {
+        Effect::SaveDraft(flow) => {
+            if store.save_draft(&flow, now).is_err() {
+                state.write().update(Action::SaveFailed);
+            }
+        }
+        Effect::Enqueue(report) => {
+            if store.enqueue(&report, now).is_err() {
+                state.write().update(Action::SaveFailed);
+            }
+            if let Ok(reports) = store.outbox() {
+                let problem = state.read().sync_problem.clone();
+                state.write().update(Action::Loaded { reports, problem, now });
+            }
+            wake.notify_one();
+        }
+        Effect::StorePin(pin) => match crate::pin::hash(&pin) {
+            Ok(hash) if store.set_setting(keys::PIN_HASH, &hash).is_ok() => {
+                state.write().update(Action::PinSaved(hash));
+            }
+            _ => {
+                state.write().update(Action::SaveFailed);
+            }
+        },
+        Effect::SaveLang(lang) => {
+            let _ = store.set_setting(keys::LANG, lang.code());
+        }
+        Effect::Enroll { server, code, pin } => {
+            let store = store.clone();
+            let wake = wake.clone();
+            spawn(async move {
+                let result = crate::sync::enroll_and_store(&store, &server, &code, Some(&pin), "apotheek-app").await;
+                let action = match result {
+                    Ok((pharmacy, pin_hash)) => Action::Enrolled { pharmacy, pin_hash },
+                    Err(e) => Action::EnrollFailed(e.to_string()),
+                };
+                state.write().update(action);
+                wake.notify_one();
+            });
+        }
+    }
+}
+
+/// Send due reports, poll statuses, refresh the list; then wait for the next due attempt, the
+/// poll interval, or a wake-up (a new report, an enrolment).
+async fn sync_worker(store: Store, mut state: Signal<AppState>, wake: Arc<tokio::sync::Notify>) {
+    let interval = state.read().settings.poll_interval;
+    loop {
+        let now = Utc::now();
+        let problem = match crate::sync::client_for(&store) {
+            Ok(Some(client)) => match crate::sync::sync_once(&store, &client, now, interval).await {
+                Ok(sum) => sum.problem,
+                Err(e) => Some(e.to_string()),
+            },
+            Ok(None) => None,
+            Err(e) => Some(e.to_string()),
+        };
+        if let Ok(reports) = store.outbox() {
+            state.write().update(Action::Loaded {
+                reports,
+                problem,
+                now: Utc::now(),
+            });
+        }
+        let next_due = store.next_due().ok().flatten();
+        let until_due = next_due.map_or(interval, |t| t - Utc::now());
+        let wait = until_due
+            .min(interval)
+            .to_std()
+            .unwrap_or_default()
+            .max(std::time::Duration::from_millis(500));
+        tokio::select! {
+            _ = tokio::time::sleep(wait) => {}
+            _ = wake.notified() => {}
+        }
+    }
+}
+
+/// The root component.
+#[component]
+pub fn App() -> Element {
+    let boot = use_context::<Boot>();
+    let state = use_signal(|| boot.state.clone());
+    let wake = use_hook(|| Arc::new(tokio::sync::Notify::new()));
+    let effects = {
+        let (store, wake) = (boot.store.clone(), wake.clone());
+        use_callback(move |e: Effect| run_effect(e, &store, state, &wake))
+    };
+    let ui = use_context_provider(|| Ui {
+        state,
+        effects: Some(effects),
+    });
+    {
+        let (store, wake) = (boot.store.clone(), wake.clone());
+        use_future(move || sync_worker(store.clone(), state, wake.clone()));
+    }
+    // Escape hides at once, wherever the focus is.
+    use_future(move || async move {
+        let mut listener = document::eval(
+            "document.addEventListener('keydown', (e) => { if (e.key === 'Escape') { dioxus.send('hide'); } });
+             await new Promise(() => {});",
+        );
+        while listener.recv::<String>().await.is_ok() {
+            ui.send(Action::Hide);
+        }
+    });
+    // `MASKER19_STARTUP_PROBE=1`: print the time from process start to the first screen in the
+    // webview (for app/bench.sh; release builds too).
+    use_future(|| async {
+        if std::env::var_os("MASKER19_STARTUP_PROBE").is_none() {
+            return;
+        }
+        loop {
+            let shown = document::eval("return document.querySelector('#main, #neutral, #first-start') !== null;")
+                .join::<bool>()
+                .await;
+            if shown.unwrap_or(false) {
+                let ms = STARTED.get().map_or(0, |t| t.elapsed().as_millis());
+                println!("first-screen ms={ms}");
+                return;
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(5)).await;
+        }
+    });
+    #[cfg(debug_assertions)]
+    crate::driver::use_driver();
+    rsx! { Shell {} }
+}

@@ -1,0 +1,115 @@
+//! Home (one large "Masker 19"), the PIN set-up, and the first start (enrolment).
+
+use dioxus::prelude::*;
+use meldcode::Label;
+use meldcode::texts::Ui as M;
+
+use super::Ui;
+use crate::state::{Action, Screen};
+use crate::texts::T;
+
+#[component]
+pub fn Home() -> Element {
+    let ui = use_context::<Ui>();
+    let (lang, has_pin, in_progress, overdue) = {
+        let s = ui.state.read();
+        let overdue = s
+            .reports
+            .iter()
+            .filter(|e| e.needs_call(s.now, s.settings.ack_alert))
+            .count();
+        (s.lang, s.pin_hash.is_some(), s.flow.is_some(), overdue)
+    };
+    rsx! {
+        section { class: "home",
+            button { id: "btn-codeword", r#type: "button", class: "codeword",
+                onclick: move |_| ui.send(Action::Codeword { id: uuid::Uuid::new_v4(), now: chrono::Utc::now() }),
+                span { class: "codeword-title", "{M::Codeword.label(lang)}" }
+                span { class: "codeword-sub", "{M::Start.label(lang)}" }
+            }
+            if in_progress {
+                p { class: "notice", "{T::Restored.label(lang)}" }
+            }
+            ul { class: "tips",
+                li { "{M::NeutralResponse.label(lang)}" }
+                li { "{M::KeepOutOfAis.label(lang)}" }
+                li { "{M::VeiligThuis.label(lang)}" }
+            }
+            if overdue > 0 {
+                button { id: "home-overdue", r#type: "button", class: "overdue",
+                    onclick: move |_| ui.send(Action::Go(Screen::Reports)),
+                    "{overdue} × {T::Overdue.label(lang)}"
+                }
+            }
+            if !has_pin {
+                PinSetup {}
+            }
+        }
+    }
+}
+
+#[component]
+fn PinSetup() -> Element {
+    let ui = use_context::<Ui>();
+    let (lang, form) = {
+        let s = ui.state.read();
+        (s.lang, s.pin_form.clone())
+    };
+    rsx! {
+        form { id: "pin-setup", class: "card",
+            onsubmit: move |e: FormEvent| { e.prevent_default(); ui.send(Action::SavePin) },
+            h2 { "{T::PinSetTitle.label(lang)}" }
+            p { "{T::NoPinYet.label(lang)}" }
+            label { r#for: "pin-new", "{T::Pin.label(lang)}" }
+            input { id: "pin-new", r#type: "password", inputmode: "numeric", autocomplete: "off",
+                "aria-describedby": "pin-rules", value: "{form.pin}",
+                oninput: move |e: FormEvent| ui.send(Action::PinInput(e.value())) }
+            label { r#for: "pin-again", "{T::PinConfirm.label(lang)}" }
+            input { id: "pin-again", r#type: "password", inputmode: "numeric", autocomplete: "off",
+                value: "{form.pin_again}",
+                oninput: move |e: FormEvent| ui.send(Action::PinAgainInput(e.value())) }
+            p { id: "pin-rules", class: "hint", "{T::PinRules.label(lang)}" }
+            if form.error {
+                p { class: "error", role: "alert", "{T::PinMismatch.label(lang)}" }
+            }
+            button { id: "btn-pin-save", r#type: "submit", class: "primary", "{T::PinSave.label(lang)}" }
+        }
+    }
+}
+
+#[component]
+pub fn FirstStart() -> Element {
+    let ui = use_context::<Ui>();
+    let (lang, f) = {
+        let s = ui.state.read();
+        (s.lang, s.first_start.clone())
+    };
+    rsx! {
+        form { id: "first-start", class: "card",
+            onsubmit: move |e: FormEvent| { e.prevent_default(); ui.send(Action::Enroll) },
+            h1 { "{T::FirstStartTitle.label(lang)}" }
+            p { "{T::FirstStartIntro.label(lang)}" }
+            label { r#for: "fs-server", "{T::ServerAddress.label(lang)}" }
+            input { id: "fs-server", r#type: "url", autocomplete: "off", "aria-describedby": "fs-server-hint",
+                value: "{f.server}", placeholder: "https://",
+                oninput: move |e: FormEvent| ui.send(Action::FirstServer(e.value())) }
+            p { id: "fs-server-hint", class: "hint", "{T::ServerHint.label(lang)}" }
+            label { r#for: "fs-code", "{T::EnrollCode.label(lang)}" }
+            input { id: "fs-code", r#type: "text", autocomplete: "off", value: "{f.code}",
+                oninput: move |e: FormEvent| ui.send(Action::FirstCode(e.value())) }
+            label { r#for: "fs-pin", "{T::Pin.label(lang)}" }
+            input { id: "fs-pin", r#type: "password", inputmode: "numeric", "aria-describedby": "fs-pin-hint",
+                value: "{f.pin}", oninput: move |e: FormEvent| ui.send(Action::FirstPin(e.value())) }
+            label { r#for: "fs-pin-again", "{T::PinConfirm.label(lang)}" }
+            input { id: "fs-pin-again", r#type: "password", inputmode: "numeric",
+                value: "{f.pin_again}", oninput: move |e: FormEvent| ui.send(Action::FirstPinAgain(e.value())) }
+            p { id: "fs-pin-hint", class: "hint", "{T::PinRules.label(lang)} {T::NoPinYet.label(lang)}" }
+            if let Some(e) = f.error {
+                p { class: "error", role: "alert", "{e}" }
+            }
+            button { id: "btn-enroll", r#type: "submit", class: "primary", disabled: f.busy,
+                if f.busy { "{T::Enrolling.label(lang)}" } else { "{T::Enroll.label(lang)}" }
+            }
+        }
+    }
+}

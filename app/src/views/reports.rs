@@ -1,0 +1,139 @@
+//! After submitting: the report's status; and the list of this device's reports by status,
+//! without personal data.
+
+use dioxus::prelude::*;
+use meldcode::texts::{Ui as M, describe_error};
+use meldcode::{Label, Lang};
+
+use super::Ui;
+use super::chrome::CallVeiligThuis;
+use crate::state::{Action, Screen};
+use crate::store::{LocalState, OutboxEntry};
+use crate::texts::T;
+
+fn state_label(state: LocalState, lang: Lang) -> &'static str {
+    match state {
+        LocalState::Queued => M::Queued.label(lang),
+        LocalState::Rejected => M::Rejected.label(lang),
+        LocalState::Server(s) => s.label(lang),
+    }
+}
+
+/// The server's reason for a rejection, in words (meldcode's texts for broken rules).
+fn rejection_lines(e: &OutboxEntry, lang: Lang) -> Vec<String> {
+    let Some(body) = &e.rejection else { return Vec::new() };
+    if body.fields.is_empty() {
+        vec![body.error.clone()]
+    } else {
+        body.fields.iter().map(|f| describe_error(f, lang)).collect()
+    }
+}
+
+#[component]
+pub fn Submitted(id: uuid::Uuid) -> Element {
+    let ui = use_context::<Ui>();
+    let (lang, entry, problem, overdue) = {
+        let s = ui.state.read();
+        let entry = s.entry(id).cloned();
+        let overdue = entry
+            .as_ref()
+            .is_some_and(|e| e.needs_call(s.now, s.settings.ack_alert));
+        (s.lang, entry, s.sync_problem.clone(), overdue)
+    };
+    let state = entry.as_ref().map_or(LocalState::Queued, |e| e.state);
+    let failing = state == LocalState::Queued && entry.as_ref().is_some_and(|e| e.attempts > 0);
+    let reasons = entry.as_ref().map(|e| rejection_lines(e, lang)).unwrap_or_default();
+    let short = id.to_string()[..8].to_owned();
+    rsx! {
+        section { id: "submitted", class: "submitted",
+            h1 { "{T::SubmittedTitle.label(lang)}" }
+            p { "{T::ColReference.label(lang)}: " code { "{short}" } }
+            if let Some(e) = &entry {
+                p { "{T::ColKind.label(lang)}: {e.kind.label(lang)}" }
+                if !e.kind.is_forwarded() {
+                    p { class: "notice", "{M::CountOnly.label(lang)}" }
+                }
+            }
+            p { id: "submitted-status", class: "status status-{state.code()}", role: "status",
+                "{T::StatusOfReport.label(lang)}: {state_label(state, lang)}" }
+            if failing {
+                div { id: "not-sent", class: "problems", role: "alert",
+                    p { "{T::NotSentYet.label(lang)}" }
+                    if let Some(next) = entry.as_ref().and_then(|e| e.next_attempt_at) {
+                        p { "{T::RetryAt.label(lang)}: {meldcode::describe::local_time(next)}" }
+                    }
+                    if let Some(p) = entry.as_ref().and_then(|e| e.last_error.clone()).or(problem) {
+                        p { "{T::LastProblem.label(lang)}: {p}" }
+                    }
+                }
+                CallVeiligThuis {}
+            }
+            if state == LocalState::Rejected {
+                div { id: "rejected", class: "problems", role: "alert",
+                    h2 { "{T::RejectedReason.label(lang)}" }
+                    ul { for r in reasons { li { "{r}" } } }
+                    p { "{T::RejectedKept.label(lang)}" }
+                }
+                CallVeiligThuis {}
+            }
+            if overdue {
+                p { class: "overdue", role: "alert", "{T::Overdue.label(lang)}" }
+            }
+            if entry.as_ref().is_some_and(|e| e.wiped) {
+                p { class: "notice", "{T::Wiped.label(lang)}" }
+            }
+            div { class: "actions",
+                button { id: "btn-home", r#type: "button", class: "primary", onclick: move |_| ui.send(Action::Go(Screen::Home)), "{T::Home.label(lang)}" }
+                button { id: "btn-reports", r#type: "button", class: "secondary", onclick: move |_| ui.send(Action::Go(Screen::Reports)), "{T::Reports.label(lang)}" }
+            }
+        }
+    }
+}
+
+#[component]
+pub fn Reports() -> Element {
+    let ui = use_context::<Ui>();
+    let (lang, rows) = {
+        let s = ui.state.read();
+        let rows: Vec<(OutboxEntry, bool)> = s
+            .reports
+            .iter()
+            .map(|e| (e.clone(), e.needs_call(s.now, s.settings.ack_alert)))
+            .collect();
+        (s.lang, rows)
+    };
+    rsx! {
+        section { id: "reports", class: "reports",
+            h1 { "{T::ReportsTitle.label(lang)}" }
+            if rows.is_empty() {
+                p { "{T::NoReports.label(lang)}" }
+            } else {
+                table {
+                    thead { tr {
+                        th { scope: "col", "{T::ColReference.label(lang)}" }
+                        th { scope: "col", "{T::ColKind.label(lang)}" }
+                        th { scope: "col", "{T::ColWritten.label(lang)}" }
+                        th { scope: "col", "{T::ColStatus.label(lang)}" }
+                    } }
+                    tbody {
+                        for (e, overdue) in rows {
+                            tr { key: "{e.id}", class: "status-{e.state.code()}",
+                                td { button { r#type: "button", class: "link", id: "report-{e.id}",
+                                    onclick: move |_| ui.send(Action::Go(Screen::Submitted(e.id))),
+                                    code { "{&e.id.to_string()[..8]}" } } }
+                                td { "{e.kind.label(lang)}" }
+                                td { "{meldcode::describe::local_time(e.queued_at)}" }
+                                td {
+                                    span { class: "status", "{state_label(e.state, lang)}" }
+                                    if overdue {
+                                        strong { class: "overdue", " — {T::Overdue.label(lang)}" }
+                                    }
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+}

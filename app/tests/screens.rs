@@ -1,0 +1,254 @@
+//! Each screen's key content, rendered without a display (VirtualDom + dioxus-ssr).
+
+use chrono::Utc;
+use dioxus::prelude::*;
+use masker19::answers::Input;
+use masker19::config::Settings;
+use masker19::state::{Action, AppState, Screen};
+use masker19::store::{LocalState, OutboxEntry};
+use masker19::views::{Shell, Ui};
+use meldcode::flow::Question as Q;
+use meldcode::{Kind, Lang, Status};
+
+#[derive(Props, Clone)]
+struct Root {
+    state: AppState,
+}
+
+impl PartialEq for Root {
+    fn eq(&self, _: &Root) -> bool {
+        false
+    }
+}
+
+#[allow(non_snake_case)]
+fn RootView(props: Root) -> Element {
+    let state = use_signal(|| props.state.clone());
+    use_context_provider(|| Ui { state, effects: None });
+    rsx! { Shell {} }
+}
+
+fn render(state: AppState) -> String {
+    let mut dom = VirtualDom::new_with_props(RootView, Root { state });
+    dom.rebuild_in_place();
+    dioxus_ssr::render(&dom)
+}
+
+fn enrolled(lang: Lang) -> AppState {
+    AppState::start(
+        Some("Demo-apotheek".into()),
+        masker19::pin::hash("1919").ok(),
+        None,
+        lang,
+        Settings::default(),
+        Utc::now(),
+    )
+}
+
+fn in_flow() -> AppState {
+    let mut s = enrolled(Lang::Nl);
+    s.update(Action::Codeword {
+        id: uuid::Uuid::new_v4(),
+        now: Utc::now(),
+    });
+    s
+}
+
+fn entry(state: LocalState, kind: Kind, hours_ago: i64) -> OutboxEntry {
+    let t = Utc::now() - chrono::Duration::hours(hours_ago);
+    OutboxEntry {
+        id: uuid::Uuid::new_v4(),
+        kind,
+        created_at: t,
+        queued_at: t,
+        state,
+        attempts: 2,
+        next_attempt_at: Some(Utc::now()),
+        last_error: Some("no connection".into()),
+        rejection: None,
+        http_status: None,
+        vt_region: None,
+        accepted_at: None,
+        wiped: false,
+    }
+}
+
+#[test]
+fn home_has_the_codeword_and_the_emergency_bar_in_both_languages() {
+    let html = render(enrolled(Lang::Nl));
+    for needle in [
+        "id=\"btn-codeword\"",
+        "Masker 19",
+        "Bel 112",
+        "Veilig Thuis 0800-2000",
+        "Verbergen",
+    ] {
+        assert!(html.contains(needle), "{needle} in {html}");
+    }
+    assert!(!html.contains("pin-setup"), "a PIN is set");
+    let en = render(enrolled(Lang::En));
+    assert!(en.contains("Call 112") && en.contains("Hide") && en.contains("Someone says"));
+}
+
+#[test]
+fn without_a_pin_home_asks_for_one_with_labelled_fields() {
+    let s = AppState::start(
+        Some("Demo".into()),
+        None,
+        None,
+        Lang::Nl,
+        Settings::default(),
+        Utc::now(),
+    );
+    let html = render(s);
+    assert!(html.contains("id=\"pin-setup\""));
+    assert!(html.contains("for=\"pin-new\"") && html.contains("for=\"pin-again\""));
+}
+
+#[test]
+fn first_start_asks_server_code_and_pin() {
+    let html = render(AppState::start(
+        None,
+        None,
+        None,
+        Lang::Nl,
+        Settings::default(),
+        Utc::now(),
+    ));
+    for needle in [
+        "id=\"first-start\"",
+        "for=\"fs-server\"",
+        "for=\"fs-code\"",
+        "for=\"fs-pin\"",
+        "https://",
+    ] {
+        assert!(html.contains(needle), "{needle}");
+    }
+}
+
+#[test]
+fn a_step_shows_progress_its_question_and_its_options() {
+    let html = render(in_flow());
+    assert!(html.contains("id=\"step-channel\""));
+    assert!(html.contains("Stap 1 / "));
+    assert!(html.contains("<progress"));
+    assert!(html.contains("Hoe kwam de hulpvraag binnen?"));
+    assert!(html.contains("id=\"q-channel-balie\"") && html.contains("role=\"radio\""));
+    assert!(html.contains("Bel 112"), "112 stays one tap away inside the procedure");
+}
+
+#[test]
+fn a_refused_step_says_what_is_missing() {
+    let mut s = in_flow();
+    s.update(Action::Next(Utc::now()));
+    let html = render(s);
+    assert!(html.contains("role=\"alert\""));
+    assert!(html.contains("Kanaal: Dit moet nog worden ingevuld."), "{html}");
+}
+
+#[test]
+fn accompanied_asks_to_keep_the_screen_neutral() {
+    let mut s = in_flow();
+    s.update(Action::Answer(Q::Channel, Input::Choose("balie".into())));
+    s.update(Action::Next(Utc::now()));
+    s.update(Action::Answer(Q::AcuteDanger, Input::Choose("no".into())));
+    s.update(Action::Next(Utc::now()));
+    s.update(Action::Answer(Q::Accompanied, Input::Choose("yes".into())));
+    let html = render(s);
+    assert!(html.contains("id=\"accompanied\""));
+    assert!(html.contains("Neutraal scherm tot de cliënt weg is"));
+}
+
+#[test]
+fn the_afwegingskader_shows_its_recommendation_and_why() {
+    let mut s = in_flow();
+    if let Some(f) = s.flow.as_mut() {
+        f.draft.channel = Some(meldcode::Channel::Balie);
+        f.draft.acute_danger = Some(false);
+        f.draft.accompanied = Some(true);
+        f.draft.kindcheck_status = Some(meldcode::KindcheckStatus::NotApplicable);
+    }
+    for _ in 0..6 {
+        s.update(Action::Next(Utc::now()));
+    }
+    s.update(Action::Answer(Q::Suspicion, Input::Choose("yes".into())));
+    s.update(Action::Next(Utc::now()));
+    s.update(Action::Answer(Q::UnsafeSituation, Input::Choose("yes".into())));
+    let html = render(s);
+    assert!(html.contains("id=\"recommendation\""), "{html}");
+    assert!(html.contains("melden bij Veilig Thuis is de norm"));
+}
+
+#[test]
+fn the_neutral_screen_shows_nothing_of_the_case() {
+    let mut s = in_flow();
+    s.update(Action::Answer(Q::Channel, Input::Choose("balie".into())));
+    s.update(Action::Hide);
+    let html = render(s);
+    assert!(html.contains("Apotheek — voorraad") && html.contains("id=\"unlock-pin\""));
+    for secret in ["Masker", "112", "Veilig Thuis", "balie", "Hulpvraag"] {
+        assert!(!html.contains(secret), "{secret} on the neutral screen");
+    }
+}
+
+#[test]
+fn the_status_screen_never_spins_silently() {
+    let mut s = enrolled(Lang::Nl);
+    let queued = entry(LocalState::Queued, Kind::Melding, 0);
+    let id = queued.id;
+    s.update(Action::Loaded {
+        reports: vec![queued],
+        problem: Some("no connection".into()),
+        now: Utc::now(),
+    });
+    s.update(Action::Go(Screen::Submitted(id)));
+    let html = render(s);
+    assert!(
+        html.contains("Nog niet verstuurd") && html.contains("Bel Veilig Thuis: 0800-2000"),
+        "{html}"
+    );
+}
+
+#[test]
+fn a_rejection_shows_the_servers_reason_in_dutch() {
+    let mut s = enrolled(Lang::Nl);
+    let mut rejected = entry(LocalState::Rejected, Kind::Melding, 0);
+    rejected.rejection = Some(meldcode::api::ErrorBody {
+        error: "the report breaks 1 rule(s)".into(),
+        fields: vec![meldcode::FieldError::new("/person/bsn", meldcode::Rule::Elfproef, "x")],
+    });
+    let id = rejected.id;
+    s.update(Action::Loaded {
+        reports: vec![rejected],
+        problem: None,
+        now: Utc::now(),
+    });
+    s.update(Action::Go(Screen::Submitted(id)));
+    let html = render(s);
+    assert!(html.contains("Geweigerd door de server"));
+    assert!(html.contains("BSN: Dit is geen geldig BSN (elfproef)."), "{html}");
+    assert!(html.contains("Bel Veilig Thuis: 0800-2000"));
+}
+
+#[test]
+fn the_list_flags_meldingen_not_in_intake_after_four_hours() {
+    let mut s = enrolled(Lang::Nl);
+    let old = entry(LocalState::Server(Status::Received), Kind::Melding, 5);
+    let fresh = entry(LocalState::Server(Status::Received), Kind::Melding, 1);
+    let done = entry(LocalState::Server(Status::Acknowledged), Kind::Melding, 9);
+    let count = entry(LocalState::Server(Status::Recorded), Kind::GeenMelding, 9);
+    s.update(Action::Loaded {
+        reports: vec![old, fresh, done, count],
+        problem: None,
+        now: Utc::now(),
+    });
+    s.update(Action::Go(Screen::Reports));
+    let html = render(s);
+    assert_eq!(
+        html.matches("nog niet in behandeling — bel Veilig Thuis: 0800-2000")
+            .count(),
+        1,
+        "{html}"
+    );
+    assert!(html.contains("In behandeling bij Veilig Thuis") && html.contains("Geteld (niet doorgestuurd)"));
+}

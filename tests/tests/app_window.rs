@@ -1,0 +1,84 @@
+//! End to end in the real app window under Xvfb, against the real server: enroll from the
+//! command line, walk every screen to a submitted melding with the in-app driver (a debug-only
+//! flag), check on the server that it arrived; then kill the app in the middle of a second
+//! report, start it again and find the draft restored behind the neutral screen and the PIN;
+//! finally search the app's files byte by byte for the test's personal data. Screenshots go to
+//! `target/screenshots/` at desktop and phone size.
+//!
+//! Needs `DISPLAY` (scripts/test starts Xvfb) and the debug app binary; bounded in time.
+
+use std::time::Duration;
+
+use masker19_e2e::app::{AppRun, app_command, enroll_cli, files_containing, screenshots_dir};
+use masker19_e2e::{DEMO_PASSWORD, TestServer, temp_db};
+
+type R = anyhow::Result<()>;
+
+const RUN: Duration = Duration::from_secs(150);
+const PHONE: &str = "390x844";
+const DESKTOP: &str = "1024x768";
+
+fn display_ready() -> anyhow::Result<()> {
+    if std::env::var_os("DISPLAY").is_none() {
+        anyhow::bail!(
+            "no DISPLAY: start Xvfb (scripts/test does) and export DISPLAY and WEBKIT_DISABLE_COMPOSITING_MODE=1"
+        );
+    }
+    Ok(())
+}
+
+fn driven(data: &std::path::Path, scenario: &str, size: &str, prefix: &str, secret: &str) -> anyhow::Result<AppRun> {
+    let mut cmd = app_command(data)?;
+    cmd.env("MASKER19_TEST_DRIVER", scenario)
+        .env("MASKER19_TEST_SHOTS", screenshots_dir()?)
+        .env("MASKER19_TEST_SHOT_PREFIX", prefix)
+        .env("MASKER19_TEST_SECRET", secret)
+        .env("MASKER19_WINDOW_SIZE", size);
+    AppRun::spawn(cmd)
+}
+
+#[test]
+fn the_app_window_end_to_end() -> R {
+    display_ready()?;
+    let (_sdir, db) = temp_db()?;
+    let server = TestServer::start(&db, true)?;
+    let data = tempfile::tempdir()?;
+
+    // The contract: plain http elsewhere is refused; the enrollment exits 0.
+    let refused = enroll_cli(data.path(), "http://meld.example.nl", "X")?;
+    assert!(!refused.status.success(), "plain http to another host is refused");
+    let out = enroll_cli(data.path(), &server.url, &server.info["enrollment_code"])?;
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+
+    // 1. Every screen to a submitted melding, in the desktop window.
+    let first = "ZEBRA-EEN";
+    driven(data.path(), "melding", DESKTOP, "desktop", first)?.finish(RUN)?;
+
+    let api = server.client();
+    let intake = api.login("intake-vt01", DEMO_PASSWORD)?;
+    let list = api.get("/api/v1/intake/reports", Some(&intake))?;
+    let reports = list.body["reports"].as_array().cloned().unwrap_or_default();
+    assert_eq!(reports.len(), 1, "the melding arrived: {}", list.body);
+    let id = reports[0]["id"].as_str().unwrap_or_default().to_owned();
+    let shown = api.get(&format!("/api/v1/intake/reports/{id}"), Some(&intake))?;
+    assert_eq!(shown.body["report"]["kind"], "melding");
+    assert_eq!(shown.body["report"]["person"]["name"], format!("{first} Persoon"));
+    assert!(
+        shown.body["report"]["acute_112_at"].is_string(),
+        "the 112 call is noted"
+    );
+
+    // 2. A second report, killed half-way (phone size), restored behind the neutral screen.
+    let second = "ZEBRA-TWEE";
+    let mut run = driven(data.path(), "midway", PHONE, "phone", second)?;
+    run.wait_line("DRIVER midway", RUN)?;
+    run.kill9()?;
+    driven(data.path(), "restored", PHONE, "phone", second)?.finish(RUN)?;
+
+    // 3. No personal data of the test in any file of the app, byte for byte.
+    for needle in [first, second, "Persoon", "0612345678"] {
+        let found = files_containing(data.path(), needle.as_bytes())?;
+        assert!(found.is_empty(), "{needle} found in {found:?}");
+    }
+    Ok(())
+}
