@@ -13,7 +13,10 @@ use crate::status::Status;
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct EnrollRequest {
+    /// The one-time code, e.g. `K7QM-3XPA-9TRD-W2HF`.
+    #[cfg_attr(feature = "openapi", schema(min_length = 1, max_length = 64))]
     pub code: String,
+    #[cfg_attr(feature = "openapi", schema(min_length = 1, max_length = 200))]
     pub device_name: String,
 }
 
@@ -55,6 +58,7 @@ pub struct HistoryEntry {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct SessionRequest {
+    #[cfg_attr(feature = "openapi", schema(min_length = 1, max_length = 200))]
     pub name: String,
     pub password: String,
 }

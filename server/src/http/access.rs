@@ -37,8 +37,12 @@ fn check_name(path: &str, value: &str) -> Result<(), ApiError> {
     post, path = "/api/v1/enroll", tag = "pharmacy", request_body = EnrollRequest,
     responses(
         (status = 201, body = EnrollResponse),
+        (status = 400, description = "Not a JSON object", body = ErrorBody),
         (status = 401, description = "Used, expired or unknown code", body = ErrorBody),
-        (status = 422, body = ErrorBody),
+        (status = 413, description = "Body over 64 KiB", body = ErrorBody),
+        (status = 415, description = "Not application/json", body = ErrorBody),
+        (status = 422, description = "Breaks rules; every broken rule is listed", body = ErrorBody),
+        (status = 503, description = "Fault of the server; retry after Retry-After", body = ErrorBody),
     )
 )]
 pub async fn enroll(
@@ -65,8 +69,13 @@ pub async fn enroll(
     post, path = "/api/v1/session", tag = "users", request_body = SessionRequest,
     responses(
         (status = 201, body = SessionResponse),
+        (status = 400, description = "Not a JSON object", body = ErrorBody),
         (status = 401, description = "Wrong name or password", body = ErrorBody),
+        (status = 413, description = "Body over 64 KiB", body = ErrorBody),
+        (status = 415, description = "Not application/json", body = ErrorBody),
+        (status = 422, description = "Breaks rules; every broken rule is listed", body = ErrorBody),
         (status = 429, description = "5 failures a minute per name and address", body = ErrorBody),
+        (status = 503, description = "Fault of the server; retry after Retry-After", body = ErrorBody),
     )
 )]
 pub async fn session(

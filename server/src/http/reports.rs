@@ -77,6 +77,7 @@ pub async fn submit(
         (status = 200, body = StatusBody),
         (status = 401, body = ErrorBody),
         (status = 404, description = "Unknown, or submitted by another pharmacy", body = ErrorBody),
+        (status = 503, description = "Fault of the server; retry after Retry-After", body = ErrorBody),
     )
 )]
 pub async fn status(
