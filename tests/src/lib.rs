@@ -322,3 +322,43 @@ pub fn insert_counting_records(db: &Path, rows: &[(String, String, String, Strin
     tx.commit()?;
     Ok(())
 }
+
+/// Point [`server_bin`] at the release build unless `MASKER19_SERVER_BIN` says otherwise (for the
+/// benchmark and proof binaries). Call it first thing in `main`, before any thread starts.
+pub fn prefer_release_server() {
+    if std::env::var_os("MASKER19_SERVER_BIN").is_none() {
+        let release = Path::new(env!("CARGO_MANIFEST_DIR")).join("../target/release/masker19-server");
+        // SAFETY: called at the start of `main`, before any other thread exists.
+        unsafe { std::env::set_var("MASKER19_SERVER_BIN", release) };
+    }
+}
+
+/// `region set-webhook REGION --url URL` with the stand-in receiver's secret.
+pub fn set_webhook(db: &Path, region: &str, url: &str) -> anyhow::Result<()> {
+    let out = admin(
+        db,
+        &[
+            "region",
+            "set-webhook",
+            region,
+            "--url",
+            url,
+            "--secret",
+            receiver::SECRET,
+        ],
+        "",
+    )?;
+    anyhow::ensure!(
+        out.status.success(),
+        "set-webhook: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    Ok(())
+}
+
+/// A copy of a report with a fresh id.
+pub fn with_fresh_id(report: &Value) -> Value {
+    let mut r = report.clone();
+    r["id"] = Value::from(uuid::Uuid::new_v4().to_string());
+    r
+}

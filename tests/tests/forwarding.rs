@@ -4,7 +4,7 @@
 
 use std::time::Duration;
 
-use masker19_e2e::receiver::{Behaviour, Receiver, SECRET};
+use masker19_e2e::receiver::{Behaviour, Receiver};
 use masker19_e2e::{TestServer, admin, demo_server, eventually};
 
 type R = anyhow::Result<()>;
@@ -13,17 +13,7 @@ const WAIT: Duration = Duration::from_secs(20);
 const FAST: &[(&str, &str)] = &[("MASKER19_TEST_RETRY_SCALE", "0.00001")];
 
 fn set_webhook(server: &TestServer, region: &str, url: &str) -> R {
-    let out = admin(
-        &server.db,
-        &["region", "set-webhook", region, "--url", url, "--secret", SECRET],
-        "",
-    )?;
-    anyhow::ensure!(
-        out.status.success(),
-        "set-webhook: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    Ok(())
+    masker19_e2e::set_webhook(&server.db, region, url)
 }
 
 fn status(server: &TestServer, token: &str, id: &str) -> anyhow::Result<String> {

@@ -7,8 +7,8 @@
 use std::collections::HashMap;
 use std::time::{Duration, Instant};
 
-use masker19_e2e::receiver::{Behaviour, Receiver, SECRET};
-use masker19_e2e::{TestServer, admin, temp_db};
+use masker19_e2e::receiver::{Behaviour, Receiver};
+use masker19_e2e::{TestServer, temp_db};
 
 fn percentile(sorted: &[Duration], p: f64) -> Duration {
     let i = ((sorted.len() as f64 - 1.0) * p).round() as usize;
@@ -17,11 +17,7 @@ fn percentile(sorted: &[Duration], p: f64) -> Duration {
 
 fn main() -> anyhow::Result<()> {
     let n: usize = std::env::args().nth(1).and_then(|a| a.parse().ok()).unwrap_or(1000);
-    if std::env::var_os("MASKER19_SERVER_BIN").is_none() {
-        let release = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../target/release/masker19-server");
-        // SAFETY: single-threaded at this point; set before any thread reads the environment.
-        unsafe { std::env::set_var("MASKER19_SERVER_BIN", release) };
-    }
+    masker19_e2e::prefer_release_server();
 
     // 1. Latency: one report at a time, each timed from its 201 to its arrival at the receiver.
     let receiver = Receiver::start(Behaviour::Accept)?;
@@ -29,20 +25,7 @@ fn main() -> anyhow::Result<()> {
     let server = TestServer::start(&db, true)?;
     let api = server.client();
     let token = api.enroll(&server.info["enrollment_code"])?;
-    let out = admin(
-        &db,
-        &[
-            "region",
-            "set-webhook",
-            "VT01",
-            "--url",
-            &receiver.url(),
-            "--secret",
-            SECRET,
-        ],
-        "",
-    )?;
-    anyhow::ensure!(out.status.success(), "set-webhook failed");
+    masker19_e2e::set_webhook(&db, "VT01", &receiver.url())?;
     let template = api.example("melding")?;
     let mut accepted_at = HashMap::new();
     let mut submit_times = Vec::new();
@@ -91,20 +74,7 @@ fn main() -> anyhow::Result<()> {
     let server = TestServer::start(&db2, true)?;
     let api = server.client();
     let token = api.enroll(&server.info["enrollment_code"])?;
-    let out = admin(
-        &db2,
-        &[
-            "region",
-            "set-webhook",
-            "VT01",
-            "--url",
-            &receiver.url(),
-            "--secret",
-            SECRET,
-        ],
-        "",
-    )?;
-    anyhow::ensure!(out.status.success(), "set-webhook failed");
+    masker19_e2e::set_webhook(&db2, "VT01", &receiver.url())?;
     for _ in 0..n {
         let mut report = template.clone();
         report["id"] = serde_json::Value::from(uuid::Uuid::new_v4().to_string());

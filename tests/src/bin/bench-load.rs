@@ -96,11 +96,7 @@ fn raw_sqlite(n: usize, body: &str) -> anyhow::Result<f64> {
 fn main() -> anyhow::Result<()> {
     let arg = |i: usize, d: f64| std::env::args().nth(i).and_then(|a| a.parse::<f64>().ok()).unwrap_or(d);
     let (total, clients, rate) = (arg(1, 5000.0) as usize, arg(2, 16.0) as usize, arg(3, 500.0));
-    if std::env::var_os("MASKER19_SERVER_BIN").is_none() {
-        let release = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../target/release/masker19-server");
-        // SAFETY: set before any other thread exists.
-        unsafe { std::env::set_var("MASKER19_SERVER_BIN", release) };
-    }
+    masker19_e2e::prefer_release_server();
     let (_dir, db) = temp_db()?;
     let mut codes = Vec::new();
     for (i, gm) in [

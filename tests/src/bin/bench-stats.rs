@@ -16,11 +16,7 @@ fn main() -> anyhow::Result<()> {
         .nth(1)
         .and_then(|a| a.parse().ok())
         .unwrap_or(1_000_000);
-    if std::env::var_os("MASKER19_SERVER_BIN").is_none() {
-        let release = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../target/release/masker19-server");
-        // SAFETY: set before any other thread exists.
-        unsafe { std::env::set_var("MASKER19_SERVER_BIN", release) };
-    }
+    masker19_e2e::prefer_release_server();
     let (_dir, db) = temp_db()?;
     let out = admin(
         &db,

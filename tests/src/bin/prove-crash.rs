@@ -10,18 +10,14 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
-use masker19_e2e::receiver::{Behaviour, Receiver, SECRET};
+use masker19_e2e::receiver::{Behaviour, Receiver};
 use masker19_e2e::{Api, TestServer, admin, temp_db};
 use serde_json::Value;
 
 fn main() -> anyhow::Result<()> {
     let arg = |i: usize, d: u64| std::env::args().nth(i).and_then(|a| a.parse::<u64>().ok()).unwrap_or(d);
     let (total, clients, kill_every) = (arg(1, 10_000) as usize, arg(2, 4) as usize, arg(3, 400));
-    if std::env::var_os("MASKER19_SERVER_BIN").is_none() {
-        let release = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../target/release/masker19-server");
-        // SAFETY: set before any other thread exists.
-        unsafe { std::env::set_var("MASKER19_SERVER_BIN", release) };
-    }
+    masker19_e2e::prefer_release_server();
     let deadline = Instant::now() + Duration::from_secs(300);
     let receiver = Receiver::start(Behaviour::Accept)?;
     let (_dir, db) = temp_db()?;
@@ -32,20 +28,7 @@ fn main() -> anyhow::Result<()> {
     )?;
     anyhow::ensure!(out.status.success(), "pharmacy add");
     let code = String::from_utf8(out.stdout)?.trim().to_owned();
-    let out = admin(
-        &db,
-        &[
-            "region",
-            "set-webhook",
-            "VT01",
-            "--url",
-            &receiver.url(),
-            "--secret",
-            SECRET,
-        ],
-        "",
-    )?;
-    anyhow::ensure!(out.status.success(), "set-webhook");
+    masker19_e2e::set_webhook(&db, "VT01", &receiver.url())?;
     let port = std::net::TcpListener::bind("127.0.0.1:0")?.local_addr()?.port();
     let listen = format!("127.0.0.1:{port}");
     let fast: &[(&str, &str)] = &[("MASKER19_TEST_RETRY_SCALE", "0.0001")];
