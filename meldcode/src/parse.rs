@@ -17,6 +17,15 @@ use uuid::Uuid;
 /// broken rule anyway, each structural error is recorded and its place patched with the value
 /// of a valid example report, and parsing goes on; the rules are then checked on the result.
 pub fn parse_report(body: &[u8], now: DateTime<Utc>) -> Result<Report, Rejection> {
+    // The common case first: a well-formed report straight from the bytes, no JSON tree.
+    if let Some(report) = parse_direct(body) {
+        let errors = validate(&report, now);
+        return if errors.is_empty() {
+            Ok(report)
+        } else {
+            Err(Rejection::Invalid(errors))
+        };
+    }
     let mut value = parse_value(body)?;
     let kind = value
         .get("kind")
@@ -117,6 +126,18 @@ pub fn parse_object<T: DeserializeOwned>(body: &[u8]) -> Result<T, Rejection> {
             Err(Rejection::Invalid(errors))
         }
     }
+}
+
+/// A report without structural errors or unknown fields, or `None` (then the slow path lists
+/// what is wrong).
+fn parse_direct(body: &[u8]) -> Option<Report> {
+    let mut unknown = false;
+    let mut on_unknown = |_: serde_ignored::Path<'_>| unknown = true;
+    let mut de = serde_json::Deserializer::from_slice(body);
+    let report: Report =
+        serde::Deserialize::deserialize(serde_ignored::Deserializer::new(&mut de, &mut on_unknown)).ok()?;
+    de.end().ok()?;
+    (!unknown).then_some(report)
 }
 
 fn parse_value(body: &[u8]) -> Result<Value, Rejection> {

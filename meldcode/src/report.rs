@@ -344,12 +344,21 @@ pub enum Disclosure {
 }
 
 impl Report {
-    /// SHA-256 over the canonical JSON of the parsed report: "identical" resubmission means an
-    /// equal `Report`, and this hash outlives the purge of personal data.
-    pub fn content_hash(&self) -> String {
-        use sha2::{Digest, Sha256};
+    /// The canonical JSON of the parsed report: fields in declaration order, as stored.
+    pub fn canonical_json(&self) -> String {
         // Serialising a plain struct tree cannot fail; fall back to Debug just in case.
-        let bytes = serde_json::to_vec(self).unwrap_or_else(|_| format!("{self:?}").into_bytes());
-        hex::encode(Sha256::digest(bytes))
+        serde_json::to_string(self).unwrap_or_else(|_| format!("{self:?}"))
     }
+
+    /// SHA-256 over the canonical JSON: "identical" resubmission means an equal `Report`, and
+    /// this hash outlives the purge of personal data.
+    pub fn content_hash(&self) -> String {
+        content_hash_of(&self.canonical_json())
+    }
+}
+
+/// [`Report::content_hash`] of a canonical JSON already at hand.
+pub fn content_hash_of(canonical_json: &str) -> String {
+    use sha2::{Digest, Sha256};
+    hex::encode(Sha256::digest(canonical_json.as_bytes()))
 }

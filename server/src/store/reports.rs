@@ -59,7 +59,8 @@ pub fn submit_batch(
 /// One report, inside the batch's transaction.
 fn submit_one(conn: &Connection, device: &Device, report: &Report, now: DateTime<Utc>) -> StoreResult<Submitted> {
     let id = report.id.to_string();
-    let hash = report.content_hash();
+    let body = report.canonical_json();
+    let hash = meldcode::content_hash_of(&body);
     let existing: Option<(Option<i64>, String)> = conn
         .query_row(
             "SELECT pharmacy_id, content_hash FROM report WHERE id = ?1",
@@ -79,7 +80,6 @@ fn submit_one(conn: &Connection, device: &Device, report: &Report, now: DateTime
     } else {
         Status::Recorded
     };
-    let body = serde_json::to_string(report).map_err(|e| rusqlite::Error::ToSqlConversionFailure(Box::new(e)))?;
     conn.execute(
         "INSERT INTO report (id, pharmacy_id, device_id, kind, channel, vt_region, status, content_hash, body, received_at)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
@@ -107,7 +107,15 @@ fn submit_one(conn: &Connection, device: &Device, report: &Report, now: DateTime
             params![format!("msg_{}", Uuid::new_v4().simple()), id, region, ts(now)],
         )?;
     }
-    Ok(status_of(conn, &id)?.map_or(Submitted::Conflict, Submitted::Created))
+    // The new report's status, without reading back what was just written.
+    let at = parse_ts(&ts(now)).unwrap_or(now);
+    Ok(Submitted::Created(StatusBody {
+        id: report.id,
+        kind: report.kind,
+        status,
+        vt_region: if report.kind.is_forwarded() { vt_region } else { None },
+        history: vec![HistoryEntry { status, at }],
+    }))
 }
 
 /// The status of a report for the pharmacy that sent it; `None` for anyone else.
