@@ -18,7 +18,13 @@ fn a_hundred_reports_queued_offline_across_restarts_arrive_exactly_once() -> any
     let adir = tempfile::tempdir()?;
     let store = Store::open_dir(adir.path(), false)?;
     let code = server.info["enrollment_code"].clone();
-    rt.block_on(sync::enroll_and_store(&store, &server.url, &code, Some("1919"), "balie"))?;
+    rt.block_on(sync::enroll_and_store(
+        &store,
+        &server.url,
+        &code,
+        Some("1919"),
+        "balie",
+    ))?;
     drop(store);
     server.kill9()?; // the server is away from now on
 

@@ -516,9 +516,16 @@ pub async fn action(
         Ok(_) if code == "transfer" => Redirect::to("/intake").into_response(),
         Ok(_) => Redirect::to(&format!("/intake/reports/{report_id}?done={code}")).into_response(),
         Err(e @ (ApiError::Invalid(_) | ApiError::Conflict(_))) => {
+            // In Dutch, for the intake worker; the API keeps its English sentences.
             let text = match &e {
-                ApiError::Invalid(fields) => fields.iter().map(|f| f.message.clone()).collect::<Vec<_>>().join(" "),
-                other => other.to_string(),
+                ApiError::Invalid(fields) if fields.iter().any(|f| f.path == "/reason") => {
+                    "Geef een reden: u sluit af zonder de melding eerst in behandeling te nemen.".to_owned()
+                }
+                ApiError::Invalid(fields) if fields.iter().any(|f| f.path == "/vt_region") => {
+                    "Kies een andere Veilig Thuis-regio om aan over te dragen.".to_owned()
+                }
+                ApiError::Invalid(_) => "Dit formulier is niet volledig of te lang.".to_owned(),
+                _ => "Dat kan niet meer: de status van deze melding is intussen veranderd.".to_owned(),
             };
             render_report(
                 &s,
