@@ -5,6 +5,7 @@ mod body;
 mod committer;
 mod error;
 mod intake;
+mod intake_pages;
 mod openapi;
 mod pages;
 mod reports;
@@ -54,9 +55,9 @@ pub fn router(state: AppState) -> Router {
         .route("/", get(pages::root))
         .route("/login", get(pages::login_form).post(pages::login_submit))
         .route("/logout", post(pages::logout))
-        .route("/intake", get(pages::inbox))
-        .route("/intake/reports/{id}", get(pages::report))
-        .route("/intake/reports/{id}/{action}", post(pages::action))
+        .route("/intake", get(intake_pages::inbox))
+        .route("/intake/reports/{id}", get(intake_pages::report))
+        .route("/intake/reports/{id}/{action}", post(intake_pages::action))
         .route("/assets/server.css", get(pages::stylesheet))
         .fallback(|| async { ApiError::NotFound })
         .method_not_allowed_fallback(|| async { ApiError::MethodNotAllowed })
