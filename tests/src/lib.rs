@@ -68,7 +68,11 @@ impl TestServer {
             .stdin(Stdio::null())
             .stdout(Stdio::piped())
             // MASKER19_TEST_SERVER_LOG=1 shows the server's log (debugging a test or benchmark).
-            .stderr(if std::env::var_os("MASKER19_TEST_SERVER_LOG").is_some() { Stdio::inherit() } else { Stdio::null() })
+            .stderr(if std::env::var_os("MASKER19_TEST_SERVER_LOG").is_some() {
+                Stdio::inherit()
+            } else {
+                Stdio::null()
+            })
             .spawn()?;
         let stdout = child.stdout.take().context("server stdout")?;
         let mut info = HashMap::new();

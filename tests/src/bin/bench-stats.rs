@@ -67,12 +67,20 @@ fn main() -> anyhow::Result<()> {
     anyhow::ensure!(r.status == 200, "stats answered {}", r.status);
     println!("first_query_ms={:.0}", t.elapsed().as_secs_f64() * 1e3);
     // One more counting record: the next query rebuilds the publication once more.
-    let one = [("VT01".to_owned(), "melding".to_owned(), "balie".to_owned(), "2026-06-01T10:00:00.000000Z".to_owned())];
+    let one = [(
+        "VT01".to_owned(),
+        "melding".to_owned(),
+        "balie".to_owned(),
+        "2026-06-01T10:00:00.000000Z".to_owned(),
+    )];
     insert_counting_records(&db, &one)?;
     let t = Instant::now();
     let r = api.get(query, Some(&token))?;
     anyhow::ensure!(r.status == 200, "stats answered {}", r.status);
-    println!("rebuild_after_one_more_record_ms={:.0}", t.elapsed().as_secs_f64() * 1e3);
+    println!(
+        "rebuild_after_one_more_record_ms={:.0}",
+        t.elapsed().as_secs_f64() * 1e3
+    );
     let mut times = Vec::new();
     for g in ["week", "month", "quarter", "half_year", "year"]
         .iter()
