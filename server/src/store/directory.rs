@@ -137,18 +137,17 @@ pub fn enroll(
 
 pub fn device_by_token(conn: &Connection, token: &str) -> StoreResult<Option<Device>> {
     Ok(conn
-        .query_row(
+        .prepare_cached(
             "SELECT d.id, d.pharmacy_id, p.gemeente FROM device d JOIN pharmacy p ON p.id = d.pharmacy_id
              WHERE d.token_hash = ?1 AND d.revoked_at IS NULL",
-            [auth::sha256_hex(token)],
-            |r| {
-                Ok(Device {
-                    id: r.get(0)?,
-                    pharmacy_id: r.get(1)?,
-                    pharmacy_gemeente: r.get(2)?,
-                })
-            },
-        )
+        )?
+        .query_row([auth::sha256_hex(token)], |r| {
+            Ok(Device {
+                id: r.get(0)?,
+                pharmacy_id: r.get(1)?,
+                pharmacy_gemeente: r.get(2)?,
+            })
+        })
         .optional()?)
 }
 

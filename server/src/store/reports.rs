@@ -62,11 +62,8 @@ fn submit_one(conn: &Connection, device: &Device, report: &Report, now: DateTime
     let body = report.canonical_json();
     let hash = meldcode::content_hash_of(&body);
     let existing: Option<(Option<i64>, String)> = conn
-        .query_row(
-            "SELECT pharmacy_id, content_hash FROM report WHERE id = ?1",
-            [&id],
-            |r| Ok((r.get(0)?, r.get(1)?)),
-        )
+        .prepare_cached("SELECT pharmacy_id, content_hash FROM report WHERE id = ?1")?
+        .query_row([&id], |r| Ok((r.get(0)?, r.get(1)?)))
         .optional()?;
     if let Some((pharmacy_id, stored_hash)) = existing {
         if pharmacy_id == Some(device.pharmacy_id) && stored_hash == hash {
@@ -80,10 +77,11 @@ fn submit_one(conn: &Connection, device: &Device, report: &Report, now: DateTime
     } else {
         Status::Recorded
     };
-    conn.execute(
+    conn.prepare_cached(
         "INSERT INTO report (id, pharmacy_id, device_id, kind, channel, vt_region, status, content_hash, body, received_at)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
-        params![
+    )?
+    .execute(params![
             id,
             device.pharmacy_id,
             device.id,
@@ -94,18 +92,15 @@ fn submit_one(conn: &Connection, device: &Device, report: &Report, now: DateTime
             hash,
             body,
             ts(now)
-        ],
-    )?;
-    conn.execute(
-        "INSERT INTO report_event (report_id, status, vt_region, at) VALUES (?1, ?2, ?3, ?4)",
-        params![id, status.code(), vt_region, ts(now)],
-    )?;
+        ])?;
+    conn.prepare_cached("INSERT INTO report_event (report_id, status, vt_region, at) VALUES (?1, ?2, ?3, ?4)")?
+        .execute(params![id, status.code(), vt_region, ts(now)])?;
     if let (true, Some(region)) = (report.kind.is_forwarded(), &vt_region) {
-        conn.execute(
+        conn.prepare_cached(
             "INSERT INTO outbox (delivery_id, report_id, vt_region, event_type, created_at, next_attempt_at)
              VALUES (?1, ?2, ?3, 'report.received', ?4, ?4)",
-            params![format!("msg_{}", Uuid::new_v4().simple()), id, region, ts(now)],
-        )?;
+        )?
+        .execute(params![format!("msg_{}", Uuid::new_v4().simple()), id, region, ts(now)])?;
     }
     // The new report's status, without reading back what was just written.
     let at = parse_ts(&ts(now)).unwrap_or(now);
