@@ -338,3 +338,30 @@ fn concurrent_submissions_are_each_answered_and_stored_once() -> R {
     }
     Ok(())
 }
+
+/// A geen melding or acuut_112 leaves the pharmacy as a count: the server keeps no content of it,
+/// yet still recognises an identical resubmission.
+#[test]
+fn counting_kinds_are_stored_as_counts_only() -> R {
+    let (_dir, server, token) = demo()?;
+    let api = server.client();
+    for kind in ["geen_melding", "acuut_112"] {
+        let report = api.example(kind)?;
+        assert_eq!(api.post_json("/api/v1/reports", Some(&token), &report)?.status, 201);
+        assert_eq!(
+            api.post_json("/api/v1/reports", Some(&token), &report)?.status,
+            200,
+            "{kind}"
+        );
+        let key = std::fs::read_to_string(server.db.with_extension("db.key"))?;
+        let conn = rusqlite::Connection::open(&server.db)?;
+        conn.pragma_update(None, "key", format!("x'{}'", key.trim()))?;
+        let body: Option<String> = conn.query_row(
+            "SELECT body FROM report WHERE id = ?1",
+            [report["id"].as_str().unwrap_or_default()],
+            |r| r.get(0),
+        )?;
+        assert_eq!(body, None, "{kind}: no content kept");
+    }
+    Ok(())
+}

@@ -90,7 +90,8 @@ fn submit_one(conn: &Connection, device: &Device, report: &Report, now: DateTime
             vt_region,
             status.code(),
             hash,
-            body,
+            // A geen melding or acuut_112 is kept as a count only: its content is not stored.
+            report.kind.is_forwarded().then_some(&body),
             ts(now)
         ])?;
     conn.prepare_cached("INSERT INTO report_event (report_id, status, vt_region, at) VALUES (?1, ?2, ?3, ?4)")?
