@@ -31,7 +31,7 @@ fn report_id(id: &str) -> Result<String, ApiError> {
 async fn own_report(s: &AppState, id: &str, region: &str) -> Result<String, ApiError> {
     let id = report_id(id)?;
     let (lookup, r) = (id.clone(), region.to_owned());
-    match s.store.call(move |c| intake::get(c, &lookup, &r)).await? {
+    match s.store.read(move |c| intake::status_in_region(c, &lookup, &r)).await? {
         Some(_) => Ok(id),
         None => Err(ApiError::NotFound),
     }
@@ -68,7 +68,8 @@ pub async fn view(
     Ok(s.store
         .call(move |c| {
             let now = Utc::now();
-            if intake::get(c, &id, &region)?.is_none() {
+            // Only a report this region may see is logged as seen, and then read once.
+            if intake::status_in_region(c, &id, &region)?.is_none() {
                 return Ok(None);
             }
             intake::audit(c, &id, &actor, &region, action, None, now)?;

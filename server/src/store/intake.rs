@@ -86,12 +86,24 @@ pub fn inbox(conn: &Connection, region: &str) -> StoreResult<Vec<InboxItem>> {
 /// kind, status, received_at, close_reason, body
 type ReportRow = (String, String, String, Option<String>, Option<String>);
 
+/// The one condition that scopes a report to a region's intake (`?1` id, `?2` region): only
+/// meldingen and adviesvragen, never generated counting records.
+const IN_REGION: &str = "id = ?1 AND vt_region = ?2 AND synthetic = 0 AND kind IN ('melding', 'adviesvraag')";
+
+/// The current status of a report of the region; `None`: not this region's (or no such) report.
+pub fn status_in_region(conn: &Connection, id: &str, region: &str) -> StoreResult<Option<Status>> {
+    let status: Option<String> = conn
+        .prepare_cached(&format!("SELECT status FROM report WHERE {IN_REGION}"))?
+        .query_row([id, region], |r| r.get(0))
+        .optional()?;
+    Ok(status.as_deref().and_then(Status::from_code))
+}
+
 /// One report of the region, with its history and audit log.
 pub fn get(conn: &Connection, id: &str, region: &str) -> StoreResult<Option<IntakeReport>> {
     let row: Option<ReportRow> = conn
         .query_row(
-            "SELECT kind, status, received_at, close_reason, body FROM report
-             WHERE id = ?1 AND vt_region = ?2 AND synthetic = 0 AND kind IN ('melding', 'adviesvraag')",
+            &format!("SELECT kind, status, received_at, close_reason, body FROM report WHERE {IN_REGION}"),
             [id, region],
             |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?)),
         )
@@ -214,14 +226,7 @@ pub fn act(
     now: DateTime<Utc>,
 ) -> StoreResult<Result<Status, Refusal>> {
     let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
-    let current: Option<String> = tx
-        .query_row(
-            "SELECT status FROM report WHERE id = ?1 AND vt_region = ?2 AND synthetic = 0 AND kind IN ('melding', 'adviesvraag')",
-            [id, region],
-            |r| r.get(0),
-        )
-        .optional()?;
-    let Some(current) = current.as_deref().and_then(Status::from_code) else {
+    let Some(current) = status_in_region(&tx, id, region)? else {
         return Ok(Err(Refusal::NotFound));
     };
     let event = |status: Status, vt_region: &str| {
