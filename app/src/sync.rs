@@ -281,6 +281,24 @@ async fn blocking<T: Send + 'static>(
         .map_err(SyncError::from)
 }
 
+/// Record a status from the server; a settled one wipes the report's personal data.
+async fn record_status(
+    store: &Store,
+    id: Uuid,
+    b: StatusBody,
+    now: DateTime<Utc>,
+    sum: &mut SyncSummary,
+) -> Result<(), SyncError> {
+    let settled = blocking(store, move |s| {
+        s.record_status(id, b.status, b.vt_region.as_deref(), now)
+    })
+    .await?;
+    if settled {
+        sum.wiped.push(id);
+    }
+    Ok(())
+}
+
 /// One pass: send every due queued report, then poll accepted reports not yet settled (at most
 /// once per `poll_interval`), wiping personal data when a status settles.
 pub async fn sync_once(
@@ -294,14 +312,8 @@ pub async fn sync_once(
     for (id, json) in due {
         match client.submit(json, now).await {
             SendOutcome::Accepted(b) => {
-                let settled = blocking(store, move |s| {
-                    s.record_status(id, b.status, b.vt_region.as_deref(), now)
-                })
-                .await?;
+                record_status(store, id, b, now, &mut sum).await?;
                 sum.accepted.push(id);
-                if settled {
-                    sum.wiped.push(id);
-                }
             }
             SendOutcome::Retry {
                 reason,
@@ -326,14 +338,8 @@ pub async fn sync_once(
     for id in to_poll {
         match client.status(id).await {
             Ok(Some(b)) => {
-                let settled = blocking(store, move |s| {
-                    s.record_status(id, b.status, b.vt_region.as_deref(), now)
-                })
-                .await?;
+                record_status(store, id, b, now, &mut sum).await?;
                 sum.polled.push(id);
-                if settled {
-                    sum.wiped.push(id);
-                }
             }
             Ok(None) => blocking(store, move |s| s.record_polled(id, now)).await?,
             Err(e) => {
