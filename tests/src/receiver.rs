@@ -21,6 +21,8 @@ pub enum Behaviour {
     Status(u16),
     /// Answer this status with `Retry-After: seconds`.
     RetryAfter(u16, u64),
+    /// Answer this status with `Retry-After` as an HTTP-date this many seconds ahead.
+    RetryAfterDate(u16, u64),
     /// Hold the request open for a long time (a receiver that hangs).
     Hang,
 }
@@ -155,7 +157,7 @@ async fn hook(State(shared): State<Arc<Mutex<Shared>>>, headers: HeaderMap, body
     let behaviour = shared.lock().map(|s| s.behaviour).unwrap_or(Behaviour::Accept);
     let answered = match behaviour {
         Behaviour::Accept => 204,
-        Behaviour::Status(code) | Behaviour::RetryAfter(code, _) => code,
+        Behaviour::Status(code) | Behaviour::RetryAfter(code, _) | Behaviour::RetryAfterDate(code, _) => code,
         Behaviour::Hang => 0,
     };
     let attempt = Attempt {
@@ -176,6 +178,14 @@ async fn hook(State(shared): State<Arc<Mutex<Shared>>>, headers: HeaderMap, body
         Behaviour::RetryAfter(code, secs) => (
             StatusCode::from_u16(code).unwrap_or(StatusCode::SERVICE_UNAVAILABLE),
             [("retry-after", secs.to_string())],
+        )
+            .into_response(),
+        Behaviour::RetryAfterDate(code, secs) => (
+            StatusCode::from_u16(code).unwrap_or(StatusCode::SERVICE_UNAVAILABLE),
+            [(
+                "retry-after",
+                httpdate::fmt_http_date(std::time::SystemTime::now() + Duration::from_secs(secs)),
+            )],
         )
             .into_response(),
         _ => StatusCode::from_u16(answered).unwrap_or(StatusCode::OK).into_response(),

@@ -145,6 +145,59 @@ fn retry_after_replaces_the_next_slot() -> R {
 }
 
 #[test]
+fn retry_after_as_an_http_date_replaces_the_next_slot() -> R {
+    // An HTTP-date 2 s ahead instead of the (unscaled) 5 s slot: the retry comes within ~3 s.
+    let receiver = Receiver::start(Behaviour::RetryAfterDate(503, 2))?;
+    let (_dir, server, token) = demo_server(&[("MASKER19_TEST_RETRY_SCALE", "1")])?;
+    set_webhook(&server, "VT01", &receiver.url())?;
+    let api = server.client();
+    api.submit(&token, &api.example("adviesvraag")?)?;
+    let a = receiver.wait_until(WAIT, "a retry", |a| a.len() >= 2)?;
+    let gap = a[1].at - a[0].at;
+    assert!(gap < Duration::from_millis(4500), "gap {gap:?}: the date was ignored");
+    Ok(())
+}
+
+/// Lower bound on the old batching: with more hanging deliveries than two batches of 32 ahead
+/// of them, the healthy region's reports could not start before two 10 s timeouts (20 s).
+#[test]
+fn a_hanging_region_does_not_hold_up_another() -> R {
+    const HANGING: usize = 70;
+    const HEALTHY: usize = 10;
+    let hanging = Receiver::start(Behaviour::Hang)?;
+    let healthy = Receiver::start(Behaviour::Accept)?;
+    let (_dir, server, token) = demo_server(&[])?;
+    set_webhook(&server, "VT01", &hanging.url())?;
+    set_webhook(&server, "VT18", &healthy.url())?;
+    let api = server.client();
+    let template = api.example("melding")?;
+    for _ in 0..HANGING {
+        let mut report = template.clone();
+        report["id"] = serde_json::Value::from(uuid::Uuid::new_v4().to_string());
+        api.submit(&token, &report)?;
+    }
+    hanging.wait_until(WAIT, "the hanging region's first attempts", |a| !a.is_empty())?;
+    let start = std::time::Instant::now();
+    for _ in 0..HEALTHY {
+        let mut report = template.clone();
+        report["id"] = serde_json::Value::from(uuid::Uuid::new_v4().to_string());
+        report["gemeente"] = serde_json::Value::from("GM0599"); // Rotterdam: VT18
+        assert_eq!(api.submit(&token, &report)?["vt_region"], "VT18");
+    }
+    // 15 s: far beyond what isolated regions need, well short of the old 20 s lower bound.
+    healthy.wait_until(Duration::from_secs(15), "every healthy delivery", |a| {
+        a.iter().filter(|a| a.answered == 204).count() >= HEALTHY
+    })?;
+    assert!(start.elapsed() < Duration::from_secs(15));
+    assert!(
+        hanging.delivered().is_empty(),
+        "the hanging region answered nothing"
+    );
+    drop(server); // closes the hanging connections before the receivers stop
+    Ok(())
+}
+
+#[test]
 fn gone_disables_the_endpoint_until_it_is_set_again() -> R {
     let receiver = Receiver::start(Behaviour::Status(410))?;
     let (_dir, server, token) = demo_server(FAST)?;

@@ -1,35 +1,34 @@
 //! The forwarder: drains the outbox to each region's webhook (Standard Webhooks), with the
 //! contract's retry schedule. At least once: a delivery is marked only after a 2xx, so a crash
 //! in between sends it again with the same `webhook-id`.
+//!
+//! Regions are isolated: each delivery runs as its own task, at most [`PER_REGION`] at once for
+//! one region and [`MAX_IN_FLIGHT`] in all. A region whose receiver hangs fills only its own
+//! places until its requests time out; every other region's deliveries start as soon as they
+//! are due.
 
+mod deliver;
 pub mod schedule;
+pub mod signature;
 
+use std::collections::HashMap;
 use std::sync::Arc;
 use std::time::Duration as StdDuration;
 
-use chrono::{DateTime, Duration, Utc};
-use serde_json::Value;
+use chrono::Utc;
 use tokio::sync::Notify;
-use tokio::task::JoinSet;
+use tokio::task::{self, JoinSet};
 
 use crate::db::{Store, StoreResult, parse_ts};
 use crate::settings::Settings;
-use crate::store::outbox::{self, Due};
+use crate::store::outbox;
 
-const BATCH: usize = 32;
+/// Deliveries to one region at once.
+pub const PER_REGION: usize = 8;
+/// Deliveries in flight in all (the 25 regions at their limit fit).
+pub const MAX_IN_FLIGHT: usize = 200;
 const IDLE_POLL: StdDuration = StdDuration::from_secs(1);
 const REQUEST_TIMEOUT: StdDuration = StdDuration::from_secs(10);
-
-/// What one attempt came to.
-#[derive(Debug, PartialEq)]
-enum Attempt {
-    Delivered,
-    Gone,
-    Failed {
-        error: String,
-        retry_after: Option<Duration>,
-    },
-}
 
 #[derive(Clone)]
 pub struct Forwarder {
@@ -38,6 +37,65 @@ pub struct Forwarder {
     settings: Arc<Settings>,
     /// Woken when a report is accepted, so delivery does not wait for the next poll.
     pub wake: Arc<Notify>,
+}
+
+/// The deliveries under way: which outbox rows, and how many per region.
+#[derive(Default)]
+struct InFlight {
+    tasks: JoinSet<StoreResult<()>>,
+    rows: HashMap<task::Id, (i64, String)>,
+    per_region: HashMap<String, usize>,
+}
+
+impl InFlight {
+    fn ids(&self) -> Vec<i64> {
+        self.rows.values().map(|(id, _)| *id).collect()
+    }
+
+    fn full_regions(&self) -> Vec<&str> {
+        self.per_region
+            .iter()
+            .filter(|(_, n)| **n >= PER_REGION)
+            .map(|(r, _)| r.as_str())
+            .collect()
+    }
+
+    fn room_in(&self, region: &str) -> bool {
+        self.per_region.get(region).copied().unwrap_or(0) < PER_REGION
+    }
+
+    fn start(&mut self, forwarder: &Forwarder, d: outbox::Due) {
+        let row = (d.outbox_id, d.vt_region.clone());
+        *self.per_region.entry(d.vt_region.clone()).or_default() += 1;
+        let this = forwarder.clone();
+        let handle = self.tasks.spawn(async move { this.deliver(d).await });
+        self.rows.insert(handle.id(), row);
+    }
+
+    fn finish(&mut self, id: task::Id, outcome: Result<StoreResult<()>, task::JoinError>) {
+        match outcome {
+            Ok(Err(e)) => tracing::error!(error = %e, "forwarder: could not record an attempt"),
+            Err(e) => tracing::error!(error = %e, "forwarder: delivery task failed"),
+            Ok(Ok(())) => {}
+        }
+        if let Some((_, region)) = self.rows.remove(&id)
+            && let Some(n) = self.per_region.get_mut(&region)
+        {
+            *n = n.saturating_sub(1);
+            if *n == 0 {
+                self.per_region.remove(&region);
+            }
+        }
+    }
+
+    fn reap(&mut self) {
+        while let Some(done) = self.tasks.try_join_next_with_id() {
+            match done {
+                Ok((id, outcome)) => self.finish(id, Ok(outcome)),
+                Err(e) => self.finish(e.id(), Err(e)),
+            }
+        }
+    }
 }
 
 impl Forwarder {
@@ -56,147 +114,73 @@ impl Forwarder {
     }
 
     pub async fn run(self) {
+        let mut flight = InFlight::default();
         loop {
-            let sleep = match self.drain_once().await {
-                Ok(0) => self.until_next_due().await,
-                Ok(_) => StdDuration::ZERO,
+            flight.reap();
+            let sleep = match self.start_due(&mut flight).await {
+                Ok(true) => StdDuration::ZERO,
+                Ok(false) => self.until_next_due(&flight).await,
                 Err(e) => {
                     tracing::error!(error = %e, "forwarder: store fault; retrying");
                     IDLE_POLL
                 }
             };
-            if !sleep.is_zero() {
-                tokio::select! {
-                    _ = self.wake.notified() => {}
-                    _ = tokio::time::sleep(sleep) => {}
-                }
+            if sleep.is_zero() {
+                continue;
+            }
+            tokio::select! {
+                Some(done) = flight.tasks.join_next_with_id() => match done {
+                    Ok((id, outcome)) => flight.finish(id, Ok(outcome)),
+                    Err(e) => flight.finish(e.id(), Err(e)),
+                },
+                _ = self.wake.notified() => {}
+                _ = tokio::time::sleep(sleep) => {}
             }
         }
     }
 
-    /// Attempt every due delivery once (concurrently, a batch at a time); how many.
-    pub async fn drain_once(&self) -> StoreResult<usize> {
+    /// Start every due delivery there is room for; whether more may be waiting right now (the
+    /// query was cut off by the overall limit).
+    async fn start_due(&self, flight: &mut InFlight) -> StoreResult<bool> {
+        let room = MAX_IN_FLIGHT.saturating_sub(flight.rows.len());
+        if room == 0 {
+            return Ok(false);
+        }
         let now = Utc::now();
-        let due = self.store.call(move |c| outbox::due(c, now, BATCH)).await?;
-        let n = due.len();
-        let mut tasks = JoinSet::new();
+        let in_flight = flight.ids();
+        let due = self
+            .store
+            .call(move |c| outbox::due(c, now, &in_flight, PER_REGION, room))
+            .await?;
+        let cut_off = due.len() == room;
         for d in due {
-            let this = self.clone();
-            tasks.spawn(async move { this.deliver(d).await });
-        }
-        while let Some(done) = tasks.join_next().await {
-            match done {
-                Ok(Err(e)) => tracing::error!(error = %e, "forwarder: could not record an attempt"),
-                Err(e) => tracing::error!(error = %e, "forwarder: delivery task failed"),
-                Ok(Ok(())) => {}
+            if flight.room_in(&d.vt_region) {
+                flight.start(self, d);
             }
         }
-        Ok(n)
+        Ok(cut_off && flight.rows.len() < MAX_IN_FLIGHT)
     }
 
-    async fn until_next_due(&self) -> StdDuration {
+    /// How long until a delivery falls due that could start (at most [`IDLE_POLL`]); a finished
+    /// delivery or a new report ends the wait earlier.
+    async fn until_next_due(&self, flight: &InFlight) -> StdDuration {
+        let in_flight = flight.ids();
+        let full: Vec<String> = flight.full_regions().into_iter().map(str::to_owned).collect();
         let next = self
             .store
-            .call(|c| outbox::next_due_at(c))
+            .call(move |c| {
+                let full: Vec<&str> = full.iter().map(String::as_str).collect();
+                outbox::next_due_at(c, &in_flight, &full)
+            })
             .await
             .ok()
             .flatten()
             .and_then(|s| parse_ts(&s));
         next.map_or(IDLE_POLL, |at| {
-            (at - Utc::now()).to_std().unwrap_or(StdDuration::ZERO).min(IDLE_POLL)
+            (at - Utc::now())
+                .to_std()
+                .unwrap_or(StdDuration::ZERO)
+                .clamp(StdDuration::from_millis(5), IDLE_POLL)
         })
-    }
-
-    async fn deliver(&self, d: Due) -> StoreResult<()> {
-        let now = Utc::now();
-        let Some(body) = d.body.clone() else {
-            let id = d.outbox_id;
-            return self
-                .store
-                .call(move |c| outbox::failed(c, id, "personal data purged before delivery", None, now))
-                .await;
-        };
-        let Some((url, secret)) = d.webhook.clone() else {
-            return self.store.call(move |c| outbox::delivered(c, &d, false, now)).await;
-        };
-        let attempt = self.post(&d, &url, &secret, &body).await;
-        let now = Utc::now();
-        match attempt {
-            Attempt::Delivered => self.store.call(move |c| outbox::delivered(c, &d, true, now)).await,
-            Attempt::Gone => {
-                tracing::warn!(region = %d.vt_region, "webhook answered 410: disabled until set again");
-                self.store
-                    .call(move |c| outbox::disable_webhook(c, &d.vt_region, now))
-                    .await
-            }
-            Attempt::Failed { error, retry_after } => {
-                let failures = d.attempts + 1;
-                let next =
-                    schedule::next_delay(failures, retry_after).map(|wait| now + self.settings.scale_retry(wait));
-                tracing::warn!(delivery = %d.delivery_id, failures, dead = next.is_none(), %error, "delivery failed");
-                let id = d.outbox_id;
-                self.store.call(move |c| outbox::failed(c, id, &error, next, now)).await
-            }
-        }
-    }
-
-    async fn post(&self, d: &Due, url: &str, secret: &str, report: &str) -> Attempt {
-        let Ok(key) = schedule::secret_key(secret) else {
-            return Attempt::Failed {
-                error: "the region's webhook secret is invalid".into(),
-                retry_after: None,
-            };
-        };
-        let payload = payload(d, report, Utc::now());
-        let timestamp = Utc::now().timestamp();
-        let signature = schedule::signature(&key, &d.delivery_id, timestamp, &payload);
-        let sent = self
-            .http
-            .post(url)
-            .header("content-type", "application/json")
-            .header("webhook-id", &d.delivery_id)
-            .header("webhook-timestamp", timestamp.to_string())
-            .header("webhook-signature", signature)
-            .body(payload)
-            .send()
-            .await;
-        match sent {
-            Ok(r) if r.status().is_success() => Attempt::Delivered,
-            Ok(r) if r.status() == reqwest::StatusCode::GONE => Attempt::Gone,
-            Ok(r) => Attempt::Failed {
-                error: format!("HTTP {}", r.status().as_u16()),
-                retry_after: r
-                    .headers()
-                    .get("retry-after")
-                    .and_then(|v| v.to_str().ok())
-                    .and_then(|v| v.trim().parse::<i64>().ok())
-                    .map(Duration::seconds),
-            },
-            Err(e) => Attempt::Failed {
-                error: error_kind(&e),
-                retry_after: None,
-            },
-        }
-    }
-}
-
-/// The webhook body: `{"type", "timestamp", "data": <the report as accepted + vt_region + status>}`.
-fn payload(d: &Due, report: &str, now: DateTime<Utc>) -> String {
-    let mut data: Value = serde_json::from_str(report).unwrap_or(Value::Null);
-    if let Value::Object(map) = &mut data {
-        map.insert("vt_region".into(), Value::from(d.vt_region.clone()));
-        map.insert("status".into(), Value::from(d.status.clone()));
-    }
-    serde_json::json!({ "type": d.event_type, "timestamp": crate::db::ts(now), "data": data }).to_string()
-}
-
-/// A network error, without the URL (logs and the dead-letter list hold no secrets).
-fn error_kind(e: &reqwest::Error) -> String {
-    if e.is_timeout() {
-        "timeout".into()
-    } else if e.is_connect() {
-        "connection refused or unreachable".into()
-    } else {
-        "network error".into()
     }
 }

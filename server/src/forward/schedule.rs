@@ -1,10 +1,10 @@
-//! The retry schedule (contract) and the Standard Webhooks signature. Pure.
+//! The retry schedule (contract) and a receiver's `Retry-After`. Pure.
 
-use base64::Engine;
-use base64::engine::general_purpose::STANDARD;
-use chrono::Duration;
-use hmac::{Hmac, Mac};
-use sha2::Sha256;
+use chrono::{DateTime, Duration, Utc};
+
+/// Moved to [`super::signature`]; kept here only while `cli.rs` (another change in flight)
+/// still imports it from this module.
+pub use super::signature::secret_key;
 
 /// Waits after the 1st, 2nd, … failed attempt; after the 7th retry fails: a dead letter.
 pub const RETRY_SCHEDULE: [Duration; 7] = [
@@ -26,24 +26,17 @@ pub fn next_delay(failures: u32, retry_after: Option<Duration>) -> Option<Durati
     Some(retry_after.map_or(*slot, |r| r.clamp(Duration::zero(), MAX_RETRY_AFTER)))
 }
 
-#[derive(Debug, PartialEq, Eq, thiserror::Error)]
-#[error("a webhook secret is `whsec_` followed by base64 (at least 24 bytes)")]
-pub struct BadSecret;
-
-/// The key of a `whsec_…` secret.
-pub fn secret_key(secret: &str) -> Result<Vec<u8>, BadSecret> {
-    let key = STANDARD
-        .decode(secret.strip_prefix("whsec_").ok_or(BadSecret)?)
-        .map_err(|_| BadSecret)?;
-    if key.len() < 24 { Err(BadSecret) } else { Ok(key) }
-}
-
-/// `v1,<base64 HMAC-SHA256(key, "{id}.{timestamp}.{body}")>`
-pub fn signature(key: &[u8], id: &str, timestamp: i64, body: &str) -> String {
-    // HMAC takes a key of any length.
-    let mut mac = <Hmac<Sha256> as Mac>::new_from_slice(key).expect("HMAC accepts any key length");
-    mac.update(format!("{id}.{timestamp}.{body}").as_bytes());
-    format!("v1,{}", STANDARD.encode(mac.finalize().into_bytes()))
+/// A `Retry-After` value in either form of RFC 9110: delay-seconds or an HTTP-date (a date in
+/// the past: retry now). Capped at [`MAX_RETRY_AFTER`]; anything else: `None` (the schedule).
+pub fn parse_retry_after(value: &str, now: DateTime<Utc>) -> Option<Duration> {
+    let value = value.trim();
+    let wait = if let Ok(seconds) = value.parse::<u64>() {
+        Duration::seconds(i64::try_from(seconds).unwrap_or(i64::MAX).min(MAX_RETRY_AFTER.num_seconds()))
+    } else {
+        let at: DateTime<Utc> = httpdate::parse_http_date(value).ok()?.into();
+        at - now
+    };
+    Some(wait.clamp(Duration::zero(), MAX_RETRY_AFTER))
 }
 
 #[cfg(test)]
@@ -63,17 +56,21 @@ mod tests {
     }
 
     #[test]
-    fn secrets_and_signatures() {
-        assert_eq!(secret_key("nope"), Err(BadSecret));
-        assert_eq!(secret_key("whsec_c2hvcnQ="), Err(BadSecret));
-        // The Standard Webhooks specification's own test vector.
-        let key = secret_key("whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw").expect("valid");
-        let sig = signature(
-            &key,
-            "msg_p5jXN8AQM9LWM0D4loKWxJek",
-            1614265330,
-            r#"{"test": 2432232314}"#,
+    fn retry_after_in_seconds_or_as_an_http_date() {
+        let now = DateTime::parse_from_rfc3339("2026-12-02T12:00:00Z")
+            .map(|t| t.with_timezone(&Utc))
+            .expect("a date");
+        assert_eq!(parse_retry_after("120", now), Some(Duration::seconds(120)));
+        assert_eq!(parse_retry_after(" 7 ", now), Some(Duration::seconds(7)));
+        assert_eq!(parse_retry_after("99999999999999999999", now), None);
+        assert_eq!(parse_retry_after("18446744073709551615", now), Some(MAX_RETRY_AFTER));
+        assert_eq!(
+            parse_retry_after("Wed, 02 Dec 2026 12:01:30 GMT", now),
+            Some(Duration::seconds(90))
         );
-        assert_eq!(sig, "v1,g0hM9SsE+OTPJTGt/tmIKtSyZlE3uFJELVlNIOLJ1OE=");
+        assert_eq!(parse_retry_after("Wed, 02 Dec 2026 11:00:00 GMT", now), Some(Duration::zero()));
+        assert_eq!(parse_retry_after("Fri, 04 Dec 2026 12:00:00 GMT", now), Some(MAX_RETRY_AFTER));
+        assert_eq!(parse_retry_after("soon", now), None);
+        assert_eq!(parse_retry_after("-5", now), None);
     }
 }

@@ -21,15 +21,29 @@ pub struct Due {
     pub status: String,
 }
 
-/// Due deliveries, oldest first. Regions whose webhook is disabled (a 410) wait.
-pub fn due(conn: &Connection, now: DateTime<Utc>, limit: usize) -> StoreResult<Vec<Due>> {
+/// Due deliveries, oldest first, at most `per_region` of each region and `limit` in all, leaving
+/// out those already in flight (`in_flight`: their outbox ids). Regions whose webhook is
+/// disabled (a 410) wait.
+pub fn due(
+    conn: &Connection,
+    now: DateTime<Utc>,
+    in_flight: &[i64],
+    per_region: usize,
+    limit: usize,
+) -> StoreResult<Vec<Due>> {
     let mut stmt = conn.prepare_cached(
-        "SELECT o.id, o.delivery_id, o.report_id, o.vt_region, o.event_type, o.attempts, w.url, w.secret, r.body, r.status
-         FROM outbox o JOIN report r ON r.id = o.report_id LEFT JOIN region_webhook w ON w.vt_region = o.vt_region
-         WHERE o.delivered_at IS NULL AND o.dead_at IS NULL AND o.next_attempt_at <= ?1 AND w.disabled_at IS NULL
-         ORDER BY o.next_attempt_at, o.id LIMIT ?2",
+        "SELECT id, delivery_id, report_id, vt_region, event_type, attempts, url, secret, body, status FROM (
+             SELECT o.id, o.delivery_id, o.report_id, o.vt_region, o.event_type, o.attempts, w.url, w.secret,
+                    r.body, r.status, o.next_attempt_at,
+                    row_number() OVER (PARTITION BY o.vt_region ORDER BY o.next_attempt_at, o.id) AS place
+             FROM outbox o JOIN report r ON r.id = o.report_id
+                  LEFT JOIN region_webhook w ON w.vt_region = o.vt_region
+             WHERE o.delivered_at IS NULL AND o.dead_at IS NULL AND o.next_attempt_at <= ?1
+               AND w.disabled_at IS NULL AND o.id NOT IN (SELECT value FROM json_each(?2)))
+         WHERE place <= ?3 ORDER BY next_attempt_at, id LIMIT ?4",
     )?;
-    let rows = stmt.query_map(params![ts(now), limit as i64], |r| {
+    let in_flight = serde_json::to_string(in_flight).unwrap_or_else(|_| "[]".into());
+    let rows = stmt.query_map(params![ts(now), in_flight, per_region as i64, limit as i64], |r| {
         let url: Option<String> = r.get(6)?;
         let secret: Option<String> = r.get(7)?;
         Ok(Due {
@@ -47,13 +61,18 @@ pub fn due(conn: &Connection, now: DateTime<Utc>, limit: usize) -> StoreResult<V
     Ok(rows.collect::<Result<_, _>>()?)
 }
 
-/// When the next delivery falls due (for the forwarder's sleep).
-pub fn next_due_at(conn: &Connection) -> StoreResult<Option<String>> {
+/// When the next delivery falls due that the forwarder could start now: not in flight
+/// (`in_flight`) and not for a region at its limit (`full_regions`). For the forwarder's sleep.
+pub fn next_due_at(conn: &Connection, in_flight: &[i64], full_regions: &[&str]) -> StoreResult<Option<String>> {
+    let in_flight = serde_json::to_string(in_flight).unwrap_or_else(|_| "[]".into());
+    let full_regions = serde_json::to_string(full_regions).unwrap_or_else(|_| "[]".into());
     Ok(conn
         .query_row(
             "SELECT min(o.next_attempt_at) FROM outbox o LEFT JOIN region_webhook w ON w.vt_region = o.vt_region
-             WHERE o.delivered_at IS NULL AND o.dead_at IS NULL AND w.disabled_at IS NULL",
-            [],
+             WHERE o.delivered_at IS NULL AND o.dead_at IS NULL AND w.disabled_at IS NULL
+               AND o.id NOT IN (SELECT value FROM json_each(?1))
+               AND o.vt_region NOT IN (SELECT value FROM json_each(?2))",
+            params![in_flight, full_regions],
             |r| r.get(0),
         )
         .optional()?

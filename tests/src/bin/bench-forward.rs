@@ -1,5 +1,6 @@
 //! Benchmark: accepted → delivered at a stand-in Veilig Thuis receiver, p50/p99 over N reports,
-//! and the outbox drain rate (N reports queued while the receiver is down, then drained).
+//! the outbox drain rate (N reports queued while the receiver is down, then drained), and the
+//! isolation of regions: p50/p95 to a healthy region (VT18) while another (VT01) hangs.
 //! Runs the real server binary (MASKER19_SERVER_BIN, else target/release/masker19-server).
 //!
 //! `cargo run --release -p masker19-e2e --bin bench-forward -- [N]`
@@ -95,5 +96,61 @@ fn main() -> anyhow::Result<()> {
         ok.iter().max().copied().unwrap_or_else(Instant::now) - ok.iter().min().copied().unwrap_or_else(Instant::now);
     println!("drain_reports_per_s={:.0}", n as f64 / span.as_secs_f64().max(1e-6));
     println!("drain_seconds={:.3}", span.as_secs_f64());
+    drop(server);
+    isolation(&template)
+}
+
+/// 3. VT01's receiver accepts and never answers (the forwarder's 10 s timeout ends each try);
+/// 40 reports wait for it, then 40 reports for Rotterdam (VT18, healthy) are timed from their
+/// 201 to their arrival.
+fn isolation(template: &serde_json::Value) -> anyhow::Result<()> {
+    const HANGING: usize = 40;
+    const HEALTHY: usize = 40;
+    let hanging = Receiver::start(Behaviour::Hang)?;
+    let healthy = Receiver::start(Behaviour::Accept)?;
+    let (_dir, db) = temp_db()?;
+    let server = TestServer::start(&db, true)?;
+    let api = server.client();
+    let token = api.enroll(&server.info["enrollment_code"])?;
+    masker19_e2e::set_webhook(&db, "VT01", &hanging.url())?;
+    masker19_e2e::set_webhook(&db, "VT18", &healthy.url())?;
+    let fresh = |gemeente: Option<&str>| {
+        let mut report = template.clone();
+        let id = uuid::Uuid::new_v4().to_string();
+        report["id"] = serde_json::Value::from(id.clone());
+        if let Some(g) = gemeente {
+            report["gemeente"] = serde_json::Value::from(g);
+        }
+        (id, report)
+    };
+    for _ in 0..HANGING {
+        api.submit(&token, &fresh(None).1)?;
+    }
+    hanging.wait_until(Duration::from_secs(10), "hanging attempts", |a| !a.is_empty())?;
+    let mut accepted_at = HashMap::new();
+    for _ in 0..HEALTHY {
+        let (id, report) = fresh(Some("GM0599"));
+        api.submit(&token, &report)?;
+        accepted_at.insert(id, Instant::now());
+    }
+    healthy.wait_until(Duration::from_secs(120), "healthy deliveries", |a| {
+        a.iter().filter(|a| a.answered == 204).count() >= HEALTHY
+    })?;
+    let mut latencies: Vec<Duration> = healthy
+        .delivered()
+        .iter()
+        .filter_map(|a| Some(a.at - *accepted_at.get(a.body["data"]["id"].as_str()?)?))
+        .collect();
+    latencies.sort();
+    println!("hanging_region_reports={HANGING} healthy_region_reports={HEALTHY}");
+    println!(
+        "healthy_region_p50_ms={:.2}",
+        percentile(&latencies, 0.5).as_secs_f64() * 1e3
+    );
+    println!(
+        "healthy_region_p95_ms={:.2}",
+        percentile(&latencies, 0.95).as_secs_f64() * 1e3
+    );
+    drop(server);
     Ok(())
 }
