@@ -40,6 +40,29 @@ pub async fn json_object<T: DeserializeOwned>(headers: &HeaderMap, body: Body) -
     Ok(meldcode::parse_object(&bytes)?)
 }
 
+/// A JSON object body that may be left out: no body at all (whether sent with Content-Length or
+/// chunked) is `T::default()`; anything sent is read under the same limits as [`json_object`].
+pub async fn optional_json_object<T: DeserializeOwned + Default>(headers: &HeaderMap, body: Body) -> Result<T, ApiError> {
+    if headers
+        .get(header::CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.parse::<u64>().ok())
+        .is_some_and(|n| n > MAX_BODY_BYTES as u64)
+    {
+        return Err(ApiError::PayloadTooLarge(MAX_BODY_BYTES));
+    }
+    let bytes = axum::body::to_bytes(body, MAX_BODY_BYTES)
+        .await
+        .map_err(|_| ApiError::PayloadTooLarge(MAX_BODY_BYTES))?;
+    if bytes.is_empty() {
+        return Ok(T::default());
+    }
+    if !is_json(headers) {
+        return Err(ApiError::UnsupportedMediaType);
+    }
+    Ok(meldcode::parse_object(&bytes)?)
+}
+
 /// The bearer token of an `Authorization` header.
 pub fn bearer(headers: &HeaderMap) -> Option<&str> {
     let value = headers.get(header::AUTHORIZATION)?.to_str().ok()?;

@@ -30,6 +30,9 @@ pub enum ApiError {
     BadRequest(String),
     #[error("the request breaks {} rule(s)", .0.len())]
     Invalid(Vec<FieldError>),
+    /// A path or query parameter that cannot be what it names (`400`, with the field).
+    #[error("a path or query parameter is malformed")]
+    BadParameter(Vec<FieldError>),
     #[error("{0}")]
     Conflict(String),
     #[error("too many attempts; try again later")]
@@ -68,7 +71,7 @@ impl IntoResponse for ApiError {
             ApiError::MethodNotAllowed => StatusCode::METHOD_NOT_ALLOWED,
             ApiError::PayloadTooLarge(_) => StatusCode::PAYLOAD_TOO_LARGE,
             ApiError::UnsupportedMediaType => StatusCode::UNSUPPORTED_MEDIA_TYPE,
-            ApiError::BadRequest(_) => StatusCode::BAD_REQUEST,
+            ApiError::BadRequest(_) | ApiError::BadParameter(_) => StatusCode::BAD_REQUEST,
             ApiError::Invalid(_) => StatusCode::UNPROCESSABLE_ENTITY,
             ApiError::Conflict(_) => StatusCode::CONFLICT,
             ApiError::TooManyRequests { .. } => StatusCode::TOO_MANY_REQUESTS,
@@ -85,7 +88,7 @@ impl IntoResponse for ApiError {
         };
         let error = self.to_string();
         let fields = match self {
-            ApiError::Invalid(fields) => fields,
+            ApiError::Invalid(fields) | ApiError::BadParameter(fields) => fields,
             _ => Vec::new(),
         };
         let mut response = (status, Json(ErrorBody { error, fields })).into_response();

@@ -3,13 +3,14 @@
 
 use axum::Json;
 use axum::body::Body;
-use axum::extract::{Path, State};
-use axum::http::HeaderMap;
+use axum::extract::State;
+use axum::http::{HeaderMap, Uri};
 use chrono::Utc;
 use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
 
-use super::body::json_object;
+use super::body::{json_object, optional_json_object};
+use super::params::{ApiPath, bad_query, query_pairs};
 use super::users::{from_bearer, intake_region};
 use super::{ApiError, AppState};
 use crate::store::intake::{self, Action, IntakeReport};
@@ -37,17 +38,47 @@ async fn own_report(s: &AppState, id: &str, region: &str) -> Result<String, ApiE
     }
 }
 
-pub async fn list(State(s): State<AppState>, headers: HeaderMap) -> Result<Json<Value>, ApiError> {
+/// `page=N` (from 1; default 1) of a query string; other parameters are left to the caller.
+pub fn inbox_page(query: Option<&str>) -> Result<u32, ApiError> {
+    let mut page = 1;
+    for (name, value) in query_pairs(query) {
+        if name == "page" {
+            page = value
+                .parse::<u32>()
+                .ok()
+                .filter(|p| (1..=intake::MAX_INBOX_PAGE).contains(p))
+                .ok_or_else(|| {
+                    bad_query(
+                        "page",
+                        meldcode::Rule::Range,
+                        format!("a page number from 1 to {}", intake::MAX_INBOX_PAGE),
+                    )
+                })?;
+        }
+    }
+    Ok(page)
+}
+
+/// The inbox, a page of [`intake::INBOX_PAGE_SIZE`] at a time, with the total and whether
+/// another page follows.
+pub async fn list(State(s): State<AppState>, headers: HeaderMap, uri: Uri) -> Result<Json<Value>, ApiError> {
     let (region, _) = caller(&s, &headers).await?;
-    let reports = s.store.call(move |c| intake::inbox(c, &region)).await?;
-    Ok(Json(json!({ "reports": reports })))
+    let page = inbox_page(uri.query())?;
+    let inbox = s.store.call(move |c| intake::inbox(c, &region, page)).await?;
+    Ok(Json(json!({
+        "has_more": inbox.has_more(page),
+        "page": page,
+        "page_size": intake::INBOX_PAGE_SIZE,
+        "total": inbox.total,
+        "reports": inbox.items,
+    })))
 }
 
 /// One report; the view is written to its audit log.
 pub async fn show(
     State(s): State<AppState>,
     headers: HeaderMap,
-    Path(id): Path<String>,
+    ApiPath(id): ApiPath<String>,
 ) -> Result<Json<IntakeReport>, ApiError> {
     let (region, actor) = caller(&s, &headers).await?;
     let id = report_id(&id)?;
@@ -125,7 +156,7 @@ pub async fn act(
 pub async fn acknowledge(
     State(s): State<AppState>,
     headers: HeaderMap,
-    Path(id): Path<String>,
+    ApiPath(id): ApiPath<String>,
 ) -> Result<Json<Transitioned>, ApiError> {
     let (region, actor) = caller(&s, &headers).await?;
     Ok(Json(
@@ -136,7 +167,7 @@ pub async fn acknowledge(
 pub async fn transfer(
     State(s): State<AppState>,
     headers: HeaderMap,
-    Path(id): Path<String>,
+    ApiPath(id): ApiPath<String>,
     body: Body,
 ) -> Result<Json<Transitioned>, ApiError> {
     let (region, actor) = caller(&s, &headers).await?;
@@ -150,19 +181,12 @@ pub async fn transfer(
 pub async fn close(
     State(s): State<AppState>,
     headers: HeaderMap,
-    Path(id): Path<String>,
+    ApiPath(id): ApiPath<String>,
     body: Body,
 ) -> Result<Json<Transitioned>, ApiError> {
     let (region, actor) = caller(&s, &headers).await?;
     let id = own_report(&s, &id, &region).await?;
-    let has_body = headers
-        .get(axum::http::header::CONTENT_LENGTH)
-        .is_some_and(|v| v != "0");
-    let req: CloseBody = if has_body {
-        json_object(&headers, body).await?
-    } else {
-        CloseBody::default()
-    };
+    let req: CloseBody = optional_json_object(&headers, body).await?;
     Ok(Json(
         act(&s, id, region, actor, Action::Close { reason: req.reason }).await?,
     ))

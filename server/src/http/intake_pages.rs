@@ -51,6 +51,10 @@ struct InboxPage {
     region: String,
     region_name: String,
     items: Vec<InboxRow>,
+    page: u32,
+    total: u64,
+    next_page: Option<u32>,
+    previous_page: Option<u32>,
 }
 
 /// "3 uur", "2 dagen": how long a report has waited.
@@ -63,17 +67,24 @@ fn age(since: chrono::DateTime<Utc>) -> String {
     }
 }
 
-pub async fn inbox(State(s): State<AppState>, headers: HeaderMap) -> Response {
+pub async fn inbox(State(s): State<AppState>, headers: HeaderMap, uri: axum::http::Uri) -> Response {
     let (session, region) = match intake_session(&s, &headers).await {
         Ok(x) => x,
         Err(r) => return r,
     };
+    let page = match super::intake::inbox_page(uri.query()) {
+        Ok(page) => page,
+        Err(e) => return error_page(e, Some(Who::from(&session))),
+    };
     let r = region.clone();
-    let items = match s.store.call(move |c| intake::inbox(c, &r)).await {
-        Ok(items) => items,
+    let inbox = match s.store.call(move |c| intake::inbox(c, &r, page)).await {
+        Ok(inbox) => inbox,
         Err(e) => return error_page(e.into(), Some(Who::from(&session))),
     };
-    let rows = items
+    let next_page = inbox.has_more(page).then_some(page + 1);
+    let total = inbox.total;
+    let rows = inbox
+        .items
         .into_iter()
         .map(|i| InboxRow {
             id: i.id,
@@ -97,6 +108,10 @@ pub async fn inbox(State(s): State<AppState>, headers: HeaderMap) -> Response {
             region,
             region_name,
             items: rows,
+            page,
+            total,
+            next_page,
+            previous_page: page.checked_sub(1).filter(|p| *p >= 1),
         },
     )
 }

@@ -7,6 +7,7 @@ mod error;
 mod intake;
 mod intake_pages;
 mod openapi;
+mod params;
 mod pages;
 mod reports;
 mod stats;

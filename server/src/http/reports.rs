@@ -2,12 +2,13 @@
 
 use axum::Json;
 use axum::body::Body;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode};
 use chrono::Utc;
 use meldcode::api::{ErrorBody, StatusBody};
 use uuid::Uuid;
 
+use super::params::ApiPath;
 use super::body::{bearer, json_bytes};
 use super::{ApiError, AppState};
 use crate::store::directory::{self, Device};
@@ -83,7 +84,7 @@ pub async fn submit(
 pub async fn status(
     State(s): State<AppState>,
     headers: HeaderMap,
-    Path(id): Path<String>,
+    ApiPath(id): ApiPath<String>,
 ) -> Result<Json<StatusBody>, ApiError> {
     let device = device(&s, &headers).await?;
     let id = Uuid::parse_str(&id).map_err(|_| ApiError::NotFound)?;

@@ -49,14 +49,41 @@ pub struct IntakeReport {
     pub audit: Vec<AuditEntry>,
 }
 
-/// The region's reports (meldingen and adviesvragen), newest first.
-pub fn inbox(conn: &Connection, region: &str) -> StoreResult<Vec<InboxItem>> {
+/// Inbox rows on one page.
+pub const INBOX_PAGE_SIZE: u32 = 100;
+/// Pages beyond this are refused (an offset stays small and an overflow impossible).
+pub const MAX_INBOX_PAGE: u32 = 100_000;
+
+/// One page of an inbox, and how many reports there are on all pages together.
+#[derive(Debug)]
+pub struct InboxPage {
+    pub items: Vec<InboxItem>,
+    pub total: u64,
+}
+
+impl InboxPage {
+    /// Whether page `page` is followed by another.
+    pub fn has_more(&self, page: u32) -> bool {
+        u64::from(page) * u64::from(INBOX_PAGE_SIZE) < self.total
+    }
+}
+
+/// The region's reports (meldingen and adviesvragen), newest first, page `page` (from 1) of
+/// [`INBOX_PAGE_SIZE`].
+pub fn inbox(conn: &Connection, region: &str, page: u32) -> StoreResult<InboxPage> {
+    let total: i64 = conn.query_row(
+        "SELECT count(*) FROM report
+         WHERE vt_region = ?1 AND synthetic = 0 AND kind IN ('melding', 'adviesvraag')",
+        [region],
+        |r| r.get(0),
+    )?;
+    let offset = i64::from(page.clamp(1, MAX_INBOX_PAGE) - 1) * i64::from(INBOX_PAGE_SIZE);
     let mut stmt = conn.prepare_cached(
         "SELECT id, kind, channel, status, received_at, json_extract(body, '$.accompanied'), body IS NULL
          FROM report WHERE vt_region = ?1 AND synthetic = 0 AND kind IN ('melding', 'adviesvraag')
-         ORDER BY received_at DESC LIMIT 500",
+         ORDER BY received_at DESC, id LIMIT ?2 OFFSET ?3",
     )?;
-    let rows = stmt.query_map([region], |r| {
+    let rows = stmt.query_map(rusqlite::params![region, INBOX_PAGE_SIZE, offset], |r| {
         Ok((
             r.get::<_, String>(0)?,
             r.get::<_, String>(1)?,
@@ -67,7 +94,7 @@ pub fn inbox(conn: &Connection, region: &str) -> StoreResult<Vec<InboxItem>> {
             r.get::<_, bool>(6)?,
         ))
     })?;
-    Ok(rows
+    let items = rows
         .filter_map(Result::ok)
         .filter_map(|(id, kind, channel, status, at, accompanied, purged)| {
             Some(InboxItem {
@@ -80,7 +107,11 @@ pub fn inbox(conn: &Connection, region: &str) -> StoreResult<Vec<InboxItem>> {
                 purged,
             })
         })
-        .collect())
+        .collect();
+    Ok(InboxPage {
+        items,
+        total: u64::try_from(total).unwrap_or(0),
+    })
 }
 
 /// kind, status, received_at, close_reason, body
