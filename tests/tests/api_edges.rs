@@ -10,10 +10,7 @@ use serde_json::{Value, json};
 type R = anyhow::Result<()>;
 
 fn field(body: &Value) -> (Option<&str>, Option<&str>) {
-    (
-        body["fields"][0]["path"].as_str(),
-        body["fields"][0]["rule"].as_str(),
-    )
+    (body["fields"][0]["path"].as_str(), body["fields"][0]["rule"].as_str())
 }
 
 #[test]
@@ -46,7 +43,7 @@ fn the_inbox_pages_with_a_total_and_refuses_a_bad_page() -> R {
     }
     let intake = api.login("intake-vt01", DEMO_PASSWORD)?;
     let first = api.get("/api/v1/intake/reports", Some(&intake))?.body;
-    assert_eq!(first["reports"].as_array().map(Vec::len), Some(100), "{first}");
+    assert_eq!(first["reports"].as_array().map(Vec::len), Some(100), "the first page");
     assert_eq!(
         (&first["page"], &first["page_size"], &first["total"], &first["has_more"]),
         (&json!(1), &json!(100), &json!(REPORTS), &json!(true))

@@ -189,10 +189,7 @@ fn a_hanging_region_does_not_hold_up_another() -> R {
         a.iter().filter(|a| a.answered == 204).count() >= HEALTHY
     })?;
     assert!(start.elapsed() < Duration::from_secs(15));
-    assert!(
-        hanging.delivered().is_empty(),
-        "the hanging region answered nothing"
-    );
+    assert!(hanging.delivered().is_empty(), "the hanging region answered nothing");
     drop(server); // closes the hanging connections before the receivers stop
     Ok(())
 }

@@ -31,7 +31,11 @@ pub fn next_delay(failures: u32, retry_after: Option<Duration>) -> Option<Durati
 pub fn parse_retry_after(value: &str, now: DateTime<Utc>) -> Option<Duration> {
     let value = value.trim();
     let wait = if let Ok(seconds) = value.parse::<u64>() {
-        Duration::seconds(i64::try_from(seconds).unwrap_or(i64::MAX).min(MAX_RETRY_AFTER.num_seconds()))
+        Duration::seconds(
+            i64::try_from(seconds)
+                .unwrap_or(i64::MAX)
+                .min(MAX_RETRY_AFTER.num_seconds()),
+        )
     } else {
         let at: DateTime<Utc> = httpdate::parse_http_date(value).ok()?.into();
         at - now
@@ -68,8 +72,14 @@ mod tests {
             parse_retry_after("Wed, 02 Dec 2026 12:01:30 GMT", now),
             Some(Duration::seconds(90))
         );
-        assert_eq!(parse_retry_after("Wed, 02 Dec 2026 11:00:00 GMT", now), Some(Duration::zero()));
-        assert_eq!(parse_retry_after("Fri, 04 Dec 2026 12:00:00 GMT", now), Some(MAX_RETRY_AFTER));
+        assert_eq!(
+            parse_retry_after("Wed, 02 Dec 2026 11:00:00 GMT", now),
+            Some(Duration::zero())
+        );
+        assert_eq!(
+            parse_retry_after("Fri, 04 Dec 2026 12:00:00 GMT", now),
+            Some(MAX_RETRY_AFTER)
+        );
         assert_eq!(parse_retry_after("soon", now), None);
         assert_eq!(parse_retry_after("-5", now), None);
     }

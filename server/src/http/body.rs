@@ -42,7 +42,10 @@ pub async fn json_object<T: DeserializeOwned>(headers: &HeaderMap, body: Body) -
 
 /// A JSON object body that may be left out: no body at all (whether sent with Content-Length or
 /// chunked) is `T::default()`; anything sent is read under the same limits as [`json_object`].
-pub async fn optional_json_object<T: DeserializeOwned + Default>(headers: &HeaderMap, body: Body) -> Result<T, ApiError> {
+pub async fn optional_json_object<T: DeserializeOwned + Default>(
+    headers: &HeaderMap,
+    body: Body,
+) -> Result<T, ApiError> {
     if headers
         .get(header::CONTENT_LENGTH)
         .and_then(|v| v.to_str().ok())

@@ -8,8 +8,8 @@ use chrono::Utc;
 use meldcode::api::{ErrorBody, StatusBody};
 use uuid::Uuid;
 
-use super::params::ApiPath;
 use super::body::{bearer, json_bytes};
+use super::params::ApiPath;
 use super::{ApiError, AppState};
 use crate::store::directory::{self, Device};
 use crate::store::reports::{self, Submitted};
