@@ -10,6 +10,7 @@ const MIGRATIONS_SLICE: &[M<'static>] = &[
     M::up(include_str!("../migrations/001_init.sql")),
     M::up(include_str!("../migrations/002_forwarding_intake.sql")),
     M::up(include_str!("../migrations/003_stats_indexes.sql")),
+    M::up(include_str!("../migrations/004_store_hardening.sql")),
 ];
 pub const MIGRATIONS: Migrations<'static> = Migrations::from_slice(MIGRATIONS_SLICE);
 

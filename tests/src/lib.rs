@@ -310,10 +310,7 @@ pub fn eventually<T>(
 /// Write counting records (no personal data) straight into a server's store, as if received at
 /// the given times: for statistics tests and benchmarks. `(vt_region, kind, channel, received_at)`.
 pub fn insert_counting_records(db: &Path, rows: &[(String, String, String, String)]) -> anyhow::Result<()> {
-    let key = std::fs::read_to_string(db.with_extension("db.key"))?;
-    let mut conn = rusqlite::Connection::open(db)?;
-    conn.pragma_update(None, "key", format!("x'{}'", key.trim()))?;
-    conn.busy_timeout(std::time::Duration::from_secs(10))?;
+    let mut conn = open_store(db)?;
     let tx = conn.transaction()?;
     {
         let mut stmt = tx.prepare(
@@ -366,4 +363,15 @@ pub fn with_fresh_id(report: &Value) -> Value {
     let mut r = report.clone();
     r["id"] = Value::from(uuid::Uuid::new_v4().to_string());
     r
+}
+
+/// A connection to a server's store file, for checking what is really in it: with the store's
+/// own key file, or plain when there is none (`MASKER19_TEST_PLAINTEXT_DB`).
+pub fn open_store(db: &Path) -> anyhow::Result<rusqlite::Connection> {
+    let conn = rusqlite::Connection::open(db)?;
+    if let Ok(key) = std::fs::read_to_string(db.with_extension("db.key")) {
+        conn.pragma_update(None, "key", format!("x'{}'", key.trim()))?;
+    }
+    conn.busy_timeout(std::time::Duration::from_secs(10))?;
+    Ok(conn)
 }

@@ -6,6 +6,7 @@ use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode};
 use chrono::Utc;
 use meldcode::api::{ErrorBody, StatusBody};
+use meldcode::{FieldError, Rule};
 use uuid::Uuid;
 
 use super::body::{bearer, json_bytes};
@@ -36,7 +37,7 @@ pub async fn device(state: &AppState, headers: &HeaderMap) -> Result<Device, Api
         (status = 413, description = "Body over 64 KiB", body = ErrorBody),
         (status = 415, description = "Not application/json", body = ErrorBody),
         (status = 400, description = "Not a JSON object", body = ErrorBody),
-        (status = 422, description = "Breaks rules; every broken rule is listed", body = ErrorBody),
+        (status = 422, description = "Breaks rules (every broken rule is listed), or no region can be found for it: nothing stored", body = ErrorBody),
         (status = 409, description = "Same id, other content", body = ErrorBody),
         (status = 503, description = "Fault of the server; retry after Retry-After", body = ErrorBody),
     )
@@ -66,6 +67,11 @@ pub async fn submit(
         Submitted::Conflict => Err(ApiError::Conflict(
             "a report with this id but other content exists".into(),
         )),
+        Submitted::Unroutable => Err(ApiError::Invalid(vec![FieldError::new(
+            "/gemeente",
+            Rule::UnknownGemeente,
+            "no Veilig Thuis region for this report (nor for the pharmacy's municipality); nothing was stored: call Veilig Thuis, 0800-2000",
+        )])),
     }
 }
 

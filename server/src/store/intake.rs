@@ -5,7 +5,8 @@ use chrono::{DateTime, Utc};
 use rusqlite::{Connection, OptionalExtension, TransactionBehavior, params};
 use uuid::Uuid;
 
-use crate::db::{StoreResult, parse_ts, ts};
+use crate::db::{StoreResult, parse_ts};
+use crate::store::retention;
 use meldcode::{Channel, Kind, Report, Status};
 
 #[derive(Debug, Clone, serde::Serialize)]
@@ -207,9 +208,12 @@ pub fn audit(
     detail: Option<&str>,
     now: DateTime<Utc>,
 ) -> StoreResult<()> {
+    // Of a purged report only the date is kept, and no detail.
+    let purged = retention::is_purged(conn, report_id)?;
+    let (at, detail) = (retention::written_at(purged, now), detail.filter(|_| !purged));
     conn.execute(
         "INSERT INTO audit (report_id, at, actor, vt_region, action, detail) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-        params![report_id, ts(now), actor, region, action, detail],
+        params![report_id, at, actor, region, action, detail],
     )?;
     Ok(())
 }
@@ -260,10 +264,13 @@ pub fn act(
     let Some(current) = status_in_region(&tx, id, region)? else {
         return Ok(Err(Refusal::NotFound));
     };
+    // After the purge a counting record keeps dates only, and no close reason or audit detail.
+    let purged = retention::is_purged(&tx, id)?;
+    let at = retention::written_at(purged, now);
     let event = |status: Status, vt_region: &str| {
         tx.execute(
             "INSERT INTO report_event (report_id, status, vt_region, at) VALUES (?1, ?2, ?3, ?4)",
-            params![id, status.code(), vt_region, ts(now)],
+            params![id, status.code(), vt_region, at],
         )
     };
     let (new_status, detail) = match action {
@@ -273,7 +280,7 @@ pub fn act(
             }
             tx.execute(
                 "UPDATE report SET status = 'acknowledged', acknowledged_at = ?2 WHERE id = ?1",
-                params![id, ts(now)],
+                params![id, at],
             )?;
             event(Status::Acknowledged, region)?;
             (Status::Acknowledged, None)
@@ -294,10 +301,17 @@ pub fn act(
                 params![id, to],
             )?;
             event(Status::Received, to)?;
+            // The old region handed it over: none of its undelivered deliveries (due, retrying
+            // or dead letters) may reach it any more.
+            tx.execute(
+                "UPDATE outbox SET cancelled_at = ?2, dead_at = coalesce(dead_at, ?2), last_error = ?3
+                 WHERE report_id = ?1 AND delivered_at IS NULL AND cancelled_at IS NULL",
+                params![id, at, format!("cancelled: transferred to {to}")],
+            )?;
             tx.execute(
                 "INSERT INTO outbox (delivery_id, report_id, vt_region, event_type, created_at, next_attempt_at)
                  VALUES (?1, ?2, ?3, 'report.transferred', ?4, ?4)",
-                params![format!("msg_{}", Uuid::new_v4().simple()), id, to, ts(now)],
+                params![format!("msg_{}", Uuid::new_v4().simple()), id, to, at],
             )?;
             (Status::Received, Some(format!("naar {to}")))
         }
@@ -309,17 +323,20 @@ pub fn act(
             if current != Status::Acknowledged && reason.is_none() {
                 return Ok(Err(Refusal::ReasonRequired));
             }
+            // Required (above) but, once purged, not kept.
+            let reason = reason.filter(|_| !purged);
             tx.execute(
                 "UPDATE report SET status = 'closed', closed_at = ?2, close_reason = ?3 WHERE id = ?1",
-                params![id, ts(now), reason],
+                params![id, at, reason],
             )?;
             event(Status::Closed, region)?;
             (Status::Closed, reason.map(str::to_owned))
         }
     };
+    let detail = detail.filter(|_| !purged);
     tx.execute(
         "INSERT INTO audit (report_id, at, actor, vt_region, action, detail) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-        params![id, ts(now), actor, region, action.code(), detail],
+        params![id, at, actor, region, action.code(), detail],
     )?;
     tx.commit()?;
     Ok(Ok(new_status))

@@ -114,11 +114,13 @@ pub fn failed(
     let error: String = error.chars().take(300).collect();
     match next {
         Some(at) => conn.execute(
-            "UPDATE outbox SET attempts = attempts + 1, last_error = ?1, next_attempt_at = ?2 WHERE id = ?3",
+            "UPDATE outbox SET attempts = attempts + 1, last_error = ?1, next_attempt_at = ?2
+             WHERE id = ?3 AND cancelled_at IS NULL",
             params![error, ts(at), outbox_id],
         )?,
         None => conn.execute(
-            "UPDATE outbox SET attempts = attempts + 1, last_error = ?1, dead_at = ?2 WHERE id = ?3",
+            "UPDATE outbox SET attempts = attempts + 1, last_error = ?1, dead_at = ?2
+             WHERE id = ?3 AND cancelled_at IS NULL",
             params![error, ts(now), outbox_id],
         )?,
     };
@@ -157,7 +159,7 @@ pub struct DeadLetter {
 pub fn dead_letters(conn: &Connection) -> StoreResult<Vec<DeadLetter>> {
     let mut stmt = conn.prepare(
         "SELECT delivery_id, report_id, vt_region, attempts, dead_at, last_error FROM outbox
-         WHERE dead_at IS NOT NULL ORDER BY dead_at, id",
+         WHERE dead_at IS NOT NULL AND cancelled_at IS NULL ORDER BY dead_at, id",
     )?;
     let rows = stmt.query_map([], |r| {
         Ok(DeadLetter {
@@ -172,11 +174,12 @@ pub fn dead_letters(conn: &Connection) -> StoreResult<Vec<DeadLetter>> {
     Ok(rows.collect::<Result<_, _>>()?)
 }
 
-/// Queue dead letters again (one, or all), with a fresh schedule; the delivery id stays.
+/// Queue dead letters again (one, or all), with a fresh schedule; the delivery id stays. A
+/// delivery cancelled by a transfer is no dead letter: it never goes to the old region again.
 pub fn replay(conn: &Connection, delivery_id: Option<&str>, now: DateTime<Utc>) -> StoreResult<usize> {
     Ok(conn.execute(
         "UPDATE outbox SET dead_at = NULL, attempts = 0, next_attempt_at = ?1
-         WHERE dead_at IS NOT NULL AND (?2 IS NULL OR delivery_id = ?2)",
+         WHERE dead_at IS NOT NULL AND cancelled_at IS NULL AND (?2 IS NULL OR delivery_id = ?2)",
         params![ts(now), delivery_id],
     )?)
 }

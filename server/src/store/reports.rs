@@ -18,6 +18,9 @@ pub enum Submitted {
     Identical(StatusBody),
     /// The same id with other content, or from another pharmacy (409).
     Conflict,
+    /// No Veilig Thuis region can be found for it, not even the pharmacy's: nothing is stored,
+    /// since a report no region can see must never be answered 201 (422).
+    Unroutable,
 }
 
 /// The region a report goes to: the person's municipality when known, else the pharmacy's,
@@ -25,6 +28,19 @@ pub enum Submitted {
 pub fn route(report: &Report, pharmacy_gemeente: &str) -> Option<String> {
     let year = meldcode::amsterdam_year(report.created_at);
     meldcode::regions::route(report.gemeente.as_deref(), pharmacy_gemeente, year).map(|r| r.code.clone())
+}
+
+/// [`route`], else (the pharmacy's municipality is not in that year's table, e.g. merged away)
+/// the region stored for the pharmacy at enrollment, if it is still a Veilig Thuis region.
+fn route_or_enrolled(conn: &Connection, report: &Report, device: &Device) -> StoreResult<Option<String>> {
+    if let Some(region) = route(report, &device.pharmacy_gemeente) {
+        return Ok(Some(region));
+    }
+    let enrolled: Option<String> = conn
+        .prepare_cached("SELECT vt_region FROM pharmacy WHERE id = ?1")?
+        .query_row([device.pharmacy_id], |r| r.get(0))
+        .optional()?;
+    Ok(enrolled.filter(|code| meldcode::regions::latest().region(code).is_some()))
 }
 
 /// A submission waiting for the group commit.
@@ -71,7 +87,9 @@ fn submit_one(conn: &Connection, device: &Device, report: &Report, now: DateTime
         }
         return Ok(Submitted::Conflict);
     }
-    let vt_region = route(report, &device.pharmacy_gemeente);
+    let Some(vt_region) = route_or_enrolled(conn, report, device)? else {
+        return Ok(Submitted::Unroutable);
+    };
     let status = if report.kind.is_forwarded() {
         Status::Received
     } else {
@@ -96,12 +114,17 @@ fn submit_one(conn: &Connection, device: &Device, report: &Report, now: DateTime
         ])?;
     conn.prepare_cached("INSERT INTO report_event (report_id, status, vt_region, at) VALUES (?1, ?2, ?3, ?4)")?
         .execute(params![id, status.code(), vt_region, ts(now)])?;
-    if let (true, Some(region)) = (report.kind.is_forwarded(), &vt_region) {
+    if report.kind.is_forwarded() {
         conn.prepare_cached(
             "INSERT INTO outbox (delivery_id, report_id, vt_region, event_type, created_at, next_attempt_at)
              VALUES (?1, ?2, ?3, 'report.received', ?4, ?4)",
         )?
-        .execute(params![format!("msg_{}", Uuid::new_v4().simple()), id, region, ts(now)])?;
+        .execute(params![
+            format!("msg_{}", Uuid::new_v4().simple()),
+            id,
+            vt_region,
+            ts(now)
+        ])?;
     }
     // The new report's status, without reading back what was just written.
     let at = parse_ts(&ts(now)).unwrap_or(now);
@@ -109,7 +132,7 @@ fn submit_one(conn: &Connection, device: &Device, report: &Report, now: DateTime
         id: report.id,
         kind: report.kind,
         status,
-        vt_region: if report.kind.is_forwarded() { vt_region } else { None },
+        vt_region: report.kind.is_forwarded().then_some(vt_region),
         history: vec![HistoryEntry { status, at }],
     }))
 }
