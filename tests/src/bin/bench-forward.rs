@@ -100,9 +100,9 @@ fn main() -> anyhow::Result<()> {
     isolation(&template)
 }
 
-/// 3. VT01's receiver accepts and never answers (the forwarder's 10 s timeout ends each try);
-/// 40 reports wait for it, then 40 reports for Rotterdam (VT18, healthy) are timed from their
-/// 201 to their arrival.
+/// Part 3, isolation: VT01's receiver accepts and never answers (the forwarder's 10 s timeout
+/// ends each try); 40 reports wait for it, then 40 reports for Rotterdam (VT18, healthy) are
+/// timed from their 201 to their arrival.
 fn isolation(template: &serde_json::Value) -> anyhow::Result<()> {
     const HANGING: usize = 40;
     const HEALTHY: usize = 40;
