@@ -1,10 +1,9 @@
 //! Secrets: device tokens and session tokens (random, stored as SHA-256), enrollment codes,
-//! passwords (argon2), and the login rate limit.
+//! passwords (argon2), and comparing secrets; `passwords` runs the checks in a bounded pool,
+//! `throttle` slows down failed logins.
 
-use std::collections::HashMap;
-use std::net::IpAddr;
-use std::sync::Mutex;
-use std::time::{Duration, Instant};
+pub mod passwords;
+pub mod throttle;
 
 use argon2::Argon2;
 use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
@@ -81,40 +80,11 @@ pub fn dummy_hash() -> &'static str {
     DUMMY.get_or_init(|| hash_password(&new_token()).unwrap_or_default())
 }
 
-/// 5 failed logins a minute per name and address; then 429 with `Retry-After`.
-#[derive(Default)]
-pub struct LoginLimiter {
-    failures: Mutex<HashMap<(String, IpAddr), Vec<Instant>>>,
-}
-
-pub const LOGIN_FAILURES_PER_MINUTE: usize = 5;
-const WINDOW: Duration = Duration::from_secs(60);
-
-impl LoginLimiter {
-    /// `Some(seconds to wait)` while this name and address are blocked.
-    pub fn blocked(&self, name: &str, ip: IpAddr) -> Option<u64> {
-        let mut map = self.failures.lock().unwrap_or_else(|p| p.into_inner());
-        let now = Instant::now();
-        let list = map.entry((name.to_owned(), ip)).or_default();
-        list.retain(|t| now.duration_since(*t) < WINDOW);
-        (list.len() >= LOGIN_FAILURES_PER_MINUTE).then(|| {
-            list.first()
-                .map_or(60, |first| (WINDOW - now.duration_since(*first)).as_secs().max(1))
-        })
-    }
-
-    pub fn failed(&self, name: &str, ip: IpAddr) {
-        let mut map = self.failures.lock().unwrap_or_else(|p| p.into_inner());
-        if map.len() > 100_000 {
-            map.clear(); // bounded memory under a flood of names
-        }
-        map.entry((name.to_owned(), ip)).or_default().push(Instant::now());
-    }
-
-    pub fn succeeded(&self, name: &str, ip: IpAddr) {
-        let mut map = self.failures.lock().unwrap_or_else(|p| p.into_inner());
-        map.remove(&(name.to_owned(), ip));
-    }
+/// Whether a secret sent by a client (a CSRF token) is the one expected: in constant time, so
+/// the time taken tells nothing about how much of it was right; an empty secret never matches.
+pub fn same_secret(expected: &str, given: &str) -> bool {
+    use subtle::ConstantTimeEq;
+    !expected.is_empty() && bool::from(expected.as_bytes().ct_eq(given.as_bytes()))
 }
 
 #[cfg(test)]
@@ -139,14 +109,11 @@ mod tests {
     }
 
     #[test]
-    fn limiter_blocks_after_five_failures() {
-        let l = LoginLimiter::default();
-        let ip: IpAddr = [127, 0, 0, 1].into();
-        for _ in 0..5 {
-            assert_eq!(l.blocked("a", ip), None);
-            l.failed("a", ip);
-        }
-        assert!(l.blocked("a", ip).is_some());
-        assert_eq!(l.blocked("b", ip), None, "per name");
+    fn secrets_match_only_when_equal_and_not_empty() {
+        let token = new_token();
+        assert!(same_secret(&token, &token.clone()));
+        assert!(!same_secret(&token, &token[..token.len() - 1]));
+        assert!(!same_secret(&token, ""));
+        assert!(!same_secret("", ""), "a session without a CSRF token accepts no form");
     }
 }
