@@ -69,8 +69,26 @@ pub fn hash_password(password: &str) -> anyhow::Result<String> {
         .map_err(|e| anyhow::anyhow!("argon2: {e}"))
 }
 
-pub fn verify_password(password: &str, hash: &str) -> bool {
-    PasswordHash::new(hash).is_ok_and(|h| Argon2::default().verify_password(password.as_bytes(), &h).is_ok())
+/// Whether `password` matches an argon2 `hash`, with argon2's working memory (about 19 MiB) in `blocks`, kept by the
+/// caller for the next check: a worker thread that reuses it does not churn the allocator.
+pub fn verify_password_reusing(password: &str, hash: &str, blocks: &mut Vec<argon2::Block>) -> bool {
+    use subtle::ConstantTimeEq;
+    let mut check = || -> Option<bool> {
+        let parsed = PasswordHash::new(hash).ok()?;
+        let algorithm = argon2::Algorithm::try_from(parsed.algorithm).ok()?;
+        let version = argon2::Version::try_from(parsed.version.unwrap_or(0x13)).ok()?;
+        let params = argon2::Params::try_from(&parsed).ok()?;
+        let mut salt = [0u8; 64];
+        let salt = parsed.salt?.decode_b64(&mut salt).ok()?;
+        let expected = parsed.hash?;
+        let mut out = vec![0u8; expected.len()];
+        blocks.resize(params.block_count(), argon2::Block::default());
+        Argon2::new(algorithm, version, params)
+            .hash_password_into_with_memory(password.as_bytes(), salt, &mut out, &mut blocks[..])
+            .ok()?;
+        Some(bool::from(out.as_slice().ct_eq(expected.as_bytes())))
+    };
+    check().unwrap_or(false)
 }
 
 /// A hash of a random password: verified against when the user does not exist, so that a wrong
@@ -102,9 +120,10 @@ mod tests {
     #[test]
     fn passwords_verify() -> anyhow::Result<()> {
         let h = hash_password("demo-wachtwoord-19")?;
-        assert!(verify_password("demo-wachtwoord-19", &h));
-        assert!(!verify_password("demo-wachtwoord-20", &h));
-        assert!(!verify_password("x", "not a hash"));
+        let mut blocks = Vec::new();
+        assert!(verify_password_reusing("demo-wachtwoord-19", &h, &mut blocks));
+        assert!(!verify_password_reusing("demo-wachtwoord-20", &h, &mut blocks));
+        assert!(!verify_password_reusing("x", "not a hash", &mut blocks));
         Ok(())
     }
 

@@ -4,9 +4,10 @@
 //! 503 with `Retry-After`. An unknown name is checked against a dummy hash, as expensively and
 //! inside the same bound as a known one.
 
-use std::sync::Arc;
+use std::sync::mpsc::{Receiver, Sender, channel};
+use std::sync::{Arc, Mutex};
 
-use tokio::sync::{OwnedSemaphorePermit, Semaphore};
+use tokio::sync::{OwnedSemaphorePermit, Semaphore, oneshot};
 
 use crate::auth;
 
@@ -19,24 +20,45 @@ pub const QUEUE_PER_WORKER: usize = 4;
 #[error("every password check slot is taken")]
 pub struct Busy;
 
+/// A check for a worker thread; its place in the pool is held until the check ends.
+struct Job {
+    password: String,
+    hash: Option<String>,
+    answer: oneshot::Sender<bool>,
+    _place: OwnedSemaphorePermit,
+}
+
+/// A fixed set of worker threads (not tokio's blocking pool, whose many short-lived threads each
+/// keep an argon2-sized heap arena) and a bounded number of places for checks.
 pub struct PasswordChecks {
     /// Running plus waiting checks.
     admission: Arc<Semaphore>,
-    workers: Arc<Semaphore>,
+    jobs: Mutex<Sender<Job>>,
 }
 
 /// A place in the pool (running or waiting); dropping it gives the place back.
-pub struct Admission {
-    admitted: OwnedSemaphorePermit,
-    workers: Arc<Semaphore>,
+pub struct Admission<'a> {
+    place: OwnedSemaphorePermit,
+    pool: &'a PasswordChecks,
 }
 
 impl PasswordChecks {
     pub fn new(workers: usize, queue: usize) -> PasswordChecks {
         let workers = workers.max(1);
+        let (jobs, inbox) = channel::<Job>();
+        let inbox = Arc::new(Mutex::new(inbox));
+        for n in 0..workers {
+            let inbox = inbox.clone();
+            let spawned = std::thread::Builder::new()
+                .name(format!("password-check-{n}"))
+                .spawn(move || work(&inbox));
+            if let Err(e) = spawned {
+                tracing::error!(error = %e, "no password check thread");
+            }
+        }
         PasswordChecks {
             admission: Arc::new(Semaphore::new(workers + queue)),
-            workers: Arc::new(Semaphore::new(workers)),
+            jobs: Mutex::new(jobs),
         }
     }
 
@@ -48,28 +70,43 @@ impl PasswordChecks {
     }
 
     /// A place in the pool, or [`Busy`] at once when the queue is full.
-    pub fn admit(&self) -> Result<Admission, Busy> {
-        let admitted = self.admission.clone().try_acquire_owned().map_err(|_| Busy)?;
-        Ok(Admission {
-            admitted,
-            workers: self.workers.clone(),
-        })
+    pub fn admit(&self) -> Result<Admission<'_>, Busy> {
+        let place = self.admission.clone().try_acquire_owned().map_err(|_| Busy)?;
+        Ok(Admission { place, pool: self })
     }
 }
 
-impl Admission {
+fn work(inbox: &Mutex<Receiver<Job>>) {
+    let mut blocks = Vec::new();
+    loop {
+        let job = match inbox.lock().unwrap_or_else(|p| p.into_inner()).recv() {
+            Ok(job) => job,
+            Err(_) => return, // the pool is gone
+        };
+        let hash = job.hash.as_deref().unwrap_or_else(|| auth::dummy_hash());
+        let ok = auth::verify_password_reusing(&job.password, hash, &mut blocks);
+        let _ = job.answer.send(ok);
+    }
+}
+
+impl Admission<'_> {
     /// Wait for a worker and check `password` against `hash` (the dummy hash when the user does
-    /// not exist). The places are held until the check ends, even if the caller goes away.
+    /// not exist). The place is held until the check ends, even if the caller goes away.
     pub async fn verify(self, password: String, hash: Option<String>) -> Result<bool, Busy> {
-        let worker = self.workers.clone().acquire_owned().await.map_err(|_| Busy)?;
-        let admitted = self.admitted;
-        tokio::task::spawn_blocking(move || {
-            let _places = (admitted, worker);
-            let hash = hash.as_deref().unwrap_or_else(|| auth::dummy_hash());
-            auth::verify_password(&password, hash)
-        })
-        .await
-        .map_err(|_| Busy)
+        let (answer, answered) = oneshot::channel();
+        let job = Job {
+            password,
+            hash,
+            answer,
+            _place: self.place,
+        };
+        self.pool
+            .jobs
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .send(job)
+            .map_err(|_| Busy)?;
+        answered.await.map_err(|_| Busy)
     }
 }
 
