@@ -1,10 +1,9 @@
 //! Secrets: device tokens and session tokens (random, stored as SHA-256), enrollment codes,
-//! passwords (argon2), and the login rate limit.
+//! passwords (argon2), and comparing secrets; `passwords` runs the checks in a bounded pool,
+//! `throttle` slows down failed logins.
 
-use std::collections::HashMap;
-use std::net::IpAddr;
-use std::sync::Mutex;
-use std::time::{Duration, Instant};
+pub mod passwords;
+pub mod throttle;
 
 use argon2::Argon2;
 use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
@@ -70,8 +69,26 @@ pub fn hash_password(password: &str) -> anyhow::Result<String> {
         .map_err(|e| anyhow::anyhow!("argon2: {e}"))
 }
 
-pub fn verify_password(password: &str, hash: &str) -> bool {
-    PasswordHash::new(hash).is_ok_and(|h| Argon2::default().verify_password(password.as_bytes(), &h).is_ok())
+/// Whether `password` matches an argon2 `hash`, with argon2's working memory (about 19 MiB) in `blocks`, kept by the
+/// caller for the next check: a worker thread that reuses it does not churn the allocator.
+pub fn verify_password_reusing(password: &str, hash: &str, blocks: &mut Vec<argon2::Block>) -> bool {
+    use subtle::ConstantTimeEq;
+    let mut check = || -> Option<bool> {
+        let parsed = PasswordHash::new(hash).ok()?;
+        let algorithm = argon2::Algorithm::try_from(parsed.algorithm).ok()?;
+        let version = argon2::Version::try_from(parsed.version.unwrap_or(0x13)).ok()?;
+        let params = argon2::Params::try_from(&parsed).ok()?;
+        let mut salt = [0u8; 64];
+        let salt = parsed.salt?.decode_b64(&mut salt).ok()?;
+        let expected = parsed.hash?;
+        let mut out = vec![0u8; expected.len()];
+        blocks.resize(params.block_count(), argon2::Block::default());
+        Argon2::new(algorithm, version, params)
+            .hash_password_into_with_memory(password.as_bytes(), salt, &mut out, &mut blocks[..])
+            .ok()?;
+        Some(bool::from(out.as_slice().ct_eq(expected.as_bytes())))
+    };
+    check().unwrap_or(false)
 }
 
 /// A hash of a random password: verified against when the user does not exist, so that a wrong
@@ -81,40 +98,11 @@ pub fn dummy_hash() -> &'static str {
     DUMMY.get_or_init(|| hash_password(&new_token()).unwrap_or_default())
 }
 
-/// 5 failed logins a minute per name and address; then 429 with `Retry-After`.
-#[derive(Default)]
-pub struct LoginLimiter {
-    failures: Mutex<HashMap<(String, IpAddr), Vec<Instant>>>,
-}
-
-pub const LOGIN_FAILURES_PER_MINUTE: usize = 5;
-const WINDOW: Duration = Duration::from_secs(60);
-
-impl LoginLimiter {
-    /// `Some(seconds to wait)` while this name and address are blocked.
-    pub fn blocked(&self, name: &str, ip: IpAddr) -> Option<u64> {
-        let mut map = self.failures.lock().unwrap_or_else(|p| p.into_inner());
-        let now = Instant::now();
-        let list = map.entry((name.to_owned(), ip)).or_default();
-        list.retain(|t| now.duration_since(*t) < WINDOW);
-        (list.len() >= LOGIN_FAILURES_PER_MINUTE).then(|| {
-            list.first()
-                .map_or(60, |first| (WINDOW - now.duration_since(*first)).as_secs().max(1))
-        })
-    }
-
-    pub fn failed(&self, name: &str, ip: IpAddr) {
-        let mut map = self.failures.lock().unwrap_or_else(|p| p.into_inner());
-        if map.len() > 100_000 {
-            map.clear(); // bounded memory under a flood of names
-        }
-        map.entry((name.to_owned(), ip)).or_default().push(Instant::now());
-    }
-
-    pub fn succeeded(&self, name: &str, ip: IpAddr) {
-        let mut map = self.failures.lock().unwrap_or_else(|p| p.into_inner());
-        map.remove(&(name.to_owned(), ip));
-    }
+/// Whether a secret sent by a client (a CSRF token) is the one expected: in constant time, so
+/// the time taken tells nothing about how much of it was right; an empty secret never matches.
+pub fn same_secret(expected: &str, given: &str) -> bool {
+    use subtle::ConstantTimeEq;
+    !expected.is_empty() && bool::from(expected.as_bytes().ct_eq(given.as_bytes()))
 }
 
 #[cfg(test)]
@@ -132,21 +120,19 @@ mod tests {
     #[test]
     fn passwords_verify() -> anyhow::Result<()> {
         let h = hash_password("demo-wachtwoord-19")?;
-        assert!(verify_password("demo-wachtwoord-19", &h));
-        assert!(!verify_password("demo-wachtwoord-20", &h));
-        assert!(!verify_password("x", "not a hash"));
+        let mut blocks = Vec::new();
+        assert!(verify_password_reusing("demo-wachtwoord-19", &h, &mut blocks));
+        assert!(!verify_password_reusing("demo-wachtwoord-20", &h, &mut blocks));
+        assert!(!verify_password_reusing("x", "not a hash", &mut blocks));
         Ok(())
     }
 
     #[test]
-    fn limiter_blocks_after_five_failures() {
-        let l = LoginLimiter::default();
-        let ip: IpAddr = [127, 0, 0, 1].into();
-        for _ in 0..5 {
-            assert_eq!(l.blocked("a", ip), None);
-            l.failed("a", ip);
-        }
-        assert!(l.blocked("a", ip).is_some());
-        assert_eq!(l.blocked("b", ip), None, "per name");
+    fn secrets_match_only_when_equal_and_not_empty() {
+        let token = new_token();
+        assert!(same_secret(&token, &token.clone()));
+        assert!(!same_secret(&token, &token[..token.len() - 1]));
+        assert!(!same_secret(&token, ""));
+        assert!(!same_secret("", ""), "a session without a CSRF token accepts no form");
     }
 }

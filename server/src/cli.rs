@@ -198,7 +198,7 @@ fn serve(db: DbConfig, settings: Settings, listen: &str, seed_demo: bool) -> any
         let forwarder = Forwarder::new(store.clone(), settings.clone())?;
         let state = http::AppState {
             store: store.clone(),
-            limiter: Arc::new(auth::LoginLimiter::default()),
+            access: http::Access::new(&settings),
             forwarder_wake: forwarder.wake.clone(),
             stats_cache: Default::default(),
             committer: http::Committer::start(store.clone()),

@@ -3,7 +3,9 @@
 
 pub mod app;
 pub mod browser;
+pub mod flood;
 pub mod receiver;
+pub mod web;
 
 use std::collections::HashMap;
 use std::io::{BufRead, BufReader, Write};
@@ -93,6 +95,11 @@ impl TestServer {
             db: db.to_path_buf(),
             child,
         })
+    }
+
+    /// The server's process id (to read its memory from `/proc`).
+    pub fn pid(&self) -> u32 {
+        self.child.id()
     }
 
     /// `kill -9`: no chance to flush or clean up.
@@ -325,6 +332,16 @@ pub fn insert_counting_records(db: &Path, rows: &[(String, String, String, Strin
     Ok(())
 }
 
+/// A server's store, opened beside it with its key file (tests that must write what no API
+/// writes, such as rows from an older schema).
+pub fn open_store(db: &Path) -> anyhow::Result<rusqlite::Connection> {
+    let key = std::fs::read_to_string(db.with_extension("db.key"))?;
+    let conn = rusqlite::Connection::open(db)?;
+    conn.pragma_update(None, "key", format!("x'{}'", key.trim()))?;
+    conn.busy_timeout(std::time::Duration::from_secs(10))?;
+    Ok(conn)
+}
+
 /// Point [`server_bin`] at the release build unless `MASKER19_SERVER_BIN` says otherwise (for the
 /// benchmark and proof binaries). Call it first thing in `main`, before any thread starts.
 pub fn prefer_release_server() {
@@ -374,4 +391,10 @@ pub fn open_store(db: &Path) -> anyhow::Result<rusqlite::Connection> {
     }
     conn.busy_timeout(std::time::Duration::from_secs(10))?;
     Ok(conn)
+}
+
+/// The `p`-quantile (0..=1) of sorted durations; zero when there are none.
+pub fn percentile(sorted: &[std::time::Duration], p: f64) -> std::time::Duration {
+    let i = ((sorted.len() as f64 - 1.0) * p).round() as usize;
+    sorted.get(i).copied().unwrap_or_default()
 }

@@ -1,6 +1,7 @@
 //! Getting credentials: a device enrolls with a one-time code; a user opens a session.
 
 use std::net::SocketAddr;
+use std::time::Instant;
 
 use axum::Json;
 use axum::body::Body;
@@ -11,8 +12,9 @@ use meldcode::api::{EnrollRequest, EnrollResponse, ErrorBody, SessionRequest, Se
 use meldcode::{FieldError, Rule};
 
 use super::body::json_object;
+use super::client_addr::client_addr;
 use super::{ApiError, AppState};
-use crate::auth;
+use crate::auth::throttle::retry_after_secs;
 use crate::store::directory;
 
 fn check_name(path: &str, value: &str) -> Result<(), ApiError> {
@@ -74,8 +76,8 @@ pub async fn enroll(
         (status = 413, description = "Body over 64 KiB", body = ErrorBody),
         (status = 415, description = "Not application/json", body = ErrorBody),
         (status = 422, description = "Breaks rules; every broken rule is listed", body = ErrorBody),
-        (status = 429, description = "5 failures a minute per name and address", body = ErrorBody),
-        (status = 503, description = "Fault of the server; retry after Retry-After", body = ErrorBody),
+        (status = 429, description = "Failed logins from this client address for this name: wait Retry-After seconds (growing delays)", body = ErrorBody),
+        (status = 503, description = "Every password check slot is taken, or a fault of the server; retry after Retry-After", body = ErrorBody),
     )
 )]
 pub async fn session(
@@ -85,38 +87,41 @@ pub async fn session(
     body: Body,
 ) -> Result<(StatusCode, Json<SessionResponse>), ApiError> {
     let req: SessionRequest = json_object(&headers, body).await?;
-    let (token, expires_at) = login(&s, &req.name, &req.password, peer).await?;
+    let (token, expires_at) = login(&s, &req.name, &req.password, peer, &headers).await?;
     Ok((StatusCode::CREATED, Json(SessionResponse { token, expires_at })))
 }
 
-/// Check a name and password (rate limited per name and address) and open a session.
+/// Check a name and password and open a session. Failures slow down per name and client
+/// address (429); the check itself waits for a place in the bounded pool (503 when full).
 pub async fn login(
     s: &AppState,
     name: &str,
     password: &str,
     peer: SocketAddr,
+    headers: &HeaderMap,
 ) -> Result<(String, chrono::DateTime<Utc>), ApiError> {
-    let ip = peer.ip();
-    if let Some(retry_after) = s.limiter.blocked(name, ip) {
-        return Err(ApiError::TooManyRequests { retry_after });
+    let ip = client_addr(peer, headers, &s.access.trusted_proxies);
+    if let Some(wait) = s.access.throttle.wait(name, ip, Instant::now()) {
+        return Err(ApiError::TooManyRequests {
+            retry_after: retry_after_secs(wait),
+        });
     }
+    let admission = s.access.passwords.admit().map_err(|_| ApiError::PasswordChecksBusy)?;
     let lookup = name.to_owned();
     let user = s.store.call(move |c| directory::user_by_name(c, &lookup)).await?;
-    let hash = user
-        .as_ref()
-        .map_or_else(|| auth::dummy_hash().to_owned(), |u| u.password_hash.clone());
-    let password = password.to_owned();
-    let ok = tokio::task::spawn_blocking(move || auth::verify_password(&password, &hash))
+    let hash = user.as_ref().map(|u| u.password_hash.clone());
+    let ok = admission
+        .verify(password.to_owned(), hash)
         .await
-        .unwrap_or(false);
+        .map_err(|_| ApiError::PasswordChecksBusy)?;
     let user = match (ok, user) {
         (true, Some(user)) => user,
         _ => {
-            s.limiter.failed(name, ip);
+            s.access.throttle.failed(name, ip, Instant::now());
             return Err(ApiError::Unauthorized);
         }
     };
-    s.limiter.succeeded(name, ip);
+    s.access.throttle.succeeded(name, ip);
     let now = Utc::now();
     Ok(s.store
         .call(move |c| directory::create_session(c, user.id, now))

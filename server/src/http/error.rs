@@ -11,6 +11,8 @@ use crate::store::intake::Refusal;
 
 /// Seconds a client should wait after a fault of the server itself.
 pub const RETRY_AFTER_UNAVAILABLE: u64 = 5;
+/// Seconds a client should wait when every password check slot is taken.
+pub const RETRY_AFTER_BUSY: u64 = 1;
 
 #[derive(Debug, thiserror::Error)]
 pub enum ApiError {
@@ -39,6 +41,8 @@ pub enum ApiError {
     TooManyRequests { retry_after: u64 },
     #[error("the server cannot store this right now; nothing was lost, try again")]
     Unavailable(#[from] StoreError),
+    #[error("too many password checks at once; try again in a moment")]
+    PasswordChecksBusy,
 }
 
 impl From<Refusal> for ApiError {
@@ -75,7 +79,7 @@ impl IntoResponse for ApiError {
             ApiError::Invalid(_) => StatusCode::UNPROCESSABLE_ENTITY,
             ApiError::Conflict(_) => StatusCode::CONFLICT,
             ApiError::TooManyRequests { .. } => StatusCode::TOO_MANY_REQUESTS,
-            ApiError::Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
+            ApiError::Unavailable(_) | ApiError::PasswordChecksBusy => StatusCode::SERVICE_UNAVAILABLE,
         };
         let retry_after = match &self {
             ApiError::TooManyRequests { retry_after } => Some(*retry_after),
@@ -84,6 +88,7 @@ impl IntoResponse for ApiError {
                 tracing::error!(error = %e, "store fault, answering 503");
                 Some(RETRY_AFTER_UNAVAILABLE)
             }
+            ApiError::PasswordChecksBusy => Some(RETRY_AFTER_BUSY),
             _ => None,
         };
         let error = self.to_string();

@@ -271,7 +271,7 @@ pub async fn action(
             Some(Who::from(&session)),
         );
     };
-    if form.csrf != session.csrf {
+    if !crate::auth::same_secret(&session.csrf, &form.csrf) {
         return message(
             StatusCode::FORBIDDEN,
             Some(Who::from(&session)),

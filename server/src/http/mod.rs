@@ -2,6 +2,7 @@
 
 mod access;
 mod body;
+mod client_addr;
 mod committer;
 mod error;
 mod intake;
@@ -13,6 +14,7 @@ mod reports;
 mod stats;
 mod stats_page;
 mod users;
+mod web_guard;
 
 use std::sync::Arc;
 
@@ -22,19 +24,45 @@ use axum::http::{HeaderValue, header};
 use axum::response::Response;
 use axum::routing::{get, post};
 
-use crate::auth::LoginLimiter;
+use crate::auth::passwords::PasswordChecks;
+use crate::auth::throttle::LoginThrottle;
 use crate::db::Store;
+use crate::settings::Settings;
 pub use committer::Committer;
 pub use error::ApiError;
 
 #[derive(Clone)]
 pub struct AppState {
     pub store: Store,
-    pub limiter: Arc<LoginLimiter>,
+    pub access: Arc<Access>,
     /// Tells the forwarder a report was accepted.
     pub forwarder_wake: Arc<tokio::sync::Notify>,
     pub stats_cache: stats::StatsCache,
     pub committer: committer::Committer,
+}
+
+/// Who may try a password and where the checks run (the API and the login page alike), and
+/// what the web pages trust.
+pub struct Access {
+    pub throttle: LoginThrottle,
+    pub passwords: PasswordChecks,
+    pub trusted_proxies: Vec<ipnet::IpNet>,
+    /// The only origin web forms may come from (`MASKER19_PUBLIC_URL`); without it, the `Host`.
+    pub public_origin: Option<String>,
+    /// `Strict-Transport-Security` on every answer: the public URL is https.
+    pub hsts: bool,
+}
+
+impl Access {
+    pub fn new(settings: &Settings) -> Arc<Access> {
+        Arc::new(Access {
+            throttle: LoginThrottle::default(),
+            passwords: PasswordChecks::for_this_machine(),
+            trusted_proxies: settings.trusted_proxies.clone(),
+            public_origin: settings.public_origin(),
+            hsts: settings.https(),
+        })
+    }
 }
 
 pub fn router(state: AppState) -> Router {
@@ -62,7 +90,14 @@ pub fn router(state: AppState) -> Router {
         .route("/assets/server.css", get(pages::stylesheet))
         .fallback(|| async { ApiError::NotFound })
         .method_not_allowed_fallback(|| async { ApiError::MethodNotAllowed })
-        .layer(axum::middleware::map_response(security_headers))
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            web_guard::same_origin_forms,
+        ))
+        .layer(axum::middleware::map_response_with_state(
+            state.clone(),
+            security_headers,
+        ))
         .with_state(state)
 }
 
@@ -71,8 +106,14 @@ async fn healthz(State(s): State<AppState>) -> Result<&'static str, ApiError> {
     Ok("ok")
 }
 
-async fn security_headers(mut response: Response) -> Response {
+async fn security_headers(State(s): State<AppState>, mut response: Response) -> Response {
     let h = response.headers_mut();
+    if s.access.hsts {
+        h.insert(
+            header::STRICT_TRANSPORT_SECURITY,
+            HeaderValue::from_static("max-age=31536000"),
+        );
+    }
     h.insert(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff"));
     h.insert(
         header::CONTENT_SECURITY_POLICY,
@@ -81,7 +122,9 @@ async fn security_headers(mut response: Response) -> Response {
         ),
     );
     h.insert(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));
-    h.insert(header::REFERRER_POLICY, HeaderValue::from_static("no-referrer"));
+    // Not `no-referrer`: under it a browser sends `Origin: null` with the pages' own forms,
+    // which the origin check (web_guard.rs) must refuse.
+    h.insert(header::REFERRER_POLICY, HeaderValue::from_static("same-origin"));
     h.entry(header::CACHE_CONTROL)
         .or_insert(HeaderValue::from_static("no-store"));
     response

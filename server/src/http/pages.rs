@@ -1,6 +1,7 @@
 //! The web pages' common parts (Dutch, plain HTML forms, no JavaScript): layout helpers, error
 //! pages, login and logout.
-//! Every form carries a CSRF token; session cookies are HttpOnly, Secure, SameSite=Strict.
+//! Every form carries a CSRF token (compared in constant time); cookies are `__Host-` prefixed,
+//! HttpOnly, Secure, SameSite=Strict; logging out clears the site's data in the browser.
 
 use std::net::SocketAddr;
 
@@ -19,7 +20,8 @@ use super::{ApiError, AppState};
 use crate::auth;
 use crate::store::directory::{Role, Session};
 
-const LOGIN_COOKIE: &str = "m19_login";
+/// The login form's CSRF token (`__Host-`: Secure, Path=/, no Domain).
+const LOGIN_COOKIE: &str = "__Host-m19_login";
 
 /// The signed-in user, for the page header.
 #[derive(Clone)]
@@ -92,25 +94,29 @@ pub fn error_page(e: ApiError, who: Option<Who>) -> Response {
             "Niet gevonden",
             "Deze melding bestaat niet of hoort niet bij uw regio.",
         ),
-        ApiError::Unavailable(_) => {
+        ApiError::Unavailable(_) | ApiError::PasswordChecksBusy => {
+            let retry_after = if matches!(e, ApiError::PasswordChecksBusy) {
+                super::error::RETRY_AFTER_BUSY
+            } else {
+                super::error::RETRY_AFTER_UNAVAILABLE
+            };
             let mut r = message(
                 StatusCode::SERVICE_UNAVAILABLE,
                 who,
                 "Even niet beschikbaar",
                 "Probeer het over enkele seconden opnieuw.",
             );
-            r.headers_mut().insert(
-                header::RETRY_AFTER,
-                HeaderValue::from(super::error::RETRY_AFTER_UNAVAILABLE),
-            );
+            r.headers_mut()
+                .insert(header::RETRY_AFTER, HeaderValue::from(retry_after));
             r
         }
         other => message(StatusCode::BAD_REQUEST, who, "Dat lukte niet", &other.to_string()),
     }
 }
 
-fn set_cookie(name: &str, value: &str, path: &str, max_age: i64) -> HeaderValue {
-    let cookie = format!("{name}={value}; Path={path}; Max-Age={max_age}; HttpOnly; Secure; SameSite=Strict");
+/// A `__Host-` cookie: Secure, Path=/, no Domain.
+fn set_cookie(name: &str, value: &str, max_age: i64) -> HeaderValue {
+    let cookie = format!("{name}={value}; Path=/; Max-Age={max_age}; HttpOnly; Secure; SameSite=Strict");
     HeaderValue::from_str(&cookie).unwrap_or(HeaderValue::from_static("m19=; Max-Age=0"))
 }
 
@@ -141,7 +147,7 @@ fn login_page(status: StatusCode, name: String, error: Option<String>) -> Respon
         },
     );
     r.headers_mut()
-        .append(header::SET_COOKIE, set_cookie(LOGIN_COOKIE, &csrf, "/login", 3600));
+        .append(header::SET_COOKIE, set_cookie(LOGIN_COOKIE, &csrf, 3600));
     r
 }
 
@@ -176,14 +182,14 @@ pub async fn login_submit(
         );
     };
     let name: String = form.name.chars().take(200).collect();
-    if form.csrf.is_empty() || cookie(&headers, LOGIN_COOKIE).as_deref() != Some(form.csrf.as_str()) {
+    if !auth::same_secret(&cookie(&headers, LOGIN_COOKIE).unwrap_or_default(), &form.csrf) {
         return login_page(
             StatusCode::FORBIDDEN,
             name,
             Some("Het formulier is verlopen. Probeer het opnieuw.".into()),
         );
     }
-    match login(&s, &name, &form.password, peer).await {
+    match login(&s, &name, &form.password, peer, &headers).await {
         Ok((token, _)) => {
             let target = match s
                 .store
@@ -199,9 +205,9 @@ pub async fn login_submit(
             let mut r = Redirect::to(target).into_response();
             let max_age = crate::store::directory::SESSION_LIFETIME.num_seconds();
             r.headers_mut()
-                .append(header::SET_COOKIE, set_cookie(SESSION_COOKIE, &token, "/", max_age));
+                .append(header::SET_COOKIE, set_cookie(SESSION_COOKIE, &token, max_age));
             r.headers_mut()
-                .append(header::SET_COOKIE, set_cookie(LOGIN_COOKIE, "", "/login", 0));
+                .append(header::SET_COOKIE, set_cookie(LOGIN_COOKIE, "", 0));
             r
         }
         Err(ApiError::TooManyRequests { retry_after }) => {
@@ -231,22 +237,47 @@ pub struct CsrfForm {
     csrf: String,
 }
 
+/// Log out with the session's CSRF token: the session ends, its cookie goes and the browser
+/// clears what it kept of the site (the inbox does not come back with the Back button). A wrong
+/// or missing token ends nothing: 403 with a page that carries a working logout button.
 pub async fn logout(
     State(s): State<AppState>,
     headers: HeaderMap,
     form: Result<Form<CsrfForm>, FormRejection>,
 ) -> Response {
-    if let (Ok(Some((token, session))), Ok(Form(form))) = (from_cookie(&s, &headers).await, form)
-        && form.csrf == session.csrf
-    {
-        let _ = s
-            .store
-            .call(move |c| crate::store::directory::end_session(c, &token))
-            .await;
+    let (token, session) = match from_cookie(&s, &headers).await {
+        Ok(Some(found)) => found,
+        // Nothing to end: a dead or unknown session.
+        Ok(None) => return logged_out(),
+        Err(e) => return error_page(e, None),
+    };
+    let csrf = form.map(|Form(f)| f.csrf).unwrap_or_default();
+    if !auth::same_secret(&session.csrf, &csrf) {
+        return message(
+            StatusCode::FORBIDDEN,
+            Some(Who::from(&session)),
+            "Uitloggen lukte niet",
+            "Het formulier was verlopen; u bent nog ingelogd. Gebruik de knop Uitloggen bovenaan deze pagina.",
+        );
     }
+    let ended = s
+        .store
+        .call(move |c| crate::store::directory::end_session(c, &token))
+        .await;
+    match ended {
+        Ok(()) => logged_out(),
+        Err(e) => error_page(e.into(), Some(Who::from(&session))),
+    }
+}
+
+fn logged_out() -> Response {
     let mut r = Redirect::to("/login").into_response();
-    r.headers_mut()
-        .append(header::SET_COOKIE, set_cookie(SESSION_COOKIE, "", "/", 0));
+    let h = r.headers_mut();
+    h.append(header::SET_COOKIE, set_cookie(SESSION_COOKIE, "", 0));
+    h.insert(
+        "clear-site-data",
+        HeaderValue::from_static("\"cache\", \"cookies\", \"storage\""),
+    );
     r
 }
 

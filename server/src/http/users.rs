@@ -8,7 +8,9 @@ use super::body::bearer;
 use super::{ApiError, AppState};
 use crate::store::directory::{self, Role, Session};
 
-pub const SESSION_COOKIE: &str = "m19_session";
+/// `__Host-`: the browser keeps it only if it is Secure, for Path=/ and without a Domain, so no
+/// other host (a subdomain, a plain-http page) can set or overwrite it.
+pub const SESSION_COOKIE: &str = "__Host-m19_session";
 
 /// A cookie's value from the request.
 pub fn cookie(headers: &HeaderMap, name: &str) -> Option<String> {
@@ -22,14 +24,17 @@ pub fn cookie(headers: &HeaderMap, name: &str) -> Option<String> {
         .map(|(_, v)| v.to_owned())
 }
 
+/// A live session; one without a CSRF token (opened before migration 002) is refused: its forms
+/// would accept an empty token.
 async fn session(state: &AppState, token: String) -> Result<Option<Session>, ApiError> {
     if token.len() > 128 {
         return Ok(None);
     }
-    Ok(state
+    let found = state
         .store
         .call(move |c| directory::session(c, &token, Utc::now()))
-        .await?)
+        .await?;
+    Ok(found.filter(|s| !s.csrf.is_empty()))
 }
 
 /// The session behind `Authorization: Bearer`; 401 without a live one.

@@ -1,0 +1,112 @@
+//! Failed logins slow down per (name, client address), never lock a user out for everyone
+//! (issue 9, item 3): behind a trusted reverse proxy the client address is the last
+//! `X-Forwarded-For` hop; from anyone else that header is ignored.
+
+use masker19_e2e::web::Web;
+use masker19_e2e::{Reply, TestServer, admin, temp_db};
+use serde_json::json;
+
+const NAME: &str = "utrecht-1";
+const PASSWORD: &str = "lang-genoeg-wachtwoord";
+
+fn server_with_user(env: &[(&str, &str)]) -> anyhow::Result<(tempfile::TempDir, TestServer)> {
+    let (dir, db) = temp_db()?;
+    let out = admin(
+        &db,
+        &["user", "add", "--role", "intake", "--region", "VT01", "--name", NAME],
+        &format!("{PASSWORD}\n"),
+    )?;
+    anyhow::ensure!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    Ok((dir, TestServer::start_with(&db, false, env)?))
+}
+
+/// `POST /api/v1/session` with an `X-Forwarded-For` header.
+fn login_from(server: &TestServer, forwarded_for: &str, password: &str) -> anyhow::Result<Reply> {
+    let resp = reqwest::blocking::Client::new()
+        .post(format!("{}/api/v1/session", server.url))
+        .header("x-forwarded-for", forwarded_for)
+        .json(&json!({"name": NAME, "password": password}))
+        .send()?;
+    let status = resp.status().as_u16();
+    let retry_after = resp
+        .headers()
+        .get("retry-after")
+        .and_then(|v| v.to_str().ok())
+        .map(str::to_owned);
+    let body = resp.json().unwrap_or(serde_json::Value::Null);
+    Ok(Reply {
+        status,
+        retry_after,
+        body,
+    })
+}
+
+/// Wrong passwords until the server answers 429; that answer.
+fn fail_until_throttled(server: &TestServer, forwarded_for: &str) -> anyhow::Result<Reply> {
+    for _ in 0..20 {
+        let r = login_from(server, forwarded_for, "fout-fout-fout")?;
+        match r.status {
+            401 => continue,
+            429 => return Ok(r),
+            other => anyhow::bail!("a wrong password answered {other}: {}", r.body),
+        }
+    }
+    anyhow::bail!("20 wrong passwords and still no 429")
+}
+
+#[test]
+fn behind_a_trusted_proxy_one_address_cannot_lock_out_another() -> anyhow::Result<()> {
+    let (_dir, server) = server_with_user(&[("MASKER19_TRUSTED_PROXIES", "127.0.0.1")])?;
+    // Someone at 192.0.2.10 guesses; the proxy appends the address it saw as the last hop.
+    let throttled = fail_until_throttled(&server, "203.0.113.1, 192.0.2.10")?;
+    let wait: u64 = throttled.retry_after.as_deref().unwrap_or_default().parse()?;
+    assert!(wait >= 1, "429 says how long to wait");
+    assert!(throttled.body["error"].is_string(), "a JSON error body");
+    assert_eq!(
+        login_from(&server, "192.0.2.10", PASSWORD)?.status,
+        429,
+        "the guesser's address waits, even with the right password"
+    );
+    // The user herself, at another address behind the same proxy, gets in.
+    let own = login_from(&server, "198.51.100.20", PASSWORD)?;
+    assert_eq!(own.status, 201, "{}", own.body);
+    // So does the login page.
+    let web = Web::new(&server.url)?;
+    let page = web.get("/login", "")?;
+    let cookie = page
+        .set_cookies()
+        .first()
+        .and_then(|c| c.split(';').next())
+        .unwrap_or_default()
+        .to_owned();
+    let csrf = page.csrf().unwrap_or_default();
+    let resp = reqwest::blocking::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()?
+        .post(format!("{}/login", server.url))
+        .header("cookie", cookie)
+        .header("x-forwarded-for", "198.51.100.21")
+        .form(&[("name", NAME), ("password", PASSWORD), ("csrf", csrf.as_str())])
+        .send()?;
+    assert_eq!(resp.status().as_u16(), 303, "the login form from another address");
+    Ok(())
+}
+
+#[test]
+fn without_trusted_proxies_the_forwarded_header_is_ignored() -> anyhow::Result<()> {
+    let (_dir, server) = server_with_user(&[])?;
+    // A guesser who names a fresh address on every try is still one address: the socket's.
+    let mut throttled = None;
+    for i in 0..20 {
+        let r = login_from(&server, &format!("192.0.2.{i}"), "fout-fout-fout")?;
+        if r.status == 429 {
+            throttled = Some(r);
+            break;
+        }
+        assert_eq!(r.status, 401);
+    }
+    let throttled = throttled.ok_or_else(|| anyhow::anyhow!("no 429: the header was believed"))?;
+    assert!(throttled.retry_after.is_some());
+    assert_eq!(login_from(&server, "198.51.100.20", PASSWORD)?.status, 429);
+    Ok(())
+}
