@@ -69,6 +69,7 @@ pub enum T {
     ChildAge,
     Choose,
     SaveError,
+    NotStored,
     RequiredNote,
     Because,
 }
@@ -176,6 +177,10 @@ impl Label for T {
             T::Choose => ("Kies…", "Choose…"),
             T::RequiredNote => ("* verplicht", "* required"),
             T::Because => ("Waarom", "Why"),
+            T::NotStored => (
+                "Niet opgeslagen — bel Veilig Thuis: 0800-2000. De gegevens staan nog hier; probeer opnieuw te versturen.",
+                "Not stored — call Veilig Thuis: 0800-2000. The details are still here; try sending again.",
+            ),
             T::SaveError => (
                 "Opslaan op dit apparaat mislukt. Bel Veilig Thuis: 0800-2000.",
                 "Saving on this device failed. Call Veilig Thuis: 0800-2000.",

@@ -252,3 +252,14 @@ fn the_list_flags_meldingen_not_in_intake_after_four_hours() {
     );
     assert!(html.contains("In behandeling bij Veilig Thuis") && html.contains("Geteld (niet doorgestuurd)"));
 }
+
+#[test]
+fn a_report_that_could_not_be_stored_says_so_and_keeps_the_case() {
+    let mut s = in_flow();
+    let id = s.flow.as_ref().map(|f| f.draft.id).unwrap_or_default();
+    s.update(Action::EnqueueFailed(id));
+    let html = render(s);
+    assert!(html.contains("Niet opgeslagen — bel Veilig Thuis: 0800-2000"), "{html}");
+    assert!(html.contains("id=\"step-channel\""), "the case stays on screen");
+    assert!(!html.contains("id=\"submitted\""));
+}
