@@ -317,6 +317,7 @@ pub async fn sync_once(
     poll_interval: chrono::Duration,
 ) -> Result<SyncSummary, SyncError> {
     let mut sum = SyncSummary::default();
+    blocking(store, move |s| s.wipe_old_rejected(now)).await?;
     let due = blocking(store, move |s| s.due(now)).await?;
     for (id, json) in due {
         match client.submit(json, now).await {
@@ -338,7 +339,7 @@ pub async fn sync_once(
                 sum.problem = Some(reason);
             }
             SendOutcome::Rejected { status, body } => {
-                blocking(store, move |s| s.record_rejected(id, status, &body)).await?;
+                blocking(store, move |s| s.record_rejected(id, status, &body, now)).await?;
                 sum.rejected.push(id);
             }
         }

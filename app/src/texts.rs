@@ -70,6 +70,7 @@ pub enum T {
     Choose,
     SaveError,
     NotStored,
+    RejectedCall,
     RequiredNote,
     Because,
 }
@@ -177,6 +178,7 @@ impl Label for T {
             T::Choose => ("Kies…", "Choose…"),
             T::RequiredNote => ("* verplicht", "* required"),
             T::Because => ("Waarom", "Why"),
+            T::RejectedCall => ("bel Veilig Thuis: 0800-2000", "call Veilig Thuis: 0800-2000"),
             T::NotStored => (
                 "Niet opgeslagen — bel Veilig Thuis: 0800-2000. De gegevens staan nog hier; probeer opnieuw te versturen.",
                 "Not stored — call Veilig Thuis: 0800-2000. The details are still here; try sending again.",
