@@ -58,9 +58,12 @@ fn run_effect(effect: Effect, store: &Store, mut state: Signal<AppState>, wake: 
             }
         }
         Effect::Enqueue(report) => {
-            if store.enqueue(&report, now).is_err() {
-                state.write().update(Action::SaveFailed);
-            }
+            // The case leaves the screen only once its outbox line is durable.
+            let action = match store.enqueue(&report, now) {
+                Ok(()) => Action::Enqueued(report.id),
+                Err(_) => Action::EnqueueFailed(report.id),
+            };
+            state.write().update(action);
             if let Ok(reports) = store.outbox() {
                 let problem = state.read().sync_problem.clone();
                 state.write().update(Action::Loaded { reports, problem, now });

@@ -67,6 +67,9 @@ pub struct AppState {
     pub sync_problem: Option<String>,
     /// Saving to the local store failed: the screen says so.
     pub save_error: bool,
+    /// The finished report could not be written to the outbox: it is not stored, the draft is
+    /// kept, and the screen says so ("Niet opgeslagen — bel Veilig Thuis: 0800-2000").
+    pub not_stored: bool,
     pub settings: Settings,
     /// The time of the last refresh (for "not yet in intake" flags).
     pub now: DateTime<Utc>,
@@ -113,13 +116,18 @@ pub enum Action {
         now: DateTime<Utc>,
     },
     SaveFailed,
+    /// The outbox write of the report `id` is durable: the case is done on this screen.
+    Enqueued(Uuid),
+    /// The outbox write of the report `id` failed: nothing was stored.
+    EnqueueFailed(Uuid),
 }
 
 /// Work for the runtime.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Effect {
     SaveDraft(Box<Flow>),
-    /// Write to the outbox (removing the draft) and send.
+    /// Write to the outbox (removing the draft) and send; answered by [`Action::Enqueued`] or
+    /// [`Action::EnqueueFailed`]. Until then the flow stays.
     Enqueue(Box<Report>),
     StorePin(String),
     Enroll {
@@ -163,6 +171,7 @@ impl AppState {
             reports: Vec::new(),
             sync_problem: None,
             save_error: false,
+            not_stored: false,
             settings,
             now,
         }
@@ -249,8 +258,7 @@ impl AppState {
                 let Some(flow) = self.flow.as_ref() else { return vec![] };
                 match flow.to_report(now) {
                     Ok(report) => {
-                        self.screen = Screen::Submitted(report.id);
-                        self.flow = None;
+                        // The flow stays until the write is durable ([`Action::Enqueued`]).
                         self.problems.clear();
                         return vec![Effect::Enqueue(Box::new(report))];
                     }
@@ -342,6 +350,20 @@ impl AppState {
                 self.now = now;
             }
             Action::SaveFailed => self.save_error = true,
+            Action::Enqueued(id) => {
+                if self.flow.as_ref().is_some_and(|f| f.draft.id == id) {
+                    self.flow = None;
+                }
+                self.not_stored = false;
+                self.restored = false;
+                self.screen = Screen::Submitted(id);
+            }
+            Action::EnqueueFailed(id) => {
+                if self.flow.as_ref().is_some_and(|f| f.draft.id == id) {
+                    self.not_stored = true;
+                    self.screen = Screen::Procedure;
+                }
+            }
         }
         Vec::new()
     }

@@ -100,12 +100,13 @@ pub(crate) fn shortest_melding() -> (usize, AppState, Vec<Effect>) {
 
 #[test]
 fn the_shortest_path_to_a_submitted_melding() {
-    let (n, state, effects) = shortest_melding();
-    assert!(matches!(state.screen, Screen::Submitted(_)));
-    assert!(state.flow.is_none());
+    let (n, mut state, effects) = shortest_melding();
     let Some(Effect::Enqueue(report)) = effects.last() else {
         panic!("the last effect writes the outbox");
     };
+    state.update(Action::Enqueued(report.id));
+    assert!(matches!(state.screen, Screen::Submitted(_)));
+    assert!(state.flow.is_none());
     assert_eq!(report.kind, Kind::Melding);
     assert!(matches!(effects[0], Effect::SaveDraft(_)), "every change is saved");
     println!("interactions from \"Masker 19\" to a submitted melding: {n}");
@@ -203,4 +204,38 @@ fn enrolment_refuses_plain_http_elsewhere() {
     assert!(s.first_start.error.is_some());
     s.update(Action::FirstServer("http://127.0.0.1:8080".into()));
     assert!(matches!(&s.update(Action::Enroll)[..], [Effect::Enroll { .. }]));
+}
+
+#[test]
+fn a_report_is_kept_as_a_draft_until_the_outbox_write_is_durable() {
+    let (_, mut state, effects) = shortest_melding();
+    let Some(Effect::Enqueue(report)) = effects.last() else {
+        panic!("the last effect writes the outbox");
+    };
+    let id = report.id;
+    assert!(state.flow.is_some(), "the flow stays until the write has succeeded");
+    assert!(
+        !matches!(state.screen, Screen::Submitted(_)),
+        "not 'submitted' before it is stored"
+    );
+
+    // The write failed (disk full, ...): say so plainly, keep the draft.
+    state.update(Action::EnqueueFailed(id));
+    assert_eq!(state.flow.as_ref().map(|f| f.draft.id), Some(id));
+    assert_eq!(state.screen, Screen::Procedure);
+    assert!(state.not_stored);
+    // The next "Masker 19" resumes this case instead of overwriting it.
+    state.update(Action::Go(Screen::Home));
+    let effects = state.update(Action::Codeword {
+        id: uuid::Uuid::new_v4(),
+        now: Utc::now(),
+    });
+    assert!(matches!(&effects[..], [Effect::SaveDraft(f)] if f.draft.id == id));
+
+    // Tried again and stored: now it is submitted and the flow is gone.
+    let effects = state.update(Action::Submit(Utc::now()));
+    assert!(matches!(&effects[..], [Effect::Enqueue(r)] if r.id == id));
+    state.update(Action::Enqueued(id));
+    assert_eq!(state.screen, Screen::Submitted(id));
+    assert!(state.flow.is_none() && !state.not_stored);
 }

@@ -18,7 +18,10 @@ pub use outbox::{LocalState, OutboxEntry};
 
 use crate::platform::{self, DbKey, KeyError};
 
-const MIGRATION_LIST: &[M<'static>] = &[M::up(include_str!("../migrations/001_init.sql"))];
+const MIGRATION_LIST: &[M<'static>] = &[
+    M::up(include_str!("../migrations/001_init.sql")),
+    M::up(include_str!("../migrations/002_rejected_at.sql")),
+];
 const MIGRATIONS: Migrations<'static> = Migrations::from_slice(MIGRATION_LIST);
 
 pub const DB_FILE: &str = "outbox.db";

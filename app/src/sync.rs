@@ -79,7 +79,12 @@ pub fn classify(status: u16, retry_after: Option<Duration>, body: &[u8]) -> Send
                 fields: Vec::new(),
             }),
         },
-        // 1xx/3xx and anything odd: not accepted, not the report's fault.
+        300..=399 => SendOutcome::Retry {
+            reason: format!("HTTP {status}: redirect not followed"),
+            status: Some(status),
+            retry_after,
+        },
+        // 1xx and anything odd: not accepted, not the report's fault.
         _ => SendOutcome::Retry {
             reason: format!("HTTP {status}"),
             status: Some(status),
@@ -113,8 +118,12 @@ pub struct Client {
     token: String,
 }
 
+/// Redirects are never followed (as in the server's forwarder): a 307 would resend a report,
+/// with the device token, to another address. A 3xx is an answer like any other: the report stays
+/// queued and the screen shows it.
 fn http_client() -> Result<reqwest::Client, SyncError> {
     reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
         .connect_timeout(Duration::from_secs(10))
         .timeout(Duration::from_secs(30))
         .build()
@@ -308,6 +317,7 @@ pub async fn sync_once(
     poll_interval: chrono::Duration,
 ) -> Result<SyncSummary, SyncError> {
     let mut sum = SyncSummary::default();
+    blocking(store, move |s| s.wipe_old_rejected(now)).await?;
     let due = blocking(store, move |s| s.due(now)).await?;
     for (id, json) in due {
         match client.submit(json, now).await {
@@ -329,7 +339,7 @@ pub async fn sync_once(
                 sum.problem = Some(reason);
             }
             SendOutcome::Rejected { status, body } => {
-                blocking(store, move |s| s.record_rejected(id, status, &body)).await?;
+                blocking(store, move |s| s.record_rejected(id, status, &body, now)).await?;
                 sum.rejected.push(id);
             }
         }
@@ -350,6 +360,10 @@ pub async fn sync_once(
     }
     Ok(sum)
 }
+
+#[cfg(test)]
+#[path = "sync_tests.rs"]
+mod http_tests;
 
 #[cfg(test)]
 mod tests {

@@ -69,6 +69,8 @@ pub enum T {
     ChildAge,
     Choose,
     SaveError,
+    NotStored,
+    RejectedCall,
     RequiredNote,
     Because,
 }
@@ -176,6 +178,11 @@ impl Label for T {
             T::Choose => ("Kies…", "Choose…"),
             T::RequiredNote => ("* verplicht", "* required"),
             T::Because => ("Waarom", "Why"),
+            T::RejectedCall => ("bel Veilig Thuis: 0800-2000", "call Veilig Thuis: 0800-2000"),
+            T::NotStored => (
+                "Niet opgeslagen — bel Veilig Thuis: 0800-2000. De gegevens staan nog hier; probeer opnieuw te versturen.",
+                "Not stored — call Veilig Thuis: 0800-2000. The details are still here; try sending again.",
+            ),
             T::SaveError => (
                 "Opslaan op dit apparaat mislukt. Bel Veilig Thuis: 0800-2000.",
                 "Saving on this device failed. Call Veilig Thuis: 0800-2000.",

@@ -252,3 +252,32 @@ fn the_list_flags_meldingen_not_in_intake_after_four_hours() {
     );
     assert!(html.contains("In behandeling bij Veilig Thuis") && html.contains("Geteld (niet doorgestuurd)"));
 }
+
+#[test]
+fn a_report_that_could_not_be_stored_says_so_and_keeps_the_case() {
+    let mut s = in_flow();
+    let id = s.flow.as_ref().map(|f| f.draft.id).unwrap_or_default();
+    s.update(Action::EnqueueFailed(id));
+    let html = render(s);
+    assert!(html.contains("Niet opgeslagen — bel Veilig Thuis: 0800-2000"), "{html}");
+    assert!(html.contains("id=\"step-channel\""), "the case stays on screen");
+    assert!(!html.contains("id=\"submitted\""));
+}
+
+#[test]
+fn a_rejected_report_in_the_list_shows_0800_2000_beside_it() {
+    let mut s = enrolled(Lang::Nl);
+    let rejected = entry(LocalState::Rejected, Kind::Melding, 0);
+    s.update(Action::Loaded {
+        reports: vec![rejected],
+        problem: None,
+        now: Utc::now(),
+    });
+    s.update(Action::Go(Screen::Reports));
+    let html = render(s);
+    let row = html
+        .split("<tr")
+        .find(|r| r.contains("status-rejected"))
+        .unwrap_or_default();
+    assert!(row.contains("bel Veilig Thuis: 0800-2000"), "{row}");
+}

@@ -42,6 +42,11 @@ impl Question {
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(default)]
 pub struct Answers {
+    /// Not an answer of the framework but a fact it reads: acute danger (the flow's second
+    /// step) is acute unsafety, so question 2 takes only "yes". Not stored with the raw answers
+    /// (the draft keeps it as its own answer).
+    #[serde(skip)]
+    pub acute_danger: bool,
     pub suspicion: Option<Answer>,
     pub unsafe_situation: Option<Answer>,
     pub own_help: Option<Answer>,
@@ -76,7 +81,10 @@ impl Answers {
     /// answer (`WithVeiligThuis`) gets that answer. The flow keeps the raw answers, so that going
     /// back and changing an earlier answer never loses a later one.
     pub fn effective(&self) -> Answers {
-        let mut out = Answers::default();
+        let mut out = Answers {
+            acute_danger: self.acute_danger,
+            ..Answers::default()
+        };
         for q in Question::ALL {
             let answer = match expected(q, &out) {
                 [] => None,
@@ -92,6 +100,7 @@ impl Answers {
 impl From<&Afweging> for Answers {
     fn from(a: &Afweging) -> Answers {
         Answers {
+            acute_danger: a.acute_danger,
             suspicion: Some(a.suspicion),
             unsafe_situation: a.unsafe_situation,
             own_help: a.own_help,
@@ -102,6 +111,7 @@ impl From<&Afweging> for Answers {
 }
 
 const YES_NO: &[Answer] = &[Answer::Yes, Answer::No];
+const YES: &[Answer] = &[Answer::Yes];
 const WITH_VT: &[Answer] = &[Answer::WithVeiligThuis];
 const YES_NO_UNKNOWN: &[Answer] = &[Answer::Yes, Answer::No, Answer::NotYetKnown];
 
@@ -112,6 +122,7 @@ pub fn expected(q: Question, a: &Answers) -> &'static [Answer] {
         return &[];
     }
     match q {
+        Question::UnsafeSituation if a.acute_danger => YES,
         Question::Suspicion | Question::UnsafeSituation => YES_NO,
         _ if a.unsafe_situation == Some(Yes) => WITH_VT,
         Question::OwnHelp => YES_NO,
@@ -120,6 +131,13 @@ pub fn expected(q: Question, a: &Answers) -> &'static [Answer] {
         Question::LastingSafety if a.own_help == Some(No) || a.help_accepted == Some(No) => &[],
         Question::LastingSafety => YES_NO_UNKNOWN,
     }
+}
+
+/// Whether choosing `kind` where the framework recommends `recommended` is an override that
+/// needs a written reason. An adviesvraag never is: asking Veilig Thuis for advice is step 2 of
+/// the meldcode, a normal choice whatever the recommendation.
+pub fn is_override(kind: Kind, recommended: Kind) -> bool {
+    kind != recommended && kind != Kind::Adviesvraag
 }
 
 /// Why the framework recommends what it does.

@@ -25,6 +25,10 @@ pub enum Rule {
     Inconsistent,
     RecommendationMismatch,
     OverrideReasonRequired,
+    /// "Acute danger: yes" with afweging question 2 other than "yes".
+    AcuteDangerIsUnsafe,
+    /// An accompanied client with a consent other than `not_asked_unsafe`.
+    ConsentNotAskedWhenAccompanied,
 }
 
 impl Rule {
@@ -48,6 +52,8 @@ impl Rule {
             Rule::Inconsistent => "inconsistent",
             Rule::RecommendationMismatch => "recommendation_mismatch",
             Rule::OverrideReasonRequired => "override_reason_required",
+            Rule::AcuteDangerIsUnsafe => "acute_danger_is_unsafe",
+            Rule::ConsentNotAskedWhenAccompanied => "consent_not_asked_when_accompanied",
         }
     }
 }

@@ -14,6 +14,7 @@ pub fn example(kind: Kind, id: Uuid, now: DateTime<Utc>) -> Report {
     };
     let afweging = match kind {
         Kind::GeenMelding => Afweging {
+            acute_danger: false,
             suspicion: Answer::No,
             unsafe_situation: None,
             own_help: None,
@@ -23,14 +24,15 @@ pub fn example(kind: Kind, id: Uuid, now: DateTime<Utc>) -> Report {
             override_reason: None,
         },
         _ => Afweging {
+            acute_danger: false,
             suspicion: Answer::Yes,
             unsafe_situation: Some(Answer::Yes),
             own_help: Some(Answer::WithVeiligThuis),
             help_accepted: Some(Answer::WithVeiligThuis),
             lasting_safety: Some(Answer::WithVeiligThuis),
             recommendation,
-            override_reason: (kind == Kind::Adviesvraag)
-                .then(|| "Cliënt wil eerst zelf advies; situatie is niet acuut volgens cliënt.".to_owned()),
+            // An adviesvraag is a normal choice: no override reason.
+            override_reason: None,
         },
     };
     let forwarded = kind.is_forwarded();

@@ -167,8 +167,8 @@ impl Question {
         self.def().code
     }
 
-    /// The JSON Pointer of the answer in the report (`/acute_danger` and `/kind` are the flow's
-    /// own: the first never leaves the app, the second is the report's kind).
+    /// The JSON Pointer of the answer in the report (`/kind` is the flow's own: the report's
+    /// kind; `/afweging/acute_danger` is carried with the afwegingskader's answers).
     pub fn pointer(self) -> &'static str {
         self.def().pointer
     }

@@ -5,10 +5,12 @@
 //! - [`afweging`]: the afwegingskader. [`flow`]: the codeword procedure as a step table.
 //! - [`status`]: the server's statuses. [`regions`]: gemeente → Veilig Thuis region by year.
 //! - [`texts`]: every question, option and label in Dutch and English.
+//! - [`endpoint`]: where reports and webhooks may go (https, or http on loopback only).
 
 pub mod afweging;
 pub mod api;
 pub mod describe;
+pub mod endpoint;
 pub mod error;
 pub mod examples;
 pub mod flow;

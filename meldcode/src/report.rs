@@ -268,6 +268,10 @@ pub enum Answer {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Afweging {
+    /// The flow's acute-danger answer ("is the client or anyone else in acute danger right
+    /// now?"): `true` means acute unsafety, so question 2 is "yes". Left out when `false`.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub acute_danger: bool,
     /// 1. Is there a suspicion of (threatened) domestic violence or child abuse?
     pub suspicion: Answer,
     /// 2. Is there acute and/or structural unsafety?
@@ -284,7 +288,8 @@ pub struct Afweging {
     pub lasting_safety: Option<Answer>,
     /// What the afwegingskader recommends for these answers (checked).
     pub recommendation: Kind,
-    /// Required when the chosen kind differs from the recommendation.
+    /// Required when the chosen kind overrides the recommendation
+    /// ([`crate::afweging::is_override`]; an adviesvraag never does).
     #[serde(default)]
     pub override_reason: Option<String>,
 }
@@ -349,15 +354,10 @@ impl Report {
         // Serialising a plain struct tree cannot fail; fall back to Debug just in case.
         serde_json::to_string(self).unwrap_or_else(|_| format!("{self:?}"))
     }
-
-    /// SHA-256 over the canonical JSON: "identical" resubmission means an equal `Report`, and
-    /// this hash outlives the purge of personal data.
-    pub fn content_hash(&self) -> String {
-        content_hash_of(&self.canonical_json())
-    }
 }
 
-/// [`Report::content_hash`] of a canonical JSON already at hand.
+/// SHA-256 over a report's [`Report::canonical_json`]: "identical" resubmission means an equal
+/// `Report`, and this hash outlives the purge of personal data.
 pub fn content_hash_of(canonical_json: &str) -> String {
     use sha2::{Digest, Sha256};
     hex::encode(Sha256::digest(canonical_json.as_bytes()))

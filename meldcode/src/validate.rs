@@ -1,6 +1,6 @@
 //! The rules a report v1 must keep. [`validate`] returns every broken rule, never just the first.
 
-use chrono::{DateTime, Datelike, Duration, NaiveDate, Utc};
+use chrono::{DateTime, Duration, NaiveDate, Utc};
 
 use crate::afweging::{self, Answers, Question};
 use crate::error::{FieldError, Rule};
@@ -12,6 +12,12 @@ pub const MAX_NAME_CHARS: usize = 200;
 /// Reports can wait in a queue for days.
 pub const MAX_AGE: Duration = Duration::days(30);
 pub const MAX_CLOCK_SKEW: Duration = Duration::minutes(5);
+
+/// Whether a report's `created_at` lies in the window accepted at `now`: from [`MAX_AGE`] ago
+/// to [`MAX_CLOCK_SKEW`] ahead.
+pub fn created_at_in_window(created_at: DateTime<Utc>, now: DateTime<Utc>) -> bool {
+    created_at >= now - MAX_AGE && created_at <= now + MAX_CLOCK_SKEW
+}
 
 /// Collects broken rules while walking a report.
 struct Check {
@@ -95,7 +101,7 @@ pub fn validate(r: &Report, now: DateTime<Utc>) -> Vec<FieldError> {
     if r.id.get_version_num() != 4 {
         c.fail("/id", Rule::UuidV4, "the id must be a UUID version 4");
     }
-    if r.created_at < now - MAX_AGE || r.created_at > now + MAX_CLOCK_SKEW {
+    if !created_at_in_window(r.created_at, now) {
         c.fail(
             "/created_at",
             Rule::OutOfWindow,
@@ -176,7 +182,16 @@ pub fn validate(r: &Report, now: DateTime<Utc>) -> Vec<FieldError> {
             );
         }
     }
-    let _ = c.presence("/conversation", &r.conversation, steps, kind);
+    if let Some(conv) = c.presence("/conversation", &r.conversation, steps, kind)
+        && r.accompanied
+        && conv.consent != Consent::NotAskedUnsafe
+    {
+        c.fail(
+            "/conversation/consent",
+            Rule::ConsentNotAskedWhenAccompanied,
+            "an accompanied client cannot be asked alone: consent is not_asked_unsafe",
+        );
+    }
     if let Some(a) = c.presence("/afweging", &r.afweging, steps, kind) {
         afweging_rules(&mut c, a, kind);
     }
@@ -270,6 +285,11 @@ fn afweging_rules(c: &mut Check, a: &Afweging, kind: Kind) {
                 Rule::Required,
                 "this question must be answered after the earlier answers",
             ),
+            (_, Some(x)) if q == Question::UnsafeSituation && answers.acute_danger && x != Answer::Yes => c.fail(
+                path,
+                Rule::AcuteDangerIsUnsafe,
+                "acute danger is acute unsafety: question 2 is yes",
+            ),
             (allowed, Some(x)) if !allowed.contains(&x) => c.fail(
                 path,
                 Rule::InvalidValue,
@@ -290,7 +310,7 @@ fn afweging_rules(c: &mut Check, a: &Afweging, kind: Kind) {
     }
     let reason = a.override_reason.as_deref().unwrap_or("");
     if kind.is_forwarded() {
-        if kind != rec.kind && reason.trim().is_empty() {
+        if afweging::is_override(kind, rec.kind) && reason.trim().is_empty() {
             c.fail(
                 "/afweging/override_reason",
                 Rule::OverrideReasonRequired,
@@ -365,12 +385,6 @@ pub fn is_phone(s: &str) -> bool {
         && body.chars().all(|ch| ch.is_ascii_digit() || " -.()".contains(ch))
 }
 
-/// Used by tests and examples: a date a given number of years before `now`.
-pub fn years_before(now: DateTime<Utc>, years: i32) -> NaiveDate {
-    let d = now.date_naive();
-    d.with_year(d.year() - years).unwrap_or(d)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -384,6 +398,84 @@ mod tests {
         assert!(!passes_elfproef("12345678"));
         assert!(!passes_elfproef("1234567820"));
         assert!(!passes_elfproef("12345678a"));
+    }
+
+    fn rules(r: &Report, now: DateTime<Utc>) -> Vec<(String, Rule)> {
+        validate(r, now).into_iter().map(|e| (e.path, e.rule)).collect()
+    }
+
+    #[test]
+    fn an_adviesvraag_needs_no_override_reason() {
+        let now = Utc::now();
+        let mut r = crate::examples::example(Kind::Adviesvraag, uuid::Uuid::new_v4(), now);
+        if let Some(a) = r.afweging.as_mut() {
+            a.override_reason = None;
+            assert_eq!(
+                a.recommendation,
+                Kind::Melding,
+                "advice asked where a melding is recommended"
+            );
+        }
+        assert_eq!(rules(&r, now), vec![]);
+        // A geen melding against the recommendation still needs its (local) reason in the flow,
+        // and a melding against a geen-melding recommendation needs one on the wire.
+        let mut r = crate::examples::example(Kind::GeenMelding, uuid::Uuid::new_v4(), now);
+        r.kind = Kind::Melding;
+        let melding = crate::examples::example(Kind::Melding, r.id, now);
+        (r.person, r.safe_contact, r.reporter, r.signals) =
+            (melding.person, melding.safe_contact, melding.reporter, melding.signals);
+        assert!(rules(&r, now).contains(&("/afweging/override_reason".into(), Rule::OverrideReasonRequired)));
+    }
+
+    #[test]
+    fn acute_danger_makes_question_two_yes() {
+        let now = Utc::now();
+        let mut r = crate::examples::example(Kind::Melding, uuid::Uuid::new_v4(), now);
+        if let Some(a) = r.afweging.as_mut() {
+            a.acute_danger = true;
+        }
+        assert_eq!(rules(&r, now), vec![], "acute danger with question 2 yes");
+        if let Some(a) = r.afweging.as_mut() {
+            *a = Afweging {
+                acute_danger: true,
+                suspicion: Answer::Yes,
+                unsafe_situation: Some(Answer::No),
+                own_help: Some(Answer::No),
+                help_accepted: None,
+                lasting_safety: None,
+                recommendation: Kind::Melding,
+                override_reason: None,
+            };
+        }
+        assert_eq!(
+            rules(&r, now),
+            vec![("/afweging/unsafe_situation".into(), Rule::AcuteDangerIsUnsafe)]
+        );
+        assert_eq!(Rule::AcuteDangerIsUnsafe.code(), "acute_danger_is_unsafe");
+    }
+
+    #[test]
+    fn an_accompanied_clients_consent_is_not_asked() {
+        let now = Utc::now();
+        let mut r = crate::examples::example(Kind::Melding, uuid::Uuid::new_v4(), now);
+        assert!(r.accompanied);
+        for (consent, ok) in [
+            (Consent::NotAskedUnsafe, true),
+            (Consent::Given, false),
+            (Consent::Refused, false),
+        ] {
+            r.conversation = Some(Conversation { consent });
+            let want = if ok {
+                vec![]
+            } else {
+                vec![("/conversation/consent".to_owned(), Rule::ConsentNotAskedWhenAccompanied)]
+            };
+            assert_eq!(rules(&r, now), want, "{consent:?}");
+        }
+        assert_eq!(
+            Rule::ConsentNotAskedWhenAccompanied.code(),
+            "consent_not_asked_when_accompanied"
+        );
     }
 
     #[test]

@@ -403,3 +403,41 @@ fn every_answers_combination_of_afweging_reaches_a_recommendation() {
     }
     assert_eq!(seen, 4);
 }
+
+#[test]
+fn acute_danger_answers_question_two_yes_and_goes_with_the_report() {
+    // The plan's raw answer to question 2 is "no": acute danger overrules it.
+    let plan = melding_plan(false);
+    let mut flow = new_flow(8);
+    while flow.current() != Step::Acute {
+        fill_step(&mut flow, &plan);
+        flow.next(now()).expect("valid");
+    }
+    flow.draft.acute_danger = Some(true);
+    flow.call_112(now());
+    flow.next(now()).expect("112 called");
+    let visited = walk_to_review(&mut flow, &plan);
+    assert!(
+        !visited.contains(&Step::UnsafeSituation),
+        "question 2 is answered by acute danger"
+    );
+    let report = flow.to_report(now()).expect("valid");
+    let a = report.afweging.expect("afweging");
+    assert!(a.acute_danger);
+    assert_eq!(a.unsafe_situation, Some(Answer::Yes));
+    assert_eq!(a.recommendation, Kind::Melding);
+}
+
+#[test]
+fn an_adviesvraag_is_chosen_without_an_override_reason() {
+    let plan = Plan {
+        kind: Kind::Adviesvraag,
+        ..melding_plan(false)
+    };
+    let mut flow = new_flow(9);
+    walk_to_review(&mut flow, &plan);
+    let report = flow.to_report(now()).expect("an adviesvraag needs no reason");
+    assert_eq!(report.kind, Kind::Adviesvraag);
+    let a = report.afweging.expect("afweging");
+    assert_eq!((a.recommendation, a.override_reason), (Kind::Melding, None));
+}

@@ -413,7 +413,7 @@ fn answer(flow: &mut Flow, q: Question, c: &Choices) {
         Q::OverrideReason => d.override_reason = c.texts[4].clone(),
         Q::Gemeente => d.gemeente = c.gemeente.into(),
         Q::PersonName => d.person_name = c.person.0.clone(),
-        Q::DateOfBirth => d.date_of_birth = c.person.1.map(|y| validate::years_before(now, y)),
+        Q::DateOfBirth => d.date_of_birth = c.person.1.map(|y| years_before(now, y)),
         Q::Street | Q::HouseNumber | Q::City => {
             let v = c.person.0.clone();
             match q {
@@ -525,4 +525,11 @@ proptest! {
     fn every_report_the_flow_produces_validates(n in any::<u128>(), c in choices()) {
         run_flow(n, &c)?;
     }
+}
+
+/// A date `years` years before `now`.
+fn years_before(now: chrono::DateTime<chrono::Utc>, years: i32) -> chrono::NaiveDate {
+    use chrono::Datelike;
+    let d = now.date_naive();
+    d.with_year(d.year() - years).unwrap_or(d)
 }

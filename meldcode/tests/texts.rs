@@ -33,7 +33,8 @@ fn every_value_has_a_dutch_and_an_english_label() {
     all.extend(labels(
         &all!(Rule: Required, NotAllowedForKind, UnknownField, InvalidType, InvalidValue, MaxLength,
         SchemaVersion, UuidV4, OutOfWindow, UnknownGemeente, Elfproef, Postcode, Phone, Range, CountMismatch,
-        Inconsistent, RecommendationMismatch, OverrideReasonRequired),
+        Inconsistent, RecommendationMismatch, OverrideReasonRequired, AcuteDangerIsUnsafe,
+        ConsentNotAskedWhenAccompanied),
     ));
     all.extend(labels(&Step::ALL));
     all.extend(labels(&Question::ALL));

@@ -152,20 +152,11 @@ fn read_password() -> anyhow::Result<String> {
     Ok(password)
 }
 
-/// https anywhere; plain http only to this machine.
+/// https anywhere; plain http only to this machine (`meldcode::endpoint`).
 fn check_webhook_url(url: &str) -> anyhow::Result<()> {
-    let parsed = reqwest::Url::parse(url).with_context(|| format!("{url} is not a URL"))?;
-    let loopback = match parsed.host() {
-        Some(url::Host::Ipv4(ip)) => ip.is_loopback(),
-        Some(url::Host::Ipv6(ip)) => ip.is_loopback(),
-        Some(url::Host::Domain(d)) => d == "localhost",
-        None => false,
-    };
-    match parsed.scheme() {
-        "https" => Ok(()),
-        "http" if loopback => Ok(()),
-        _ => bail!("a webhook URL must be https (plain http only on loopback)"),
-    }
+    meldcode::endpoint::parse_https_or_loopback(url)
+        .map(|_| ())
+        .with_context(|| format!("a webhook URL must be https (plain http only on loopback): {url}"))
 }
 
 fn serve(db: DbConfig, settings: Settings, listen: &str, seed_demo: bool) -> anyhow::Result<()> {

@@ -10,6 +10,9 @@ use uuid::Uuid;
 
 use super::{Store, StoreError, parse_ts, ts};
 
+/// How long a rejected report's personal data stays on the device.
+pub const REJECTED_KEPT: chrono::Duration = chrono::Duration::days(30);
+
 /// A report's state on this device: the two local states, or the server's status.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum LocalState {
@@ -201,16 +204,37 @@ impl Store {
         Ok(())
     }
 
-    /// Refused by the server: kept (with its report) and never retried.
-    pub fn record_rejected(&self, id: Uuid, http_status: u16, reason: &ErrorBody) -> Result<(), StoreError> {
+    /// Refused by the server at `now`: kept (with its report) and never retried blindly; its
+    /// personal data is wiped after [`REJECTED_KEPT`] ([`Store::wipe_old_rejected`]).
+    pub fn record_rejected(
+        &self,
+        id: Uuid,
+        http_status: u16,
+        reason: &ErrorBody,
+        now: DateTime<Utc>,
+    ) -> Result<(), StoreError> {
         let json = serde_json::to_string(reason).map_err(|e| StoreError::Damaged(e.to_string()))?;
         self.lock().execute(
             "UPDATE outbox SET attempts = attempts + 1, state = 'rejected', rejection = ?2, http_status = ?3,
-                 next_attempt_at = NULL
+                 next_attempt_at = NULL, rejected_at = ?4
              WHERE id = ?1 AND state = 'queued'",
-            params![id.to_string(), json, http_status],
+            params![id.to_string(), json, http_status, ts(now)],
         )?;
         Ok(())
+    }
+
+    /// Wipe the personal data of reports rejected more than [`REJECTED_KEPT`] before `now` (the
+    /// line stays, without personal data, for the status list). Returns how many were wiped.
+    pub fn wipe_old_rejected(&self, now: DateTime<Utc>) -> Result<usize, StoreError> {
+        let n = self.lock().execute(
+            "UPDATE outbox SET report = NULL, wiped_at = ?1
+             WHERE state = 'rejected' AND report IS NOT NULL AND rejected_at <= ?2",
+            params![ts(now), ts(now - REJECTED_KEPT)],
+        )?;
+        if n > 0 {
+            self.checkpoint()?;
+        }
+        Ok(n)
     }
 
     /// The server's status (after a submit or a poll). Once it is settled the report's personal
@@ -271,5 +295,35 @@ impl Store {
             out.push(Uuid::parse_str(&row?).map_err(|e| StoreError::Damaged(e.to_string()))?);
         }
         Ok(out)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_rejected_report_is_wiped_after_30_days() -> Result<(), Box<dyn std::error::Error>> {
+        let dir = tempfile::tempdir()?;
+        let store = Store::open_dir(dir.path(), false)?;
+        let now = Utc::now();
+        let report = meldcode::examples::example(Kind::Melding, Uuid::new_v4(), now);
+        store.enqueue(&report, now)?;
+        let reason = ErrorBody {
+            error: "the report breaks 1 rule(s)".into(),
+            fields: vec![meldcode::FieldError::new(
+                "/created_at",
+                meldcode::Rule::OutOfWindow,
+                "x",
+            )],
+        };
+        store.record_rejected(report.id, 422, &reason, now)?;
+        assert_eq!(store.wipe_old_rejected(now + chrono::Duration::days(29))?, 0);
+        assert!(store.report_json(report.id)?.is_some(), "kept for 29 days");
+        assert_eq!(store.wipe_old_rejected(now + REJECTED_KEPT)?, 1);
+        assert_eq!(store.report_json(report.id)?, None);
+        let entry = store.outbox_entry(report.id)?.ok_or("the line stays")?;
+        assert!(entry.wiped && entry.state == LocalState::Rejected);
+        Ok(())
     }
 }

@@ -29,6 +29,7 @@ pub fn Procedure() -> Element {
     let stopped = flow.is_stopped_at_112();
     let restored = s.restored;
     let save_error = s.save_error;
+    let not_stored = s.not_stored;
     let general: Vec<String> = s
         .problems
         .iter()
@@ -46,6 +47,9 @@ pub fn Procedure() -> Element {
             h1 { id: "step-title", "{step.label(lang)}" }
             if restored {
                 p { class: "notice", role: "status", "{T::Restored.label(lang)}" }
+            }
+            if not_stored {
+                p { id: "not-stored", class: "error", role: "alert", "{T::NotStored.label(lang)}" }
             }
             if save_error {
                 p { class: "error", role: "alert", "{T::SaveError.label(lang)}" }

@@ -128,6 +128,9 @@ pub fn Reports() -> Element {
                                     if overdue {
                                         strong { class: "overdue", " — {T::Overdue.label(lang)}" }
                                     }
+                                    if e.state == LocalState::Rejected {
+                                        strong { class: "rejected-call", " — {T::RejectedCall.label(lang)}" }
+                                    }
                                 }
                             }
                         }

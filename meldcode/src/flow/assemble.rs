@@ -163,10 +163,11 @@ impl Draft {
         let suspicion = answers.suspicion?;
         // Without a recommendation the answers are incomplete, which validation reports.
         let recommended = recommendation.map_or(Kind::Melding, |r| r.kind);
-        let override_reason = (kind.is_forwarded() && kind != recommended)
+        let override_reason = (kind.is_forwarded() && afweging::is_override(kind, recommended))
             .then(|| given(&self.override_reason))
             .flatten();
         Some(Afweging {
+            acute_danger: answers.acute_danger,
             suspicion,
             unsafe_situation: answers.unsafe_situation,
             own_help: answers.own_help,

@@ -107,7 +107,11 @@ impl Draft {
     /// The afwegingskader answers as the framework reads them (skipped ones dropped,
     /// `with_veilig_thuis` filled in).
     pub fn afweging_answers(&self) -> Answers {
-        self.afweging.effective()
+        Answers {
+            acute_danger: self.acute_danger == Some(true),
+            ..self.afweging
+        }
+        .effective()
     }
 
     pub fn recommendation(&self) -> Option<Recommendation> {

@@ -23,7 +23,7 @@ pub enum Condition {
     /// ([`afweging::expected`] is empty).
     AfwegingSkips(afweging::Question),
     /// The afwegingskader leaves one answer for this question, filled in automatically:
-    /// `with_veilig_thuis` after question 2 "yes".
+    /// `with_veilig_thuis` after question 2 "yes", and "yes" for question 2 after acute danger.
     AfwegingFilled(afweging::Question),
     KindIn(&'static [Kind]),
     KindNotIn(&'static [Kind]),
@@ -35,7 +35,8 @@ pub enum Condition {
     Anonymous,
     /// The pharmacy is not the alternative contact point.
     NotViaPharmacy,
-    /// The kind chosen on the outcome step differs from the afwegingskader's recommendation.
+    /// The kind chosen on the outcome step overrides the afwegingskader's recommendation
+    /// ([`afweging::is_override`]: an adviesvraag never does).
     Override,
     /// Some of the reporter's details were given (an adviesvraag's are then completed).
     ReporterStarted,
@@ -61,7 +62,7 @@ impl Condition {
             Condition::Anonymous => draft.disclosure == Some(crate::report::Disclosure::Anonymous),
             Condition::NotViaPharmacy => draft.via_pharmacy != Some(true),
             Condition::Override => match (draft.chosen(), draft.recommendation()) {
-                (Some(kind), Some(rec)) => kind != rec.kind,
+                (Some(kind), Some(rec)) => afweging::is_override(kind, rec.kind),
                 _ => false,
             },
             Condition::ReporterStarted => draft.reporter_started(),
@@ -115,7 +116,8 @@ pub const STEPS: &[StepDef] = &[
     step(Step::Consultation, &[Q::Consulted, Q::ConsultedAt, Q::Advice], &[AfterStop112]),
     step(Step::Conversation, &[Q::Consent], &[Condition::Accompanied, AfterStop112]),
     step(Step::Suspicion, &[Q::Suspicion], &[AfterStop112]),
-    step(Step::UnsafeSituation, &[Q::UnsafeSituation], &[AfwegingSkips(Afw::UnsafeSituation), AfterStop112]),
+    step(Step::UnsafeSituation, &[Q::UnsafeSituation],
+        &[AfwegingSkips(Afw::UnsafeSituation), AfwegingFilled(Afw::UnsafeSituation), AfterStop112]),
     step(Step::OwnHelp, &[Q::OwnHelp],
         &[AfwegingSkips(Afw::OwnHelp), AfwegingFilled(Afw::OwnHelp), AfterStop112]),
     step(Step::HelpAccepted, &[Q::HelpAccepted],
@@ -146,7 +148,7 @@ const REPORTER: Need = RequiredWhen(&[KindIn(MELDING), Condition::ReporterStarte
 #[rustfmt::skip]
 pub const QUESTIONS: &[QuestionDef] = &[
     q(Q::Channel, "channel", "/channel", Required),
-    q(Q::AcuteDanger, "acute_danger", "/acute_danger", Required),
+    q(Q::AcuteDanger, "acute_danger", "/afweging/acute_danger", Required),
     q(Q::Accompanied, "accompanied", "/accompanied", Required),
     q(Q::KindcheckStatus, "kindcheck_status", "/kindcheck/status", Required),
     q(Q::ChildrenCount, "children_count", "/kindcheck/children_count", Required).shown(&[Condition::KindcheckDone]),

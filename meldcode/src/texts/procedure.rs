@@ -154,6 +154,14 @@ impl Label for Rule {
                 "Het advies past niet bij de antwoorden van het afwegingskader.",
                 "The recommendation does not fit the decision framework's answers.",
             ),
+            Rule::AcuteDangerIsUnsafe => (
+                "Bij acuut gevaar is er acute onveiligheid: afwegingsvraag 2 is \"ja\".",
+                "Acute danger is acute unsafety: weighing question 2 is \"yes\".",
+            ),
+            Rule::ConsentNotAskedWhenAccompanied => (
+                "Een begeleide cliënt is niet alleen gesproken: toestemming is \"niet gevraagd (onveilig)\".",
+                "An accompanied client was not spoken to alone: consent is \"not asked (unsafe)\".",
+            ),
             Rule::OverrideReasonRequired => (
                 "U besluit anders dan het advies: schrijf op waarom.",
                 "You decide otherwise than recommended: write down why.",
@@ -178,6 +186,10 @@ impl Condition {
                 Afw::HelpAccepted => lang.pick("afweging 1 of 3 = nee", "weighing 1 or 3 = no"),
                 Afw::LastingSafety => lang.pick("afweging 1, 3 of 4 = nee", "weighing 1, 3 or 4 = no"),
             },
+            Condition::AfwegingFilled(Afw::UnsafeSituation) => lang.pick(
+                "acuut gevaar (dan afweging 2 = ja)",
+                "acute danger (then weighing 2 = yes)",
+            ),
             Condition::AfwegingFilled(_) => lang.pick(
                 "afweging 2 = ja (dan samen met Veilig Thuis)",
                 "weighing 2 = yes (then together with Veilig Thuis)",
@@ -192,7 +204,10 @@ impl Condition {
             Condition::HasChildren => lang.pick("er kinderen zijn", "there are children"),
             Condition::Anonymous => lang.pick("anoniem gemeld", "reported anonymously"),
             Condition::NotViaPharmacy => lang.pick("niet via de apotheek", "not through the pharmacy"),
-            Condition::Override => lang.pick("besluit ≠ advies", "decision ≠ recommendation"),
+            Condition::Override => lang.pick(
+                "besluit ≠ advies (een adviesvraag kan altijd)",
+                "decision ≠ recommendation (a request for advice is always possible)",
+            ),
             Condition::ReporterStarted => lang.pick("melder deels ingevuld", "reporter partly filled in"),
             Condition::AfterStop112 => lang.pick("afgehandeld via 112", "handled by 112"),
         };

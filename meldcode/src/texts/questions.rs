@@ -310,8 +310,8 @@ impl Question {
                 "If you do not know yet, choose \"not yet known\" and follow the situation.",
             ),
             Q::ChosenKind => (
-                "Het advies van het afwegingskader staat voorgeselecteerd. Kiest u iets anders, schrijf dan op waarom.",
-                "The decision framework's recommendation is preselected. If you choose otherwise, write down why.",
+                "Het advies van het afwegingskader staat voorgeselecteerd. Kiest u iets anders, schrijf dan op waarom; een adviesvraag aan Veilig Thuis kan altijd, zonder reden.",
+                "The decision framework's recommendation is preselected. If you choose otherwise, write down why; asking Veilig Thuis for advice is always possible, without a reason.",
             ),
             Q::OverrideReason => (
                 "Bij geen melding of acuut (112) blijft deze reden in het eigen dossier van de apotheek; alleen een telling verlaat de apotheek.",
