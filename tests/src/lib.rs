@@ -332,16 +332,6 @@ pub fn insert_counting_records(db: &Path, rows: &[(String, String, String, Strin
     Ok(())
 }
 
-/// A server's store, opened beside it with its key file (tests that must write what no API
-/// writes, such as rows from an older schema).
-pub fn open_store(db: &Path) -> anyhow::Result<rusqlite::Connection> {
-    let key = std::fs::read_to_string(db.with_extension("db.key"))?;
-    let conn = rusqlite::Connection::open(db)?;
-    conn.pragma_update(None, "key", format!("x'{}'", key.trim()))?;
-    conn.busy_timeout(std::time::Duration::from_secs(10))?;
-    Ok(conn)
-}
-
 /// Point [`server_bin`] at the release build unless `MASKER19_SERVER_BIN` says otherwise (for the
 /// benchmark and proof binaries). Call it first thing in `main`, before any thread starts.
 pub fn prefer_release_server() {
