@@ -6,7 +6,7 @@ pub mod passwords;
 pub mod throttle;
 
 use argon2::Argon2;
-use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
+use argon2::password_hash::{PasswordHash, PasswordHasher, SaltString};
 use base64::Engine;
 use sha2::{Digest, Sha256};
 
