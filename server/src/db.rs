@@ -3,6 +3,7 @@
 use std::path::{Path, PathBuf};
 
 use chrono::{DateTime, SecondsFormat, Utc};
+use cipherdb::{DbKey, Protection};
 use rusqlite::Connection;
 use rusqlite_migration::{M, Migrations};
 
@@ -22,9 +23,23 @@ pub enum StoreError {
     #[error("migrations: {0}")]
     Migration(#[from] rusqlite_migration::Error),
     #[error("database key: {0}")]
-    Key(String),
-    #[error("database connection closed")]
-    Closed,
+    Key(#[from] cipherdb::KeyError),
+    #[error("MASKER19_DB_KEY: {0}")]
+    KeySetting(cipherdb::KeyError),
+    #[error("{db} exists but its key file {key_file} is missing: set MASKER19_DB_KEY or restore the key file")]
+    KeyFileMissing { db: String, key_file: String },
+    #[error("cannot open the database with this key (file is not a database)")]
+    WrongKey,
+    #[error("password hashing failed: {0}")]
+    PasswordHash(String),
+    #[error("the demo pharmacy is missing from a database marked as seeded")]
+    DemoPharmacyMissing,
+    #[error("the database connection's thread has stopped")]
+    ConnectionClosed,
+    #[error("the group commit has stopped")]
+    CommitterStopped,
+    #[error("a background task panicked")]
+    TaskPanicked,
     /// The group commit that held this report failed (the batch's error, as text).
     #[error("commit failed: {0}")]
     Commit(String),
@@ -35,99 +50,81 @@ impl From<tokio_rusqlite::Error<StoreError>> for StoreError {
         match e {
             tokio_rusqlite::Error::Error(e) => e,
             tokio_rusqlite::Error::Close((_, e)) => StoreError::Sqlite(e),
-            _ => StoreError::Closed,
+            _ => StoreError::ConnectionClosed,
+        }
+    }
+}
+
+impl From<cipherdb::OpenError> for StoreError {
+    fn from(e: cipherdb::OpenError) -> StoreError {
+        match e {
+            cipherdb::OpenError::WrongKey => StoreError::WrongKey,
+            cipherdb::OpenError::Sqlite(e) => StoreError::Sqlite(e),
         }
     }
 }
 
 pub type StoreResult<T> = Result<T, StoreError>;
 
-/// Where the key comes from: `MASKER19_DB_KEY`, else a key file beside the database
-/// (`<db>.key`, mode 0600), made on first use.
+/// The database and how it is protected: the key from `MASKER19_DB_KEY`, else from a key file
+/// beside the database (`<db>.key`, mode 0600), made when the database is made. `Debug` never
+/// shows the key.
 #[derive(Debug, Clone)]
 pub struct DbConfig {
     pub path: PathBuf,
-    pub key: String,
+    pub protection: Protection,
 }
 
 impl DbConfig {
+    /// The key's rules are [`cipherdb`]'s: an empty or short `MASKER19_DB_KEY`, an empty key file
+    /// or one that others can read is an error, never plain SQLite.
     pub fn resolve(path: &Path, settings: &crate::settings::Settings) -> StoreResult<DbConfig> {
-        if settings.plaintext_db {
-            return Ok(DbConfig {
-                path: path.to_path_buf(),
-                key: String::new(),
-            });
-        }
-        let key = match std::env::var("MASKER19_DB_KEY") {
-            Ok(k) if !k.is_empty() => k,
-            _ => key_file(path)?,
+        let protection = if settings.plaintext_db {
+            Protection::PlaintextForTests
+        } else if let Some(text) = std::env::var_os("MASKER19_DB_KEY") {
+            Protection::Key(DbKey::raw_or_passphrase(&text.to_string_lossy()).map_err(StoreError::KeySetting)?)
+        } else {
+            Protection::Key(key_file(path)?)
         };
         Ok(DbConfig {
             path: path.to_path_buf(),
-            key,
+            protection,
         })
     }
 
     /// Open a connection: key first, then pragmas, then migrations.
     pub fn open(&self) -> StoreResult<Connection> {
-        let mut conn = Connection::open(&self.path)?;
-        configure(&mut conn, &self.key)?;
+        let mut conn = cipherdb::open(&self.path, &self.protection)?;
+        configure(&mut conn)?;
         Ok(conn)
     }
 }
 
-/// A 64-hex-digit key is used raw (no key derivation on each open); anything else as a passphrase.
-fn key_pragma(key: &str) -> String {
-    if key.len() == 64 && key.chars().all(|c| c.is_ascii_hexdigit()) {
-        format!("x'{key}'")
-    } else {
-        key.to_owned()
-    }
-}
-
-fn key_file(db: &Path) -> StoreResult<String> {
+/// The key file beside the database; a new key only together with a new database (a new key
+/// would never open an existing one).
+fn key_file(db: &Path) -> StoreResult<DbKey> {
     let mut name = db.as_os_str().to_owned();
     name.push(".key");
     let path = PathBuf::from(name);
-    match std::fs::read_to_string(&path) {
-        Ok(k) => Ok(k.trim().to_owned()),
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
-            let key = hex::encode(crate::auth::random_bytes::<32>());
-            write_private(&path, &key).map_err(|e| StoreError::Key(format!("{}: {e}", path.display())))?;
-            Ok(key)
-        }
-        Err(e) => Err(StoreError::Key(format!("{}: {e}", path.display()))),
+    if let Some(key) = cipherdb::read_key_file(&path, DbKey::raw_or_passphrase)? {
+        return Ok(key);
     }
+    if db.exists() {
+        return Err(StoreError::KeyFileMissing {
+            db: db.display().to_string(),
+            key_file: path.display().to_string(),
+        });
+    }
+    let key = DbKey::random()?;
+    cipherdb::create_key_file(&path, &key)?;
+    Ok(key)
 }
 
-fn write_private(path: &Path, contents: &str) -> std::io::Result<()> {
-    use std::io::Write;
-    let mut options = std::fs::OpenOptions::new();
-    options.write(true).create_new(true);
-    #[cfg(unix)]
-    std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
-    let mut file = options.open(path)?;
-    file.write_all(contents.as_bytes())?;
-    file.sync_all()
-}
-
-pub fn configure(conn: &mut Connection, key: &str) -> StoreResult<()> {
-    // An empty key (test-only setting) leaves SQLCipher's file in plain SQLite format.
-    if !key.is_empty() {
-        conn.pragma_update(None, "key", key_pragma(key))?;
-    }
-    // Fails with "file is not a database" on a wrong key: say so plainly.
-    conn.query_row("SELECT count(*) FROM sqlite_master", [], |_| Ok(()))
-        .map_err(|e| StoreError::Key(format!("cannot open the database with this key ({e})")))?;
-    conn.pragma_update(None, "journal_mode", "WAL")?;
-    // A report is acknowledged only after a durable commit: clients delete their copy on 2xx.
-    conn.pragma_update(None, "synchronous", "FULL")?;
-    conn.pragma_update(None, "foreign_keys", "ON")?;
-    conn.pragma_update(None, "secure_delete", "ON")?;
+/// The server's own pragmas and its migrations, after [`cipherdb::open`].
+fn configure(conn: &mut Connection) -> StoreResult<()> {
     // 64 MiB of decrypted pages per connection (default 2 MiB): the statistics read every
     // counting record, and SQLCipher decrypts each page it has to read again.
     conn.pragma_update(None, "cache_size", -65536)?;
-    conn.busy_timeout(std::time::Duration::from_secs(5))?;
     MIGRATIONS.to_latest(conn)?;
     Ok(())
 }
@@ -157,14 +154,14 @@ mod tests {
         let path = dir.join("k.db");
         let good = DbConfig {
             path: path.clone(),
-            key: "a".repeat(64),
+            protection: Protection::Key(DbKey::raw(&"a".repeat(64))?),
         };
         good.open()?.execute("INSERT INTO meta VALUES ('x', 'geheim')", [])?;
         let bad = DbConfig {
             path: path.clone(),
-            key: "b".repeat(64),
+            protection: Protection::Key(DbKey::raw(&"b".repeat(64))?),
         };
-        assert!(matches!(bad.open(), Err(StoreError::Key(_))));
+        assert!(matches!(bad.open(), Err(StoreError::WrongKey)));
         for file in [path.clone(), dir.join("k.db-wal")] {
             let bytes = std::fs::read(&file).unwrap_or_default();
             assert!(
@@ -174,6 +171,18 @@ mod tests {
             );
         }
         std::fs::remove_dir_all(&dir)?;
+        Ok(())
+    }
+
+    #[test]
+    fn debug_of_the_config_does_not_show_the_key() -> anyhow::Result<()> {
+        let secret = "een-lange-geheime-wachtzin-voor-de-server";
+        let config = DbConfig {
+            path: PathBuf::from("m.db"),
+            protection: Protection::Key(DbKey::raw_or_passphrase(secret)?),
+        };
+        let shown = format!("{config:?}");
+        assert!(!shown.contains(secret) && !shown.contains("geheime"), "{shown}");
         Ok(())
     }
 }
@@ -189,16 +198,24 @@ pub struct Store {
 
 impl Store {
     pub async fn open(cfg: &DbConfig) -> StoreResult<Store> {
-        let conn = tokio_rusqlite::Connection::open(&cfg.path).await?;
-        let key = cfg.key.clone();
-        conn.call(move |c| configure(c, &key)).await?;
-        let reader = tokio_rusqlite::Connection::open(&cfg.path).await?;
-        let key = cfg.key.clone();
-        reader.call(move |c| configure(c, &key)).await?;
+        let (writer, reading) = (cfg.clone(), cfg.clone());
+        let conn = tokio::task::spawn_blocking(move || writer.open())
+            .await
+            .map_err(|_| StoreError::TaskPanicked)??;
+        let reader = tokio::task::spawn_blocking(move || {
+            let conn = reading.open()?;
+            // The reading connection cannot write, whatever a caller of `read` tries.
+            conn.pragma_update(None, "query_only", "ON")?;
+            Ok::<_, StoreError>(conn)
+        })
+        .await
+        .map_err(|_| StoreError::TaskPanicked)??;
+        let (conn, reader) = (conn.into(), reader.into());
         Ok(Store { conn, reader })
     }
 
-    /// A read-only query on the reading connection.
+    /// A query on the reading connection, which is read-only (`PRAGMA query_only`): a write
+    /// through it fails.
     pub async fn read<R, F>(&self, f: F) -> StoreResult<R>
     where
         R: Send + 'static,

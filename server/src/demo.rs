@@ -32,7 +32,7 @@ pub fn seed(conn: &mut Connection, now: DateTime<Utc>) -> StoreResult<DemoInfo> 
             .unwrap_or_default();
         directory::add_pharmacy(&tx, PHARMACY, PHARMACY_GEMEENTE, &home, Some("020-1234567"), now)?;
         // One hash for every demo user: 26 argon2 runs would slow the first start for nothing.
-        let hash = auth::hash_password(PASSWORD).map_err(|e| StoreError::Key(e.to_string()))?;
+        let hash = auth::hash_password(PASSWORD).map_err(|e| StoreError::PasswordHash(e.to_string()))?;
         for region in table.regions() {
             let name = format!("intake-{}", region.code.to_lowercase());
             directory::add_user(&tx, &name, Role::Intake, Some(&region.code), &hash, now)?;
@@ -42,7 +42,7 @@ pub fn seed(conn: &mut Connection, now: DateTime<Utc>) -> StoreResult<DemoInfo> 
         synthetic_counts(&tx, &regions, now)?;
         meta_set(&tx, "demo_seeded", &ts(now))?;
     }
-    let pharmacy = directory::find_pharmacy(&tx, PHARMACY)?.ok_or(StoreError::Closed)?;
+    let pharmacy = directory::find_pharmacy(&tx, PHARMACY)?.ok_or(StoreError::DemoPharmacyMissing)?;
     let enrollment_code = directory::issue_enrollment_code(&tx, pharmacy, now)?;
     tx.commit()?;
     Ok(DemoInfo { enrollment_code })

@@ -58,7 +58,7 @@ impl Committer {
         self.queue
             .send((Submission { device, report }, reply))
             .await
-            .map_err(|_| StoreError::Closed)?;
-        answer.await.map_err(|_| StoreError::Closed)?
+            .map_err(|_| StoreError::CommitterStopped)?;
+        answer.await.map_err(|_| StoreError::CommitterStopped)?
     }
 }

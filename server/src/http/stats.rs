@@ -115,7 +115,7 @@ async fn publication(s: &AppState) -> Result<Arc<Publication>, ApiError> {
     let read = started.elapsed();
     let built = tokio::task::spawn_blocking(move || Publication::new(&stats::atoms(&rows, &stats::regions())))
         .await
-        .map_err(|_| ApiError::Unavailable(crate::db::StoreError::Closed))?;
+        .map_err(|_| ApiError::Unavailable(crate::db::StoreError::TaskPanicked))?;
     tracing::info!(
         read_ms = read.as_millis() as u64,
         total_ms = started.elapsed().as_millis() as u64,
