@@ -83,9 +83,17 @@ fn work(inbox: &Mutex<Receiver<Job>>) {
             Ok(job) => job,
             Err(_) => return, // the pool is gone
         };
-        let hash = job.hash.as_deref().unwrap_or_else(|| auth::dummy_hash());
-        let ok = auth::verify_password_reusing(&job.password, hash, &mut blocks);
-        let _ = job.answer.send(ok);
+        let Job {
+            password,
+            hash,
+            answer,
+            _place: place,
+        } = job;
+        let hash = hash.as_deref().unwrap_or_else(|| auth::dummy_hash());
+        let ok = auth::verify_password_reusing(&password, hash, &mut blocks);
+        // The place comes back before the answer, so whoever is woken by it finds it free.
+        drop(place);
+        let _ = answer.send(ok);
     }
 }
 
