@@ -6,6 +6,7 @@
 //! kept through a crash) and `secure_delete` (wiped personal data is overwritten on disk).
 
 mod outbox;
+mod rejected;
 
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex, MutexGuard};
