@@ -9,7 +9,7 @@ use uuid::Uuid;
 
 use crate::answers::{self, Input};
 use crate::config::Settings;
-use crate::store::OutboxEntry;
+use crate::store::{LocalState, OutboxEntry};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Screen {
@@ -38,6 +38,14 @@ pub struct FirstStartForm {
 pub struct PinForm {
     pub pin: String,
     pub pin_again: String,
+    pub error: bool,
+}
+
+/// Deleting a rejected report asks for the PIN first (as the neutral screen does).
+#[derive(Debug, Clone, PartialEq)]
+pub struct DeleteForm {
+    pub id: Uuid,
+    pub pin: String,
     pub error: bool,
 }
 
@@ -70,6 +78,8 @@ pub struct AppState {
     /// The finished report could not be written to the outbox: it is not stored, the draft is
     /// kept, and the screen says so ("Niet opgeslagen — bel Veilig Thuis: 0800-2000").
     pub not_stored: bool,
+    /// A rejected report about to be deleted, waiting for the PIN.
+    pub delete: Option<DeleteForm>,
     pub settings: Settings,
     /// The time of the last refresh (for "not yet in intake" flags).
     pub now: DateTime<Utc>,
@@ -120,6 +130,16 @@ pub enum Action {
     Enqueued(Uuid),
     /// The outbox write of the report `id` failed: nothing was stored.
     EnqueueFailed(Uuid),
+    /// "Opnieuw versturen" on a report rejected only for a wrong device clock.
+    Resend {
+        id: Uuid,
+        now: DateTime<Utc>,
+    },
+    /// "Verwijderen" on a rejected report: asks for the PIN.
+    AskDelete(Uuid),
+    DeletePinInput(String),
+    ConfirmDelete,
+    CancelDelete,
 }
 
 /// Work for the runtime.
@@ -136,6 +156,10 @@ pub enum Effect {
         pin: String,
     },
     SaveLang(Lang),
+    /// Put a rejected report back in the queue under its id (and wake the sender).
+    Resend(Uuid),
+    /// Delete a rejected report from the device (the PIN was checked).
+    DeleteRejected(Uuid),
 }
 
 impl AppState {
@@ -172,6 +196,7 @@ impl AppState {
             sync_problem: None,
             save_error: false,
             not_stored: false,
+            delete: None,
             settings,
             now,
         }
@@ -364,8 +389,46 @@ impl AppState {
                     self.screen = Screen::Procedure;
                 }
             }
+            Action::Resend { id, now } => {
+                if self.entry(id).is_some_and(|e| e.can_resend(now)) {
+                    return vec![Effect::Resend(id)];
+                }
+            }
+            Action::AskDelete(id) => {
+                if self.entry(id).is_some_and(|e| e.state == LocalState::Rejected) {
+                    self.delete = Some(DeleteForm {
+                        id,
+                        pin: String::new(),
+                        error: false,
+                    });
+                }
+            }
+            Action::DeletePinInput(v) => {
+                if let Some(d) = self.delete.as_mut() {
+                    d.pin = v;
+                    d.error = false;
+                }
+            }
+            Action::ConfirmDelete => return self.confirm_delete(),
+            Action::CancelDelete => self.delete = None,
         }
         Vec::new()
+    }
+
+    /// The PIN matches: delete and go to the list; else say so and keep asking. Without a PIN set
+    /// nothing is deleted (the PIN is what keeps a passer-by from wiping a report).
+    fn confirm_delete(&mut self) -> Vec<Effect> {
+        let Some(d) = self.delete.as_mut() else { return vec![] };
+        let ok = self.pin_hash.as_deref().is_some_and(|h| crate::pin::verify(&d.pin, h));
+        d.pin.clear();
+        if !ok {
+            d.error = true;
+            return vec![];
+        }
+        let id = d.id;
+        self.delete = None;
+        self.screen = Screen::Reports;
+        vec![Effect::DeleteRejected(id)]
     }
 
     /// The outbox line of a report, if loaded.
