@@ -281,7 +281,10 @@ fn a_report_rejected_for_the_clock_is_resent_once_the_clock_is_right() {
     let e = rejected_for_clock(Duration::minutes(10));
     let id = e.id;
     let mut s = loaded(vec![e]);
-    assert!(s.update(Action::Resend { id, now: Utc::now() }).is_empty(), "still outside the window");
+    assert!(
+        s.update(Action::Resend { id, now: Utc::now() }).is_empty(),
+        "still outside the window"
+    );
     let later = Utc::now() + Duration::minutes(6);
     assert_eq!(s.update(Action::Resend { id, now: later }), vec![Effect::Resend(id)]);
 }

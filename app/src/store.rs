@@ -216,7 +216,9 @@ mod tests {
     fn an_empty_key_file_gives_no_plaintext_outbox() -> Result<(), Box<dyn std::error::Error>> {
         let dir = tempfile::tempdir()?;
         key_file_with(dir.path(), "", 0o600)?;
-        let err = Store::open_dir(dir.path(), false).err().ok_or("an empty key file must not open")?;
+        let err = Store::open_dir(dir.path(), false)
+            .err()
+            .ok_or("an empty key file must not open")?;
         assert!(err.to_string().contains("is empty"), "{err}");
         let db = dir.path().join(DB_FILE);
         assert!(
@@ -233,7 +235,9 @@ mod tests {
         drop(Store::open_dir(dir.path(), false)?);
         let key = std::fs::read_to_string(platform::key_file(dir.path()))?;
         key_file_with(dir.path(), &key, 0o644)?;
-        let err = Store::open_dir(dir.path(), false).err().ok_or("a readable key file must not open")?;
+        let err = Store::open_dir(dir.path(), false)
+            .err()
+            .ok_or("a readable key file must not open")?;
         assert!(err.to_string().contains("chmod 600"), "{err}");
         Ok(())
     }

@@ -305,13 +305,19 @@ fn submitted_screen(e: OutboxEntry) -> AppState {
 
 #[test]
 fn a_report_rejected_for_the_clock_offers_to_send_it_again() {
-    let html = render(submitted_screen(rejected_for("/created_at", meldcode::Rule::OutOfWindow)));
+    let html = render(submitted_screen(rejected_for(
+        "/created_at",
+        meldcode::Rule::OutOfWindow,
+    )));
     assert!(
         html.contains("id=\"btn-resend\"") && html.contains("Opnieuw versturen"),
         "{html}"
     );
     let html = render(submitted_screen(rejected_for("/person/bsn", meldcode::Rule::Elfproef)));
-    assert!(!html.contains("btn-resend"), "a wrong BSN is not fixed by sending again");
+    assert!(
+        !html.contains("btn-resend"),
+        "a wrong BSN is not fixed by sending again"
+    );
     assert!(html.contains("Bel Veilig Thuis: 0800-2000"));
 }
 
