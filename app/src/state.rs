@@ -9,7 +9,7 @@ use uuid::Uuid;
 
 use crate::answers::{self, Input};
 use crate::config::Settings;
-use crate::store::{LocalState, OutboxEntry};
+use crate::store::OutboxEntry;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Screen {
@@ -38,14 +38,6 @@ pub struct FirstStartForm {
 pub struct PinForm {
     pub pin: String,
     pub pin_again: String,
-    pub error: bool,
-}
-
-/// Deleting a rejected report asks for the PIN first (as the neutral screen does).
-#[derive(Debug, Clone, PartialEq)]
-pub struct DeleteForm {
-    pub id: Uuid,
-    pub pin: String,
     pub error: bool,
 }
 
@@ -394,41 +386,12 @@ impl AppState {
                     return vec![Effect::Resend(id)];
                 }
             }
-            Action::AskDelete(id) => {
-                if self.entry(id).is_some_and(|e| e.state == LocalState::Rejected) {
-                    self.delete = Some(DeleteForm {
-                        id,
-                        pin: String::new(),
-                        error: false,
-                    });
-                }
-            }
-            Action::DeletePinInput(v) => {
-                if let Some(d) = self.delete.as_mut() {
-                    d.pin = v;
-                    d.error = false;
-                }
-            }
+            Action::AskDelete(id) => self.ask_delete(id),
+            Action::DeletePinInput(v) => self.delete_pin_input(v),
             Action::ConfirmDelete => return self.confirm_delete(),
             Action::CancelDelete => self.delete = None,
         }
         Vec::new()
-    }
-
-    /// The PIN matches: delete and go to the list; else say so and keep asking. Without a PIN set
-    /// nothing is deleted (the PIN is what keeps a passer-by from wiping a report).
-    fn confirm_delete(&mut self) -> Vec<Effect> {
-        let Some(d) = self.delete.as_mut() else { return vec![] };
-        let ok = self.pin_hash.as_deref().is_some_and(|h| crate::pin::verify(&d.pin, h));
-        d.pin.clear();
-        if !ok {
-            d.error = true;
-            return vec![];
-        }
-        let id = d.id;
-        self.delete = None;
-        self.screen = Screen::Reports;
-        vec![Effect::DeleteRejected(id)]
     }
 
     /// The outbox line of a report, if loaded.
@@ -436,6 +399,10 @@ impl AppState {
         self.reports.iter().find(|e| e.id == id)
     }
 }
+
+#[path = "state_delete.rs"]
+mod delete;
+pub use delete::DeleteForm;
 
 #[cfg(test)]
 #[path = "state_tests.rs"]

@@ -7,6 +7,7 @@ use meldcode::{Kind, Lang};
 
 use super::*;
 use crate::answers::Input;
+use crate::store::LocalState;
 
 fn enrolled() -> AppState {
     AppState::start(
