@@ -64,10 +64,7 @@ fn run_effect(effect: Effect, store: &Store, mut state: Signal<AppState>, wake: 
                 Err(_) => Action::EnqueueFailed(report.id),
             };
             state.write().update(action);
-            if let Ok(reports) = store.outbox() {
-                let problem = state.read().sync_problem.clone();
-                state.write().update(Action::Loaded { reports, problem, now });
-            }
+            reload(store, state, now);
             wake.notify_one();
         }
         Effect::StorePin(pin) => match crate::pin::hash(&pin) {
@@ -80,6 +77,19 @@ fn run_effect(effect: Effect, store: &Store, mut state: Signal<AppState>, wake: 
         },
         Effect::SaveLang(lang) => {
             let _ = store.set_setting(keys::LANG, lang.code());
+        }
+        Effect::Resend(id) => {
+            if store.resend_rejected(id, now).is_err() {
+                state.write().update(Action::SaveFailed);
+            }
+            reload(store, state, now);
+            wake.notify_one();
+        }
+        Effect::DeleteRejected(id) => {
+            if store.delete_rejected(id).is_err() {
+                state.write().update(Action::SaveFailed);
+            }
+            reload(store, state, now);
         }
         Effect::Enroll { server, code, pin } => {
             let store = store.clone();
@@ -94,6 +104,14 @@ fn run_effect(effect: Effect, store: &Store, mut state: Signal<AppState>, wake: 
                 wake.notify_one();
             });
         }
+    }
+}
+
+/// Show the outbox as it is now.
+fn reload(store: &Store, mut state: Signal<AppState>, now: chrono::DateTime<Utc>) {
+    if let Ok(reports) = store.outbox() {
+        let problem = state.read().sync_problem.clone();
+        state.write().update(Action::Loaded { reports, problem, now });
     }
 }
 

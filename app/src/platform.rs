@@ -6,7 +6,6 @@
 //! key file `outbox.key` with mode 0600 beside the database. There is no keyring under Xvfb or
 //! in CI; `MASKER19_KEYRING=off` forces the key file.
 
-use std::io::Write;
 use std::path::{Path, PathBuf};
 
 /// The local data directory: `MASKER19_DATA_DIR`, else the platform's data directory.
@@ -34,50 +33,17 @@ fn platform_data_dir() -> Option<PathBuf> {
     dirs::data_dir().map(|d| d.join("masker19"))
 }
 
+pub use cipherdb::DbKey;
+
 #[derive(Debug, thiserror::Error)]
 pub enum KeyError {
     #[error("no data directory: set MASKER19_DATA_DIR")]
     NoDataDir,
     #[error("the outbox exists but its key is missing (no key file, nothing in the keyring)")]
     Missing,
-    #[error("the key file is damaged")]
-    Damaged,
-    #[error("key storage: {0}")]
-    Io(#[from] std::io::Error),
-    #[error("random numbers unavailable: {0}")]
-    Random(String),
-}
-
-/// A raw SQLCipher key: 32 random bytes, as 64 hex digits.
-#[derive(Clone, PartialEq, Eq)]
-pub struct DbKey(String);
-
-impl std::fmt::Debug for DbKey {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str("DbKey(…)")
-    }
-}
-
-impl DbKey {
-    pub fn random() -> Result<DbKey, KeyError> {
-        let mut bytes = [0u8; 32];
-        getrandom::fill(&mut bytes).map_err(|e| KeyError::Random(e.to_string()))?;
-        Ok(DbKey(hex::encode(bytes)))
-    }
-
-    /// Parse 64 hex digits (surrounding whitespace ignored).
-    pub fn from_hex(text: &str) -> Result<DbKey, KeyError> {
-        let t = text.trim();
-        if t.len() == 64 && t.bytes().all(|b| b.is_ascii_hexdigit()) {
-            Ok(DbKey(t.to_ascii_lowercase()))
-        } else {
-            Err(KeyError::Damaged)
-        }
-    }
-
-    pub fn hex(&self) -> &str {
-        &self.0
-    }
+    /// The key's own rules (never empty or short, a key file only its owner can read).
+    #[error(transparent)]
+    Key(#[from] cipherdb::KeyError),
 }
 
 /// The key file beside the database.
@@ -91,18 +57,18 @@ pub fn key_file(dir: &Path) -> PathBuf {
 /// `use_keyring` is normally [`keyring_enabled`]; tests pass `false`.
 pub fn load_or_create_key(dir: &Path, db_exists: bool, use_keyring: bool) -> Result<DbKey, KeyError> {
     let file = key_file(dir);
-    if file.exists() {
-        return DbKey::from_hex(&std::fs::read_to_string(&file)?);
+    if let Some(key) = cipherdb::read_key_file(&file, DbKey::raw)? {
+        return Ok(key);
     }
     if let Some(hex) = use_keyring.then(|| keyring::get(dir)).flatten() {
-        return DbKey::from_hex(&hex);
+        return Ok(DbKey::raw(&hex)?);
     }
     if db_exists {
         return Err(KeyError::Missing);
     }
     let key = DbKey::random()?;
-    if !(use_keyring && keyring::set(dir, key.hex())) {
-        write_key_file(&file, &key)?;
+    if !(use_keyring && keyring::set(dir, key.as_text())) {
+        cipherdb::create_key_file(&file, &key)?;
     }
     Ok(key)
 }
@@ -111,21 +77,6 @@ pub fn load_or_create_key(dir: &Path, db_exists: bool, use_keyring: bool) -> Res
 /// default).
 pub fn keyring_enabled() -> bool {
     keyring::enabled()
-}
-
-/// Write the key file with mode 0600, refusing to overwrite an existing one.
-fn write_key_file(path: &Path, key: &DbKey) -> Result<(), KeyError> {
-    let mut options = std::fs::OpenOptions::new();
-    options.write(true).create_new(true);
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::OpenOptionsExt;
-        options.mode(0o600);
-    }
-    let mut f = options.open(path)?;
-    f.write_all(key.hex().as_bytes())?;
-    f.sync_all()?;
-    Ok(())
 }
 
 /// Restrict a file to its owner (the database and its WAL).
@@ -179,31 +130,4 @@ mod keyring {
 /// platform shell (see the README); not possible to build here.
 pub fn can_dial() -> bool {
     cfg!(any(target_os = "android", target_os = "ios"))
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn key_file_is_owner_only_and_never_replaced() -> Result<(), KeyError> {
-        let dir = tempfile::tempdir()?;
-        let key = DbKey::random()?;
-        write_key_file(&key_file(dir.path()), &key)?;
-        #[cfg(unix)]
-        {
-            use std::os::unix::fs::PermissionsExt;
-            let mode = std::fs::metadata(key_file(dir.path()))?.permissions().mode();
-            assert_eq!(mode & 0o777, 0o600);
-        }
-        assert!(write_key_file(&key_file(dir.path()), &key).is_err());
-        Ok(())
-    }
-
-    #[test]
-    fn keys_are_64_hex_digits() {
-        assert!(DbKey::from_hex("zz").is_err());
-        assert!(DbKey::from_hex(&"a".repeat(64)).is_ok());
-        assert_eq!(format!("{:?}", DbKey::from_hex(&"a".repeat(64)).ok()), "Some(DbKey(…))");
-    }
 }

@@ -70,6 +70,8 @@ pub struct AppState {
     /// The finished report could not be written to the outbox: it is not stored, the draft is
     /// kept, and the screen says so ("Niet opgeslagen — bel Veilig Thuis: 0800-2000").
     pub not_stored: bool,
+    /// A rejected report about to be deleted, waiting for the PIN.
+    pub delete: Option<DeleteForm>,
     pub settings: Settings,
     /// The time of the last refresh (for "not yet in intake" flags).
     pub now: DateTime<Utc>,
@@ -120,6 +122,16 @@ pub enum Action {
     Enqueued(Uuid),
     /// The outbox write of the report `id` failed: nothing was stored.
     EnqueueFailed(Uuid),
+    /// "Opnieuw versturen" on a report rejected only for a wrong device clock.
+    Resend {
+        id: Uuid,
+        now: DateTime<Utc>,
+    },
+    /// "Verwijderen" on a rejected report: asks for the PIN.
+    AskDelete(Uuid),
+    DeletePinInput(String),
+    ConfirmDelete,
+    CancelDelete,
 }
 
 /// Work for the runtime.
@@ -136,6 +148,10 @@ pub enum Effect {
         pin: String,
     },
     SaveLang(Lang),
+    /// Put a rejected report back in the queue under its id (and wake the sender).
+    Resend(Uuid),
+    /// Delete a rejected report from the device (the PIN was checked).
+    DeleteRejected(Uuid),
 }
 
 impl AppState {
@@ -172,6 +188,7 @@ impl AppState {
             sync_problem: None,
             save_error: false,
             not_stored: false,
+            delete: None,
             settings,
             now,
         }
@@ -364,6 +381,15 @@ impl AppState {
                     self.screen = Screen::Procedure;
                 }
             }
+            Action::Resend { id, now } => {
+                if self.entry(id).is_some_and(|e| e.can_resend(now)) {
+                    return vec![Effect::Resend(id)];
+                }
+            }
+            Action::AskDelete(id) => self.ask_delete(id),
+            Action::DeletePinInput(v) => self.delete_pin_input(v),
+            Action::ConfirmDelete => return self.confirm_delete(),
+            Action::CancelDelete => self.delete = None,
         }
         Vec::new()
     }
@@ -373,6 +399,10 @@ impl AppState {
         self.reports.iter().find(|e| e.id == id)
     }
 }
+
+#[path = "state_delete.rs"]
+mod delete;
+pub use delete::DeleteForm;
 
 #[cfg(test)]
 #[path = "state_tests.rs"]

@@ -7,6 +7,7 @@ use meldcode::{Kind, Lang};
 
 use super::*;
 use crate::answers::Input;
+use crate::store::LocalState;
 
 fn enrolled() -> AppState {
     AppState::start(
@@ -238,4 +239,80 @@ fn a_report_is_kept_as_a_draft_until_the_outbox_write_is_durable() {
     state.update(Action::Enqueued(id));
     assert_eq!(state.screen, Screen::Submitted(id));
     assert!(state.flow.is_none() && !state.not_stored);
+}
+
+fn rejected_for_clock(ahead: Duration) -> OutboxEntry {
+    let now = Utc::now();
+    OutboxEntry {
+        id: uuid::Uuid::new_v4(),
+        kind: Kind::Melding,
+        created_at: now + ahead,
+        queued_at: now,
+        state: LocalState::Rejected,
+        attempts: 1,
+        next_attempt_at: None,
+        last_error: None,
+        rejection: Some(meldcode::api::ErrorBody {
+            error: "the report breaks 1 rule(s)".into(),
+            fields: vec![meldcode::FieldError::new(
+                "/created_at",
+                meldcode::Rule::OutOfWindow,
+                "x",
+            )],
+        }),
+        http_status: Some(422),
+        vt_region: None,
+        accepted_at: None,
+        wiped: false,
+    }
+}
+
+fn loaded(entries: Vec<OutboxEntry>) -> AppState {
+    let mut s = enrolled();
+    s.update(Action::Loaded {
+        reports: entries,
+        problem: None,
+        now: Utc::now(),
+    });
+    s
+}
+
+#[test]
+fn a_report_rejected_for_the_clock_is_resent_once_the_clock_is_right() {
+    let e = rejected_for_clock(Duration::minutes(10));
+    let id = e.id;
+    let mut s = loaded(vec![e]);
+    assert!(
+        s.update(Action::Resend { id, now: Utc::now() }).is_empty(),
+        "still outside the window"
+    );
+    let later = Utc::now() + Duration::minutes(6);
+    assert_eq!(s.update(Action::Resend { id, now: later }), vec![Effect::Resend(id)]);
+}
+
+#[test]
+fn deleting_a_rejected_report_needs_the_pin() {
+    let e = rejected_for_clock(Duration::minutes(10));
+    let id = e.id;
+    let mut s = loaded(vec![e]);
+    s.update(Action::Go(Screen::Submitted(id)));
+    s.update(Action::AskDelete(id));
+    s.update(Action::DeletePinInput("0000".into()));
+    assert!(s.update(Action::ConfirmDelete).is_empty());
+    assert!(s.delete.as_ref().is_some_and(|d| d.error && d.pin.is_empty()));
+    s.update(Action::DeletePinInput("1919".into()));
+    assert_eq!(s.update(Action::ConfirmDelete), vec![Effect::DeleteRejected(id)]);
+    assert!(s.delete.is_none());
+    assert_eq!(s.screen, Screen::Reports);
+}
+
+#[test]
+fn only_a_rejected_report_can_be_deleted() {
+    let mut queued = rejected_for_clock(Duration::zero());
+    queued.state = LocalState::Queued;
+    let id = queued.id;
+    let mut s = loaded(vec![queued]);
+    s.update(Action::AskDelete(id));
+    assert!(s.delete.is_none());
+    assert!(s.update(Action::ConfirmDelete).is_empty());
 }

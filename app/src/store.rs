@@ -1,11 +1,14 @@
 //! The app's local store: one SQLCipher database in the data directory holding the settings
 //! (server, device token, PIN hash), the draft of the procedure in progress and the outbox.
 //!
-//! Blocking (rusqlite) behind a mutex; async callers go through `spawn_blocking`. Every
-//! connection sets the key first, then WAL, `synchronous=FULL` (a report written is a report
-//! kept through a crash) and `secure_delete` (wiped personal data is overwritten on disk).
+//! Blocking (rusqlite) behind a mutex; async callers go through `spawn_blocking`. The connection
+//! is opened by [`cipherdb::open`] (the server's rule too): the key first, then WAL,
+//! `synchronous=FULL` (a report written is a report kept through a crash) and `secure_delete`
+//! (wiped personal data is overwritten on disk). The key comes from the OS keyring or a key file
+//! read by [`cipherdb::read_key_file`] (refused when empty or readable by others).
 
 mod outbox;
+mod rejected;
 
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex, MutexGuard};
@@ -85,21 +88,10 @@ impl Store {
 
     /// Open the database at `path` with `key`; a wrong key is [`StoreError::WrongKey`].
     pub fn open(path: &Path, key: &DbKey) -> Result<Store, StoreError> {
-        let mut conn = Connection::open(path)?;
-        // The key must be the first statement; it is 64 hex digits (checked), never user text.
-        conn.execute_batch(&format!("PRAGMA key = \"x'{}'\";", key.hex()))?;
-        match conn.query_row("SELECT count(*) FROM sqlite_master", [], |r| r.get::<_, i64>(0)) {
-            Ok(_) => {}
-            Err(rusqlite::Error::SqliteFailure(e, _)) if e.code == rusqlite::ErrorCode::NotADatabase => {
-                return Err(StoreError::WrongKey);
-            }
-            Err(e) => return Err(e.into()),
-        }
-        conn.pragma_update(None, "journal_mode", "WAL")?;
-        conn.pragma_update(None, "synchronous", "FULL")?;
-        conn.pragma_update(None, "secure_delete", "ON")?;
-        conn.pragma_update(None, "foreign_keys", "ON")?;
-        conn.busy_timeout(std::time::Duration::from_secs(5))?;
+        let mut conn = cipherdb::open(path, &cipherdb::Protection::Key(key.clone())).map_err(|e| match e {
+            cipherdb::OpenError::WrongKey => StoreError::WrongKey,
+            cipherdb::OpenError::Sqlite(e) => StoreError::Db(e),
+        })?;
         MIGRATIONS.to_latest(&mut conn)?;
         platform::owner_only(path);
         Ok(Store {
@@ -193,7 +185,7 @@ mod tests {
         drop(store);
         assert!(Store::open_dir(dir.path(), false).is_ok(), "reopens with its key file");
 
-        let wrong = DbKey::random()?;
+        let wrong = DbKey::random().map_err(KeyError::from)?;
         assert!(matches!(
             Store::open(&dir.path().join(DB_FILE), &wrong),
             Err(StoreError::WrongKey)
@@ -206,6 +198,47 @@ mod tests {
         ));
         let raw = std::fs::read(dir.path().join(DB_FILE))?;
         assert!(!raw.windows(6).any(|w| w == b"Geheim"), "encrypted at rest");
+        Ok(())
+    }
+
+    #[cfg(unix)]
+    fn key_file_with(dir: &Path, text: &str, mode: u32) -> std::io::Result<()> {
+        use std::os::unix::fs::PermissionsExt;
+        let path = platform::key_file(dir);
+        std::fs::write(&path, text)?;
+        std::fs::set_permissions(&path, std::fs::Permissions::from_mode(mode))
+    }
+
+    /// A crash between creating the key file and writing it leaves it empty: the outbox must
+    /// not open (never as plain SQLite), and the error must say what is wrong.
+    #[cfg(unix)]
+    #[test]
+    fn an_empty_key_file_gives_no_plaintext_outbox() -> Result<(), Box<dyn std::error::Error>> {
+        let dir = tempfile::tempdir()?;
+        key_file_with(dir.path(), "", 0o600)?;
+        let err = Store::open_dir(dir.path(), false)
+            .err()
+            .ok_or("an empty key file must not open")?;
+        assert!(err.to_string().contains("is empty"), "{err}");
+        let db = dir.path().join(DB_FILE);
+        assert!(
+            !std::fs::read(&db).is_ok_and(|b| b.starts_with(b"SQLite format 3\0")),
+            "no plaintext outbox"
+        );
+        Ok(())
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_key_file_others_can_read_is_refused() -> Result<(), Box<dyn std::error::Error>> {
+        let dir = tempfile::tempdir()?;
+        drop(Store::open_dir(dir.path(), false)?);
+        let key = std::fs::read_to_string(platform::key_file(dir.path()))?;
+        key_file_with(dir.path(), &key, 0o644)?;
+        let err = Store::open_dir(dir.path(), false)
+            .err()
+            .ok_or("a readable key file must not open")?;
+        assert!(err.to_string().contains("chmod 600"), "{err}");
         Ok(())
     }
 

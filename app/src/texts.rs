@@ -71,6 +71,12 @@ pub enum T {
     SaveError,
     NotStored,
     RejectedCall,
+    Resend,
+    ResendHint,
+    Delete,
+    DeleteAsk,
+    DeleteConfirm,
+    Cancel,
     RequiredNote,
     Because,
 }
@@ -179,6 +185,18 @@ impl Label for T {
             T::RequiredNote => ("* verplicht", "* required"),
             T::Because => ("Waarom", "Why"),
             T::RejectedCall => ("bel Veilig Thuis: 0800-2000", "call Veilig Thuis: 0800-2000"),
+            T::Resend => ("Opnieuw versturen", "Send again"),
+            T::ResendHint => (
+                "De klok van dit apparaat liep verkeerd en klopt nu weer: de melding kan opnieuw worden verstuurd.",
+                "This device's clock was wrong and is right now: the report can be sent again.",
+            ),
+            T::Delete => ("Verwijderen van dit apparaat", "Delete from this device"),
+            T::DeleteAsk => (
+                "Voer de pincode in om deze melding van dit apparaat te verwijderen. Doe de melding eerst telefonisch: 0800-2000.",
+                "Enter the PIN to delete this report from this device. Make the report by phone first: 0800-2000.",
+            ),
+            T::DeleteConfirm => ("Verwijderen", "Delete"),
+            T::Cancel => ("Annuleren", "Cancel"),
             T::NotStored => (
                 "Niet opgeslagen — bel Veilig Thuis: 0800-2000. De gegevens staan nog hier; probeer opnieuw te versturen.",
                 "Not stored — call Veilig Thuis: 0800-2000. The details are still here; try sending again.",

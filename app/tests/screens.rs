@@ -281,3 +281,59 @@ fn a_rejected_report_in_the_list_shows_0800_2000_beside_it() {
         .unwrap_or_default();
     assert!(row.contains("bel Veilig Thuis: 0800-2000"), "{row}");
 }
+
+fn rejected_for(path: &str, rule: meldcode::Rule) -> OutboxEntry {
+    let mut e = entry(LocalState::Rejected, Kind::Melding, 0);
+    e.rejection = Some(meldcode::api::ErrorBody {
+        error: "the report breaks 1 rule(s)".into(),
+        fields: vec![meldcode::FieldError::new(path, rule, "x")],
+    });
+    e
+}
+
+fn submitted_screen(e: OutboxEntry) -> AppState {
+    let mut s = enrolled(Lang::Nl);
+    let id = e.id;
+    s.update(Action::Loaded {
+        reports: vec![e],
+        problem: None,
+        now: Utc::now(),
+    });
+    s.update(Action::Go(Screen::Submitted(id)));
+    s
+}
+
+#[test]
+fn a_report_rejected_for_the_clock_offers_to_send_it_again() {
+    let html = render(submitted_screen(rejected_for(
+        "/created_at",
+        meldcode::Rule::OutOfWindow,
+    )));
+    assert!(
+        html.contains("id=\"btn-resend\"") && html.contains("Opnieuw versturen"),
+        "{html}"
+    );
+    let html = render(submitted_screen(rejected_for("/person/bsn", meldcode::Rule::Elfproef)));
+    assert!(
+        !html.contains("btn-resend"),
+        "a wrong BSN is not fixed by sending again"
+    );
+    assert!(html.contains("Bel Veilig Thuis: 0800-2000"));
+}
+
+#[test]
+fn deleting_a_rejected_report_asks_for_the_pin() {
+    let e = rejected_for("/person/bsn", meldcode::Rule::Elfproef);
+    let id = e.id;
+    let mut s = submitted_screen(e);
+    assert!(render(s.clone()).contains("id=\"btn-delete\""));
+    s.update(Action::AskDelete(id));
+    s.update(Action::DeletePinInput("0000".into()));
+    s.update(Action::ConfirmDelete);
+    let html = render(s);
+    assert!(
+        html.contains("id=\"delete-pin\"") && html.contains("type=\"password\""),
+        "{html}"
+    );
+    assert!(html.contains("Onjuiste code."), "{html}");
+}

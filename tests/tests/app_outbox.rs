@@ -256,6 +256,12 @@ fn the_outbox_does_not_open_without_its_key() -> R {
         Err(StoreError::Key(masker19::platform::KeyError::Missing))
     ));
     std::fs::write(&key, saved)?;
+    // A key file is read only while its owner alone can read it (cipherdb's rule).
+    #[cfg(unix)]
+    std::fs::set_permissions(
+        &key,
+        <std::fs::Permissions as std::os::unix::fs::PermissionsExt>::from_mode(0o600),
+    )?;
     assert_eq!(Store::open_dir(dir.path(), false)?.outbox()?.len(), 1);
     Ok(())
 }

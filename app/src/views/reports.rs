@@ -75,6 +75,7 @@ pub fn Submitted(id: uuid::Uuid) -> Element {
                     p { "{T::RejectedKept.label(lang)}" }
                 }
                 CallVeiligThuis {}
+                RejectedActions { id }
             }
             if overdue {
                 p { class: "overdue", role: "alert", "{T::Overdue.label(lang)}" }
@@ -135,6 +136,54 @@ pub fn Reports() -> Element {
                             }
                         }
                     }
+                }
+            }
+        }
+    }
+}
+
+/// Under a rejection: "Opnieuw versturen" when only the device's clock was wrong and it is right
+/// now; "Verwijderen" behind the PIN.
+#[component]
+fn RejectedActions(id: uuid::Uuid) -> Element {
+    let ui = use_context::<Ui>();
+    let (lang, resend, wiped, delete) = {
+        let s = ui.state.read();
+        let entry = s.entry(id);
+        let resend = entry.is_some_and(|e| e.can_resend(s.now));
+        let wiped = entry.is_some_and(|e| e.wiped);
+        let delete = s.delete.clone().filter(|d| d.id == id);
+        (s.lang, resend, wiped, delete)
+    };
+    rsx! {
+        if resend {
+            p { class: "notice", "{T::ResendHint.label(lang)}" }
+        }
+        div { class: "actions",
+            if resend {
+                button { id: "btn-resend", r#type: "button", class: "primary",
+                    onclick: move |_| ui.send(Action::Resend { id, now: chrono::Utc::now() }),
+                    "{T::Resend.label(lang)}" }
+            }
+            if delete.is_none() && !wiped {
+                button { id: "btn-delete", r#type: "button", class: "secondary",
+                    onclick: move |_| ui.send(Action::AskDelete(id)), "{T::Delete.label(lang)}" }
+            }
+        }
+        if let Some(d) = delete {
+            form { id: "delete-form", class: "unlock",
+                onsubmit: move |e: FormEvent| { e.prevent_default(); ui.send(Action::ConfirmDelete) },
+                p { "{T::DeleteAsk.label(lang)}" }
+                label { r#for: "delete-pin", "{T::Pin.label(lang)}" }
+                input { id: "delete-pin", r#type: "password", inputmode: "numeric", autocomplete: "off",
+                    value: "{d.pin}",
+                    oninput: move |e: FormEvent| ui.send(Action::DeletePinInput(e.value())),
+                }
+                button { id: "btn-delete-confirm", r#type: "submit", class: "secondary", "{T::DeleteConfirm.label(lang)}" }
+                button { id: "btn-delete-cancel", r#type: "button", class: "link",
+                    onclick: move |_| ui.send(Action::CancelDelete), "{T::Cancel.label(lang)}" }
+                if d.error {
+                    p { class: "error", role: "alert", "{T::PinWrong.label(lang)}" }
                 }
             }
         }
