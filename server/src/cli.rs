@@ -76,15 +76,30 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
             }
             Ok(())
         }
-        Command::Device(DeviceCommand::Revoke { token_prefix }) => {
-            if token_prefix.chars().count() < 6 {
-                bail!("give at least the first 6 characters of the device token");
+        Command::Pharmacy(PharmacyCommand::Code { name_or_id }) => {
+            let conn = db.open()?;
+            let Some(id) = directory::find_pharmacy_by_name_or_id(&conn, &name_or_id)? else {
+                bail!("no pharmacy named {name_or_id} or with that id (see `pharmacy list`)");
+            };
+            println!("{}", directory::issue_enrollment_code(&conn, id, now)?);
+            Ok(())
+        }
+        Command::Device(DeviceCommand::List) => {
+            for d in directory::list_devices(&db.open()?)? {
+                let last_seen = d.last_seen_at.unwrap_or_else(|| "-".into());
+                let revoked = d.revoked_at.map(|at| format!("\trevoked {at}")).unwrap_or_default();
+                println!(
+                    "{}\t{}\t{}\t{}\t{last_seen}{revoked}",
+                    d.id, d.pharmacy, d.name, d.enrolled_at
+                );
             }
-            let n = directory::revoke_devices(&db.open()?, &token_prefix, now)?;
-            if n == 0 {
-                bail!("no active device token starts with {token_prefix}");
+            Ok(())
+        }
+        Command::Device(DeviceCommand::Revoke { device_id }) => {
+            if !directory::revoke_device(&db.open()?, device_id, now)? {
+                bail!("no active device with id {device_id} (see `device list`)");
             }
-            println!("revoked {n} device(s)");
+            println!("revoked device {device_id}");
             Ok(())
         }
         Command::User(UserCommand::Add { role, region, name }) => {
@@ -166,7 +181,7 @@ fn serve(db: DbConfig, settings: Settings, listen: &str, seed_demo: bool) -> any
             .await
             .with_context(|| format!("opening {}", db.path.display()))?;
         let demo_info = if seed_demo {
-            Some(store.call(|c| demo::seed(c, Utc::now())).await?)
+            Some(store.call(|c| demo::seed(c, Utc::now())).await??)
         } else {
             None
         };

@@ -22,9 +22,23 @@ pub struct DemoInfo {
     pub enrollment_code: String,
 }
 
-pub fn seed(conn: &mut Connection, now: DateTime<Utc>) -> StoreResult<DemoInfo> {
+/// `serve --demo` on a database that holds more than its own demo data: nothing is seeded.
+#[derive(Debug, thiserror::Error)]
+#[error(
+    "serve --demo refuses this database: it holds {found}, not only demo data (demo accounts share a published password); use a new database file for the demo"
+)]
+pub struct NotADemoDatabase {
+    pub found: String,
+}
+
+/// Seed once, in a new database or one seeded as demo before; a fresh enrollment code each time.
+pub fn seed(conn: &mut Connection, now: DateTime<Utc>) -> StoreResult<Result<DemoInfo, NotADemoDatabase>> {
     let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
-    if meta_get(&tx, "demo_seeded")?.is_none() {
+    let seeded = meta_get(&tx, "demo_seeded")?.is_some();
+    if let Some(found) = foreign_data(&tx, seeded)? {
+        return Ok(Err(NotADemoDatabase { found }));
+    }
+    if !seeded {
         let table = meldcode::regions::latest();
         let home = table
             .region_of(PHARMACY_GEMEENTE)
@@ -45,7 +59,40 @@ pub fn seed(conn: &mut Connection, now: DateTime<Utc>) -> StoreResult<DemoInfo> 
     let pharmacy = directory::find_pharmacy(&tx, PHARMACY)?.ok_or(StoreError::DemoPharmacyMissing)?;
     let enrollment_code = directory::issue_enrollment_code(&tx, pharmacy, now)?;
     tx.commit()?;
-    Ok(DemoInfo { enrollment_code })
+    Ok(Ok(DemoInfo { enrollment_code }))
+}
+
+/// What in the database is not the demo's own: before seeding anything at all (a pharmacy, a
+/// user, a report); after it a pharmacy or user the demo did not create. `None`: demo only.
+fn foreign_data(conn: &Connection, seeded: bool) -> StoreResult<Option<String>> {
+    let count = |sql: &str| -> StoreResult<i64> { Ok(conn.query_row(sql, [], |r| r.get(0))?) };
+    let (pharmacies, users, reports) = if seeded {
+        let pharmacies = conn.query_row("SELECT count(*) FROM pharmacy WHERE name <> ?1", [PHARMACY], |r| {
+            r.get(0)
+        })?;
+        let users = conn.query_row(
+            "SELECT count(*) FROM user WHERE NOT (name = ?1 OR (role = 'intake' AND name = 'intake-' || lower(vt_region)))",
+            [EVALUATOR_USER],
+            |r| r.get(0),
+        )?;
+        (pharmacies, users, 0)
+    } else {
+        (
+            count("SELECT count(*) FROM pharmacy")?,
+            count("SELECT count(*) FROM user")?,
+            count("SELECT count(*) FROM report")?,
+        )
+    };
+    let found: Vec<String> = [
+        (pharmacies, "pharmacy(ies)"),
+        (users, "user(s)"),
+        (reports, "report(s)"),
+    ]
+    .iter()
+    .filter(|(n, _)| *n > 0)
+    .map(|(n, what)| format!("{n} {what}"))
+    .collect();
+    Ok((!found.is_empty()).then(|| found.join(", ")))
 }
 
 /// Counting records without personal data, spread over the past year, so `/stats` shows something.

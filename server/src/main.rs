@@ -93,12 +93,19 @@ pub enum PharmacyCommand {
     },
     /// List pharmacies.
     List,
+    /// Print a fresh one-time enrollment code (valid 7 days) for an existing pharmacy.
+    Code {
+        /// The pharmacy's name, or its id from `pharmacy list`.
+        name_or_id: String,
+    },
 }
 
 #[derive(Subcommand)]
 pub enum DeviceCommand {
-    /// Revoke the devices whose token starts with this prefix (at least 6 characters).
-    Revoke { token_prefix: String },
+    /// One line per device: device id, pharmacy, device name, enrolled, last seen.
+    List,
+    /// Revoke a device by its id (from `device list`): its token answers 401 from then on.
+    Revoke { device_id: i64 },
 }
 
 #[derive(Clone, Copy, ValueEnum)]

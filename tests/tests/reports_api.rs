@@ -252,7 +252,13 @@ fn a_pharmacy_sees_only_its_own_statuses_and_revoked_devices_are_refused() -> R 
     );
     assert_eq!(api.get("/api/v1/reports/not-a-uuid/status", Some(&token))?.status, 404);
 
-    let out = admin(&server.db, &["device", "revoke", &token[..8]], "")?;
+    let out = admin(&server.db, &["device", "list"], "")?;
+    let first_id = String::from_utf8(out.stdout)?
+        .lines()
+        .next()
+        .and_then(|l| l.split('\t').next().map(str::to_owned))
+        .unwrap_or_default();
+    let out = admin(&server.db, &["device", "revoke", &first_id], "")?;
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
     assert_eq!(api.get(&path, Some(&token))?.status, 401, "revoked at once");
     Ok(())

@@ -121,3 +121,124 @@ fn health_openapi_and_unknown_routes() -> R {
     assert_eq!(api.get("/api/v1/reports", None)?.status, 405);
     Ok(())
 }
+
+#[test]
+fn serve_demo_refuses_a_database_with_real_data() -> R {
+    let (_dir, db) = temp_db()?;
+    let out = admin(
+        &db,
+        &["pharmacy", "add", "--name", "Apotheek Echt", "--gemeente", "GM0363"],
+        "",
+    )?;
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let started = TestServer::start(&db, true);
+    assert!(
+        started.is_err(),
+        "serve --demo started on a database with a real pharmacy"
+    );
+    drop(started);
+    let out = admin(&db, &["serve", "--listen", "127.0.0.1:0", "--demo"], "")?;
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains("demo"),
+        "a message says why"
+    );
+    let disable = admin(&db, &["user", "disable", "intake-vt01"], "")?;
+    assert_eq!(disable.status.code(), Some(1), "no demo user was seeded");
+    let list = String::from_utf8(admin(&db, &["pharmacy", "list"], "")?.stdout)?;
+    assert!(!list.contains("Demo-apotheek"), "{list}");
+    Ok(())
+}
+
+#[test]
+fn serve_demo_starts_again_on_its_own_demo_database() -> R {
+    let (_dir, db) = temp_db()?;
+    let first = TestServer::start(&db, true)?;
+    let token = first.client().enroll(&first.info["enrollment_code"])?;
+    drop(first);
+    let again = TestServer::start(&db, true)?;
+    let api = again.client();
+    let status = api.get(
+        &format!("/api/v1/reports/{}/status", uuid::Uuid::new_v4()),
+        Some(&token),
+    )?;
+    assert_eq!(status.status, 404, "the demo device still works");
+    api.enroll(&again.info["enrollment_code"])?;
+    Ok(())
+}
+
+/// Enroll a device with a name; its bearer token.
+fn enroll_named(api: &masker19_e2e::Api, code: &str, name: &str) -> anyhow::Result<masker19_e2e::Reply> {
+    api.post_json("/api/v1/enroll", None, &json!({"code": code, "device_name": name}))
+}
+
+#[test]
+fn pharmacy_code_device_list_and_revoke_by_id() -> R {
+    let (_dir, db) = temp_db()?;
+    let out = admin(
+        &db,
+        &["pharmacy", "add", "--name", "Apotheek Zuid", "--gemeente", "GM0363"],
+        "",
+    )?;
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let first_code = String::from_utf8(out.stdout)?;
+    let server = TestServer::start(&db, false)?;
+    let api = server.client();
+    let first = enroll_named(&api, first_code.trim(), "balie-zuid")?;
+    assert_eq!(first.status, 201, "{}", first.body);
+
+    let out = admin(&db, &["pharmacy", "code", "Apotheek Zuid"], "")?;
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let code = String::from_utf8(out.stdout)?;
+    assert_eq!(code.lines().count(), 1, "the code alone on standard output: {code}");
+    let second = enroll_named(&api, code.trim(), "achter-zuid")?;
+    assert_eq!(second.status, 201, "{}", second.body);
+    assert_eq!(enroll_named(&api, code.trim(), "nog-een")?.status, 401, "single use");
+    let by_id = admin(&db, &["pharmacy", "code", "1"], "")?;
+    assert!(by_id.status.success(), "{}", String::from_utf8_lossy(&by_id.stderr));
+    assert_ne!(String::from_utf8(by_id.stdout)?.trim(), code.trim(), "a fresh code");
+    assert_eq!(
+        admin(&db, &["pharmacy", "code", "Onbekend"], "")?.status.code(),
+        Some(1)
+    );
+
+    let tokens: Vec<String> = [&first, &second]
+        .iter()
+        .map(|r| r.body["device_token"].as_str().unwrap_or_default().to_owned())
+        .collect();
+    let path = format!("/api/v1/reports/{}/status", uuid::Uuid::new_v4());
+    assert_eq!(api.get(&path, Some(&tokens[0]))?.status, 404, "a known device");
+
+    let out = admin(&db, &["device", "list"], "")?;
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let listing = String::from_utf8(out.stdout)?;
+    assert_eq!(listing.lines().count(), 2, "one line per device: {listing}");
+    let line_of = |name: &str| -> Vec<String> {
+        listing
+            .lines()
+            .find(|l| l.contains(name))
+            .map(|l| l.split('\t').map(str::to_owned).collect())
+            .unwrap_or_default()
+    };
+    let (balie, achter) = (line_of("balie-zuid"), line_of("achter-zuid"));
+    assert_eq!(balie.len(), 5, "id, pharmacy, name, enrolled, last seen: {listing}");
+    assert_eq!(balie[1], "Apotheek Zuid");
+    assert_eq!(balie[2], "balie-zuid");
+    assert!(
+        balie[0].parse::<i64>().is_ok() && achter[0].parse::<i64>().is_ok(),
+        "{listing}"
+    );
+    assert!(balie[4].starts_with("20"), "last seen after a request: {listing}");
+    assert_eq!(achter[4], "-", "never seen: {listing}");
+
+    let out = admin(&db, &["device", "revoke", &balie[0]], "")?;
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert_eq!(api.get(&path, Some(&tokens[0]))?.status, 401, "revoked at once");
+    assert_eq!(
+        api.get(&path, Some(&tokens[1]))?.status,
+        404,
+        "the other device still works"
+    );
+    assert_eq!(admin(&db, &["device", "revoke", "9999"], "")?.status.code(), Some(1));
+    Ok(())
+}

@@ -18,11 +18,18 @@ use crate::store::reports::{self, Submitted};
 /// The device behind the bearer token; 401 when missing, unknown or revoked.
 pub async fn device(state: &AppState, headers: &HeaderMap) -> Result<Device, ApiError> {
     let token = bearer(headers).ok_or(ApiError::Unauthorized)?.to_owned();
-    state
+    let device = state
         .store
         .read(move |c| directory::device_by_token(c, &token))
         .await?
-        .ok_or(ApiError::Unauthorized)
+        .ok_or(ApiError::Unauthorized)?;
+    let now = Utc::now();
+    // `device list`'s "last seen": one write per device and hour, not one per request.
+    if directory::last_seen_is_stale(&device, now) {
+        let id = device.id;
+        state.store.call(move |c| directory::touch_device(c, id, now)).await?;
+    }
+    Ok(device)
 }
 
 /// Submit a report.

@@ -11,6 +11,8 @@ pub const ENROLLMENT_VALIDITY: Duration = Duration::days(7);
 pub const SESSION_LIFETIME: Duration = Duration::hours(8);
 pub const SESSION_IDLE: Duration = Duration::minutes(30);
 const TOKEN_PREFIX_CHARS: usize = 8;
+/// `device.last_seen_at` is written at most this often per device.
+pub const LAST_SEEN_GRANULARITY: Duration = Duration::hours(1);
 
 #[derive(Debug, Clone)]
 pub struct Pharmacy {
@@ -28,6 +30,18 @@ pub struct Device {
     pub id: i64,
     pub pharmacy_id: i64,
     pub pharmacy_gemeente: String,
+    pub last_seen_at: Option<DateTime<Utc>>,
+}
+
+/// A line of `device list`.
+#[derive(Debug, Clone)]
+pub struct DeviceListing {
+    pub id: i64,
+    pub pharmacy: String,
+    pub name: String,
+    pub enrolled_at: String,
+    pub last_seen_at: Option<String>,
+    pub revoked_at: Option<String>,
 }
 
 pub fn add_pharmacy(
@@ -43,6 +57,19 @@ pub fn add_pharmacy(
         params![name, gemeente, vt_region, phone, ts(now)],
     )?;
     Ok(conn.last_insert_rowid())
+}
+
+/// A pharmacy by its name, or else by its id (`pharmacy code NAME_OR_ID`).
+pub fn find_pharmacy_by_name_or_id(conn: &Connection, name_or_id: &str) -> StoreResult<Option<i64>> {
+    if let Some(id) = find_pharmacy(conn, name_or_id)? {
+        return Ok(Some(id));
+    }
+    let Ok(id) = name_or_id.trim().parse::<i64>() else {
+        return Ok(None);
+    };
+    Ok(conn
+        .query_row("SELECT id FROM pharmacy WHERE id = ?1", [id], |r| r.get(0))
+        .optional()?)
 }
 
 pub fn find_pharmacy(conn: &Connection, name: &str) -> StoreResult<Option<i64>> {
@@ -138,26 +165,60 @@ pub fn enroll(
 pub fn device_by_token(conn: &Connection, token: &str) -> StoreResult<Option<Device>> {
     Ok(conn
         .prepare_cached(
-            "SELECT d.id, d.pharmacy_id, p.gemeente FROM device d JOIN pharmacy p ON p.id = d.pharmacy_id
+            "SELECT d.id, d.pharmacy_id, p.gemeente, d.last_seen_at FROM device d JOIN pharmacy p ON p.id = d.pharmacy_id
              WHERE d.token_hash = ?1 AND d.revoked_at IS NULL",
         )?
         .query_row([auth::sha256_hex(token)], |r| {
+            let last_seen: Option<String> = r.get(3)?;
             Ok(Device {
                 id: r.get(0)?,
                 pharmacy_id: r.get(1)?,
                 pharmacy_gemeente: r.get(2)?,
+                last_seen_at: last_seen.as_deref().and_then(parse_ts),
             })
         })
         .optional()?)
 }
 
-/// Revoke the devices whose token starts with `prefix` (at least 6 characters); how many.
-pub fn revoke_devices(conn: &Connection, prefix: &str, now: DateTime<Utc>) -> StoreResult<usize> {
-    let prefix: String = prefix.chars().take(TOKEN_PREFIX_CHARS).collect();
+/// Whether `device.last_seen_at` is older than [`LAST_SEEN_GRANULARITY`] (or never set).
+pub fn last_seen_is_stale(device: &Device, now: DateTime<Utc>) -> bool {
+    device.last_seen_at.is_none_or(|at| at + LAST_SEEN_GRANULARITY <= now)
+}
+
+/// Record that a device was seen, unless that was already done within the last hour.
+pub fn touch_device(conn: &Connection, device_id: i64, now: DateTime<Utc>) -> StoreResult<()> {
+    conn.prepare_cached(
+        "UPDATE device SET last_seen_at = ?1 WHERE id = ?2 AND (last_seen_at IS NULL OR last_seen_at <= ?3)",
+    )?
+    .execute(params![ts(now), device_id, ts(now - LAST_SEEN_GRANULARITY)])?;
+    Ok(())
+}
+
+/// Every device, revoked ones too, in enrollment order.
+pub fn list_devices(conn: &Connection) -> StoreResult<Vec<DeviceListing>> {
+    let mut stmt = conn.prepare(
+        "SELECT d.id, p.name, d.name, d.created_at, d.last_seen_at, d.revoked_at
+         FROM device d JOIN pharmacy p ON p.id = d.pharmacy_id ORDER BY d.id",
+    )?;
+    let rows = stmt.query_map([], |r| {
+        Ok(DeviceListing {
+            id: r.get(0)?,
+            pharmacy: r.get(1)?,
+            name: r.get(2)?,
+            enrolled_at: r.get(3)?,
+            last_seen_at: r.get(4)?,
+            revoked_at: r.get(5)?,
+        })
+    })?;
+    Ok(rows.collect::<Result<_, _>>()?)
+}
+
+/// Revoke one device by its id. `false`: no such device, or revoked already.
+pub fn revoke_device(conn: &Connection, device_id: i64, now: DateTime<Utc>) -> StoreResult<bool> {
     Ok(conn.execute(
-        "UPDATE device SET revoked_at = ?1 WHERE revoked_at IS NULL AND substr(token_prefix, 1, ?2) = ?3",
-        params![ts(now), prefix.chars().count() as i64, prefix],
-    )?)
+        "UPDATE device SET revoked_at = ?1 WHERE id = ?2 AND revoked_at IS NULL",
+        params![ts(now), device_id],
+    )? == 1)
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
