@@ -9,12 +9,7 @@ use std::collections::HashMap;
 use std::time::{Duration, Instant};
 
 use masker19_e2e::receiver::{Behaviour, Receiver};
-use masker19_e2e::{TestServer, temp_db};
-
-fn percentile(sorted: &[Duration], p: f64) -> Duration {
-    let i = ((sorted.len() as f64 - 1.0) * p).round() as usize;
-    sorted.get(i).copied().unwrap_or_default()
-}
+use masker19_e2e::{TestServer, percentile, temp_db};
 
 fn main() -> anyhow::Result<()> {
     let n: usize = std::env::args().nth(1).and_then(|a| a.parse().ok()).unwrap_or(1000);
