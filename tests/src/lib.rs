@@ -160,6 +160,25 @@ pub struct Api {
     pub http: reqwest::blocking::Client,
 }
 
+impl Reply {
+    /// Status, `Retry-After` and the JSON body (`null` when it is not JSON) of an answer.
+    pub fn read(resp: reqwest::blocking::Response) -> anyhow::Result<Reply> {
+        let status = resp.status().as_u16();
+        let retry_after = resp
+            .headers()
+            .get("retry-after")
+            .and_then(|v| v.to_str().ok())
+            .map(str::to_owned);
+        let text = resp.text()?;
+        let body = serde_json::from_str(&text).unwrap_or(Value::Null);
+        Ok(Reply {
+            status,
+            retry_after,
+            body,
+        })
+    }
+}
+
 impl Api {
     pub fn send(
         &self,
@@ -177,20 +196,7 @@ impl Api {
         if let Some(ct) = content_type {
             req = req.header("content-type", ct);
         }
-        let resp = req.send()?;
-        let status = resp.status().as_u16();
-        let retry_after = resp
-            .headers()
-            .get("retry-after")
-            .and_then(|v| v.to_str().ok())
-            .map(str::to_owned);
-        let text = resp.text()?;
-        let body = serde_json::from_str(&text).unwrap_or(Value::Null);
-        Ok(Reply {
-            status,
-            retry_after,
-            body,
-        })
+        Reply::read(req.send()?)
     }
 
     pub fn post_json(&self, path: &str, token: Option<&str>, body: &Value) -> anyhow::Result<Reply> {

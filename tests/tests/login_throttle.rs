@@ -27,18 +27,7 @@ fn login_from(server: &TestServer, forwarded_for: &str, password: &str) -> anyho
         .header("x-forwarded-for", forwarded_for)
         .json(&json!({"name": NAME, "password": password}))
         .send()?;
-    let status = resp.status().as_u16();
-    let retry_after = resp
-        .headers()
-        .get("retry-after")
-        .and_then(|v| v.to_str().ok())
-        .map(str::to_owned);
-    let body = resp.json().unwrap_or(serde_json::Value::Null);
-    Ok(Reply {
-        status,
-        retry_after,
-        body,
-    })
+    Reply::read(resp)
 }
 
 /// Wrong passwords until the server answers 429; that answer.
