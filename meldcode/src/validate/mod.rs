@@ -7,6 +7,9 @@ use crate::error::{FieldError, Rule};
 use crate::regions;
 use crate::report::*;
 
+mod formats;
+pub use formats::{is_phone, is_postcode, passes_elfproef};
+
 pub const MAX_TEXT_CHARS: usize = 4_000;
 pub const MAX_NAME_CHARS: usize = 200;
 /// Reports can wait in a queue for days.
@@ -352,137 +355,5 @@ fn reporter(c: &mut Check, r: &Reporter, created_at: DateTime<Utc>) {
     }
 }
 
-/// The BSN's elfproef: nine digits, weights 9…2 and −1, sum divisible by 11, not all zero.
-pub fn passes_elfproef(bsn: &str) -> bool {
-    let digits: Vec<i64> = bsn.chars().filter_map(|ch| ch.to_digit(10).map(i64::from)).collect();
-    if digits.len() != 9 || bsn.chars().count() != 9 || digits.iter().all(|d| *d == 0) {
-        return false;
-    }
-    let sum: i64 = digits
-        .iter()
-        .zip([9, 8, 7, 6, 5, 4, 3, 2, -1])
-        .map(|(d, w)| d * w)
-        .sum();
-    sum % 11 == 0
-}
-
-/// `1234 AB` or `1234AB`, first digit not zero.
-pub fn is_postcode(s: &str) -> bool {
-    let compact: Vec<char> = s.chars().filter(|ch| *ch != ' ').collect();
-    s.chars().count() <= 7
-        && compact.len() == 6
-        && compact[0] != '0'
-        && compact[..4].iter().all(char::is_ascii_digit)
-        && compact[4..].iter().all(char::is_ascii_alphabetic)
-}
-
-/// 8 to 15 digits, optionally a leading +, with spaces, dashes, dots or brackets between.
-pub fn is_phone(s: &str) -> bool {
-    let body = s.trim().strip_prefix('+').unwrap_or(s.trim());
-    let digits = body.chars().filter(char::is_ascii_digit).count();
-    s.chars().count() <= 32
-        && (8..=15).contains(&digits)
-        && body.chars().all(|ch| ch.is_ascii_digit() || " -.()".contains(ch))
-}
-
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn elfproef() {
-        assert!(passes_elfproef("111222333"));
-        assert!(passes_elfproef("123456782"));
-        assert!(!passes_elfproef("123456789"));
-        assert!(!passes_elfproef("000000000"));
-        assert!(!passes_elfproef("12345678"));
-        assert!(!passes_elfproef("1234567820"));
-        assert!(!passes_elfproef("12345678a"));
-    }
-
-    fn rules(r: &Report, now: DateTime<Utc>) -> Vec<(String, Rule)> {
-        validate(r, now).into_iter().map(|e| (e.path, e.rule)).collect()
-    }
-
-    #[test]
-    fn an_adviesvraag_needs_no_override_reason() {
-        let now = Utc::now();
-        let mut r = crate::examples::example(Kind::Adviesvraag, uuid::Uuid::new_v4(), now);
-        if let Some(a) = r.afweging.as_mut() {
-            a.override_reason = None;
-            assert_eq!(
-                a.recommendation,
-                Kind::Melding,
-                "advice asked where a melding is recommended"
-            );
-        }
-        assert_eq!(rules(&r, now), vec![]);
-        // A geen melding against the recommendation still needs its (local) reason in the flow,
-        // and a melding against a geen-melding recommendation needs one on the wire.
-        let mut r = crate::examples::example(Kind::GeenMelding, uuid::Uuid::new_v4(), now);
-        r.kind = Kind::Melding;
-        let melding = crate::examples::example(Kind::Melding, r.id, now);
-        (r.person, r.safe_contact, r.reporter, r.signals) =
-            (melding.person, melding.safe_contact, melding.reporter, melding.signals);
-        assert!(rules(&r, now).contains(&("/afweging/override_reason".into(), Rule::OverrideReasonRequired)));
-    }
-
-    #[test]
-    fn acute_danger_makes_question_two_yes() {
-        let now = Utc::now();
-        let mut r = crate::examples::example(Kind::Melding, uuid::Uuid::new_v4(), now);
-        if let Some(a) = r.afweging.as_mut() {
-            a.acute_danger = true;
-        }
-        assert_eq!(rules(&r, now), vec![], "acute danger with question 2 yes");
-        if let Some(a) = r.afweging.as_mut() {
-            *a = Afweging {
-                acute_danger: true,
-                suspicion: Answer::Yes,
-                unsafe_situation: Some(Answer::No),
-                own_help: Some(Answer::No),
-                help_accepted: None,
-                lasting_safety: None,
-                recommendation: Kind::Melding,
-                override_reason: None,
-            };
-        }
-        assert_eq!(
-            rules(&r, now),
-            vec![("/afweging/unsafe_situation".into(), Rule::AcuteDangerIsUnsafe)]
-        );
-        assert_eq!(Rule::AcuteDangerIsUnsafe.code(), "acute_danger_is_unsafe");
-    }
-
-    #[test]
-    fn an_accompanied_clients_consent_is_not_asked() {
-        let now = Utc::now();
-        let mut r = crate::examples::example(Kind::Melding, uuid::Uuid::new_v4(), now);
-        assert!(r.accompanied);
-        for (consent, ok) in [
-            (Consent::NotAskedUnsafe, true),
-            (Consent::Given, false),
-            (Consent::Refused, false),
-        ] {
-            r.conversation = Some(Conversation { consent });
-            let want = if ok {
-                vec![]
-            } else {
-                vec![("/conversation/consent".to_owned(), Rule::ConsentNotAskedWhenAccompanied)]
-            };
-            assert_eq!(rules(&r, now), want, "{consent:?}");
-        }
-        assert_eq!(
-            Rule::ConsentNotAskedWhenAccompanied.code(),
-            "consent_not_asked_when_accompanied"
-        );
-    }
-
-    #[test]
-    fn postcodes_and_phones() {
-        assert!(is_postcode("1012 AB") && is_postcode("1012AB"));
-        assert!(!is_postcode("0123 AB") && !is_postcode("1012 A") && !is_postcode("10 12 AB"));
-        assert!(is_phone("0800-2000") && is_phone("+31 6 12345678") && is_phone("020 123 4567"));
-        assert!(!is_phone("12345") && !is_phone("call me") && !is_phone("+31 6 1234 5678 9999 99"));
-    }
-}
+mod tests;
