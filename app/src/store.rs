@@ -50,6 +50,8 @@ pub mod keys {
     pub const SERVER_URL: &str = "server_url";
     pub const DEVICE_TOKEN: &str = "device_token";
     pub const PHARMACY: &str = "pharmacy";
+    /// The server's id of this device (`device list`), for an administrator revoking it.
+    pub const DEVICE_ID: &str = "device_id";
     pub const PIN_HASH: &str = "pin_hash";
     pub const LANG: &str = "lang";
 }

@@ -176,6 +176,9 @@ pub async fn enroll_and_store(
         s.set_setting(keys::SERVER_URL, base.as_str())?;
         s.set_setting(keys::DEVICE_TOKEN, &enrolled.device_token)?;
         s.set_setting(keys::PHARMACY, &n)?;
+        if let Some(id) = enrolled.device_id {
+            s.set_setting(keys::DEVICE_ID, &id.to_string())?;
+        }
         if let Some(h) = h {
             s.set_setting(keys::PIN_HASH, &h)?;
         }

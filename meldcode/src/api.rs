@@ -24,6 +24,11 @@ pub struct EnrollRequest {
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct EnrollResponse {
     pub device_token: String,
+    /// The device's id as `device list` and `device revoke` on the server show it, so that an
+    /// administrator can revoke exactly this device when it is lost. Absent from servers before
+    /// it was added.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub device_id: Option<i64>,
     pub pharmacy: PharmacyInfo,
 }
 

@@ -84,8 +84,9 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
             println!("{}", directory::issue_enrollment_code(&conn, id, now)?);
             Ok(())
         }
-        Command::Device(DeviceCommand::List) => {
-            for d in directory::list_devices(&db.open()?)? {
+        Command::Device(DeviceCommand::List { all }) => {
+            let devices = directory::list_devices(&db.open()?)?;
+            for d in devices.into_iter().filter(|d| all || d.revoked_at.is_none()) {
                 let last_seen = d.last_seen_at.unwrap_or_else(|| "-".into());
                 let revoked = d.revoked_at.map(|at| format!("\trevoked {at}")).unwrap_or_default();
                 println!(

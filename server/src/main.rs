@@ -102,8 +102,12 @@ pub enum PharmacyCommand {
 
 #[derive(Subcommand)]
 pub enum DeviceCommand {
-    /// One line per device: device id, pharmacy, device name, enrolled, last seen.
-    List,
+    /// One line per active device: device id, pharmacy, device name, enrolled, last seen.
+    List {
+        /// Also revoked devices, with the time of revocation in a sixth column.
+        #[arg(long)]
+        all: bool,
+    },
     /// Revoke a device by its id (from `device list`): its token answers 401 from then on.
     Revoke { device_id: i64 },
 }

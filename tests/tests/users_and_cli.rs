@@ -229,6 +229,19 @@ fn pharmacy_code_device_list_and_revoke_by_id() -> R {
         "{listing}"
     );
     assert!(balie[4].starts_with("20"), "last seen after a request: {listing}");
+    assert_eq!(
+        first.body["device_id"].as_i64().map(|id| id.to_string()).as_deref(),
+        Some(balie[0].as_str()),
+        "enrollment tells the device its id, as `device list` shows it"
+    );
+    let prefixes: Vec<String> = masker19_e2e::open_store(&db)?
+        .prepare("SELECT token_prefix FROM device")?
+        .query_map([], |r| r.get(0))?
+        .collect::<Result<_, _>>()?;
+    assert!(
+        prefixes.iter().all(String::is_empty),
+        "no part of a token in the clear: {prefixes:?}"
+    );
     assert_eq!(achter[4], "-", "never seen: {listing}");
 
     let out = admin(&db, &["device", "revoke", &balie[0]], "")?;
@@ -240,5 +253,16 @@ fn pharmacy_code_device_list_and_revoke_by_id() -> R {
         "the other device still works"
     );
     assert_eq!(admin(&db, &["device", "revoke", "9999"], "")?.status.code(), Some(1));
+
+    // The contract's five columns hold for every line: a revoked device leaves the listing,
+    // and `--all` shows it with the time of revocation in a sixth column.
+    let listing = String::from_utf8(admin(&db, &["device", "list"], "")?.stdout)?;
+    assert_eq!(listing.lines().count(), 1, "only the active device: {listing}");
+    assert!(listing.lines().all(|l| l.split('\t').count() == 5), "{listing}");
+    let all = String::from_utf8(admin(&db, &["device", "list", "--all"], "")?.stdout)?;
+    let revoked = all.lines().find(|l| l.contains("balie-zuid")).unwrap_or_default();
+    let cols: Vec<&str> = revoked.split('\t').collect();
+    assert_eq!(cols.len(), 6, "{all}");
+    assert!(cols[5].starts_with("revoked 20"), "{all}");
     Ok(())
 }

@@ -62,8 +62,15 @@ pub async fn enroll(
         .store
         .call(move |c| directory::enroll(c, &req.code, &req.device_name, now))
         .await?;
-    let (device_token, pharmacy) = enrolled.ok_or(ApiError::Unauthorized)?;
-    Ok((StatusCode::CREATED, Json(EnrollResponse { device_token, pharmacy })))
+    let enrolled = enrolled.ok_or(ApiError::Unauthorized)?;
+    Ok((
+        StatusCode::CREATED,
+        Json(EnrollResponse {
+            device_token: enrolled.token,
+            device_id: Some(enrolled.device_id),
+            pharmacy: enrolled.pharmacy,
+        }),
+    ))
 }
 
 /// Open a session for an intake or evaluator user's own tools.

@@ -10,7 +10,6 @@ use meldcode::api::PharmacyInfo;
 pub const ENROLLMENT_VALIDITY: Duration = Duration::days(7);
 pub const SESSION_LIFETIME: Duration = Duration::hours(8);
 pub const SESSION_IDLE: Duration = Duration::minutes(30);
-const TOKEN_PREFIX_CHARS: usize = 8;
 /// `device.last_seen_at` is written at most this often per device.
 pub const LAST_SEEN_GRANULARITY: Duration = Duration::hours(1);
 
@@ -122,7 +121,7 @@ pub fn enroll(
     code: &str,
     device_name: &str,
     now: DateTime<Utc>,
-) -> StoreResult<Option<(String, PharmacyInfo)>> {
+) -> StoreResult<Option<Enrolled>> {
     let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
     let hash = auth::sha256_hex(&auth::normalize_code(code));
     let found: Option<(i64, String, String, String)> = tx
@@ -141,25 +140,29 @@ pub fn enroll(
         params![ts(now), hash],
     )?;
     let token = auth::new_token();
+    // `token_prefix` (001_init) is kept empty: no part of a token is stored in the clear.
     tx.execute(
-        "INSERT INTO device (pharmacy_id, token_hash, token_prefix, name, created_at) VALUES (?1, ?2, ?3, ?4, ?5)",
-        params![
-            pharmacy_id,
-            auth::sha256_hex(&token),
-            &token[..TOKEN_PREFIX_CHARS],
-            device_name,
-            ts(now)
-        ],
+        "INSERT INTO device (pharmacy_id, token_hash, token_prefix, name, created_at) VALUES (?1, ?2, '', ?3, ?4)",
+        params![pharmacy_id, auth::sha256_hex(&token), device_name, ts(now)],
     )?;
+    let device_id = tx.last_insert_rowid();
     tx.commit()?;
-    Ok(Some((
+    Ok(Some(Enrolled {
         token,
-        PharmacyInfo {
+        device_id,
+        pharmacy: PharmacyInfo {
             name,
             gemeente,
             vt_region,
         },
-    )))
+    }))
+}
+
+/// A device just enrolled: its bearer token (shown once), its id, and its pharmacy.
+pub struct Enrolled {
+    pub token: String,
+    pub device_id: i64,
+    pub pharmacy: PharmacyInfo,
 }
 
 pub fn device_by_token(conn: &Connection, token: &str) -> StoreResult<Option<Device>> {
