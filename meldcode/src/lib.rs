@@ -9,6 +9,7 @@
 
 pub mod afweging;
 pub mod api;
+pub mod client_screen;
 pub mod describe;
 pub mod endpoint;
 pub mod error;
