@@ -145,8 +145,8 @@ pub enum Format {
     get, path = "/api/v1/intake/reports", tag = "intake",
     security(("bearer" = [])),
     params(
-        ("status" = Option<StatusFilter>, Query, description = "Which reports (default `open`: received, forwarded or acknowledged)"),
-        ("q" = Option<String>, Query, description = "Search by kenmerk, pharmacy or gemeente", max_length = 200, example = "7f1c0a7e"),
+        ("status" = inline(Option<StatusFilter>), Query, description = "Which reports (default `open`: received, forwarded or acknowledged)"),
+        ("q" = Option<String>, Query, description = "Search by kenmerk, pharmacy or gemeente", example = "7f1c0a7e"),
         ("page" = Option<u32>, Query, description = "Page number, from 1 (100 rows a page)", minimum = 1, maximum = 100000, example = 1),
     ),
     responses(
@@ -239,10 +239,10 @@ fn close() {}
     get, path = "/api/v1/stats", tag = "stats",
     security(("bearer" = [])),
     params(
-        ("period" = Option<Granularity>, Query, description = "The granularity (default `quarter`)"),
+        ("period" = inline(Option<Granularity>), Query, description = "The granularity (default `quarter`)"),
         ("from" = Option<String>, Query, description = "First whole period: 2026-W05, 2026-03, 2026-Q1, 2026-H1 or 2026", example = "2026-Q1"),
         ("to" = Option<String>, Query, description = "Last whole period, of the same granularity", example = "2026-Q4"),
-        ("format" = Option<Format>, Query, description = "json (default), csv (`;`, UTF-8 with BOM, CRLF) or xlsx"),
+        ("format" = inline(Option<Format>), Query, description = "json (default), csv (`;`, UTF-8 with BOM, CRLF) or xlsx"),
     ),
     responses(
         (status = 200, description = "The counts", content(
