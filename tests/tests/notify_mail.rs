@@ -157,24 +157,29 @@ fn failed_at_least_once(db: &Path) -> anyhow::Result<()> {
     Ok(())
 }
 
-#[test]
-fn a_mail_server_that_is_down_neither_blocks_nor_fails_a_report() -> anyhow::Result<()> {
+/// A demo server whose SMTP port has nothing listening, and a melding accepted (201) there
+/// whose notice failed at least once: the server, the SMTP settings, the port and the melding.
+type DownSetup = (tempfile::TempDir, TestServer, Vec<(&'static str, String)>, u16, Value);
+
+fn report_while_smtp_is_down() -> anyhow::Result<DownSetup> {
     let port = free_port()?;
     let mut env = smtp_env(&port.to_string());
     // The webhook's schedule, a thousand times faster: 5 ms, 0.3 s, 1.8 s, 7.2 s, 18 s, 36 s, 36 s.
     env.push(("MASKER19_TEST_RETRY_SCALE", "0.001".into()));
-    let (_dir, server, device) = demo_server(&as_refs(&env))?;
+    let (dir, server, device) = demo_server(&as_refs(&env))?;
     assert!(set_notify(&server.db, "VT01", VT01_INBOX)?.status.success());
     let api = server.client();
     let melding = api.example("melding")?;
     api.submit(&device, &melding)?; // 201 while nothing listens on the SMTP port
-    assert_eq!(
-        api.status_of(&device, melding["id"].as_str().unwrap_or_default())?
-            .status,
-        200
-    );
+    let id = melding["id"].as_str().unwrap_or_default();
+    assert_eq!(api.status_of(&device, id)?.status, 200);
     failed_at_least_once(&server.db)?;
+    Ok((dir, server, env, port, melding))
+}
 
+#[test]
+fn a_mail_server_that_is_down_neither_blocks_nor_fails_a_report() -> anyhow::Result<()> {
+    let (_dir, _server, _env, port, melding) = report_while_smtp_is_down()?;
     let smtp = SmtpReceiver::start(port)?;
     assert_notice(&smtp.next_mail(WAIT)?, VT01_INBOX, &melding)?;
     Ok(())
@@ -182,15 +187,7 @@ fn a_mail_server_that_is_down_neither_blocks_nor_fails_a_report() -> anyhow::Res
 
 #[test]
 fn a_queued_notice_survives_a_crash_of_the_server() -> anyhow::Result<()> {
-    let port = free_port()?;
-    let mut env = smtp_env(&port.to_string());
-    env.push(("MASKER19_TEST_RETRY_SCALE", "0.001".into()));
-    let (_dir, server, device) = demo_server(&as_refs(&env))?;
-    assert!(set_notify(&server.db, "VT01", VT01_INBOX)?.status.success());
-    let api = server.client();
-    let melding = api.example("melding")?;
-    api.submit(&device, &melding)?;
-    failed_at_least_once(&server.db)?;
+    let (_dir, server, env, port, melding) = report_while_smtp_is_down()?;
     let db = server.db.clone();
     server.kill9()?;
 

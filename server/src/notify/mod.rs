@@ -90,12 +90,7 @@ impl Notifier {
             .ok()
             .flatten()
             .and_then(|s| parse_ts(&s));
-        next.map_or(IDLE_POLL, |at| {
-            (at - Utc::now())
-                .to_std()
-                .unwrap_or(StdDuration::ZERO)
-                .clamp(StdDuration::from_millis(5), IDLE_POLL)
-        })
+        schedule::pause_until(next, Utc::now(), IDLE_POLL)
     }
 
     /// One attempt at one notice, and its outcome in the store.
