@@ -110,6 +110,17 @@ mod tests {
             transfer.map(|s| s["required"].clone()),
             Some(serde_json::json!(["vt_region", "reason"]))
         );
+        let answers = doc
+            .pointer("/paths/~1api~1v1~1intake~1reports~1{id}~1transfer/post/responses")
+            .and_then(|r| r.as_object())
+            .map(|r| r.keys().cloned().collect::<Vec<_>>())
+            .unwrap_or_default();
+        for code in ["200", "401", "404", "409", "422", "503"] {
+            assert!(
+                answers.iter().any(|a| a == code),
+                "transfer answers {code}: {answers:?}"
+            );
+        }
         assert!(
             doc.pointer("/components/schemas/InboxPage/example").is_some(),
             "with examples"

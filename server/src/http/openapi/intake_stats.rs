@@ -140,6 +140,50 @@ pub enum Format {
     Xlsx,
 }
 
+/// What an intake request that reads can answer besides its success.
+#[derive(utoipa::IntoResponses)]
+pub enum ReadErrors {
+    #[response(
+        status = 400,
+        description = "A malformed path or query parameter (the field and its rule)"
+    )]
+    BadParameter(#[to_schema] ErrorBody),
+    #[response(status = 401, description = "No or unknown session token")]
+    Unauthorized(#[to_schema] ErrorBody),
+    #[response(status = 403, description = "Not an intake user")]
+    Forbidden(#[to_schema] ErrorBody),
+    #[response(status = 404, description = "No such report in the caller's region")]
+    NotFound(#[to_schema] ErrorBody),
+    #[response(status = 503, description = "Fault of the server; retry after Retry-After")]
+    Unavailable(#[to_schema] ErrorBody),
+}
+
+/// What an intake action can answer besides its success.
+#[derive(utoipa::IntoResponses)]
+pub enum ActionErrors {
+    #[response(status = 400, description = "Not a JSON object, or a malformed path parameter")]
+    BadRequest(#[to_schema] ErrorBody),
+    #[response(status = 401, description = "No or unknown session token")]
+    Unauthorized(#[to_schema] ErrorBody),
+    #[response(status = 403, description = "Not an intake user")]
+    Forbidden(#[to_schema] ErrorBody),
+    #[response(status = 404, description = "No such report in the caller's region")]
+    NotFound(#[to_schema] ErrorBody),
+    #[response(status = 409, description = "Not possible in the report's state")]
+    Conflict(#[to_schema] ErrorBody),
+    #[response(status = 413, description = "Body over 64 KiB")]
+    TooLarge(#[to_schema] ErrorBody),
+    #[response(status = 415, description = "Not application/json")]
+    NotJson(#[to_schema] ErrorBody),
+    #[response(
+        status = 422,
+        description = "Breaks a rule: transfer without a reason or to no other region; close without intake first and without a reason, or a reason over 4000 characters"
+    )]
+    Invalid(#[to_schema] ErrorBody),
+    #[response(status = 503, description = "Fault of the server; retry after Retry-After")]
+    Unavailable(#[to_schema] ErrorBody),
+}
+
 /// The region's inbox, a page at a time.
 #[utoipa::path(
     get, path = "/api/v1/intake/reports", tag = "intake",
@@ -151,10 +195,7 @@ pub enum Format {
     ),
     responses(
         (status = 200, description = "A page of the inbox", body = InboxPage),
-        (status = 400, description = "A malformed query parameter (the field and its rule)", body = ErrorBody),
-        (status = 401, description = "No or unknown session token", body = ErrorBody),
-        (status = 403, description = "Not an intake user", body = ErrorBody),
-        (status = 503, description = "Fault of the server; retry after Retry-After", body = ErrorBody),
+        ReadErrors,
     )
 )]
 fn list() {}
@@ -166,11 +207,7 @@ fn list() {}
     params(("id" = uuid::Uuid, Path, description = "The report's id")),
     responses(
         (status = 200, description = "The report", body = IntakeReport),
-        (status = 400, description = "A malformed path parameter", body = ErrorBody),
-        (status = 401, description = "No or unknown session token", body = ErrorBody),
-        (status = 403, description = "Not an intake user", body = ErrorBody),
-        (status = 404, description = "No such report in the caller's region", body = ErrorBody),
-        (status = 503, description = "Fault of the server; retry after Retry-After", body = ErrorBody),
+        ReadErrors,
     )
 )]
 fn show() {}
@@ -182,12 +219,7 @@ fn show() {}
     params(("id" = uuid::Uuid, Path, description = "The report's id")),
     responses(
         (status = 200, description = "In intake", body = Transitioned),
-        (status = 400, description = "A malformed path parameter", body = ErrorBody),
-        (status = 401, description = "No or unknown session token", body = ErrorBody),
-        (status = 403, description = "Not an intake user", body = ErrorBody),
-        (status = 404, description = "No such report in the caller's region", body = ErrorBody),
-        (status = 409, description = "Not possible in the report's state", body = ErrorBody),
-        (status = 503, description = "Fault of the server; retry after Retry-After", body = ErrorBody),
+        ActionErrors,
     )
 )]
 fn acknowledge() {}
@@ -200,15 +232,7 @@ fn acknowledge() {}
     request_body(content = TransferRequest, content_type = "application/json"),
     responses(
         (status = 200, description = "Handed over", body = Transitioned),
-        (status = 400, description = "Not a JSON object, or a malformed path parameter", body = ErrorBody),
-        (status = 401, description = "No or unknown session token", body = ErrorBody),
-        (status = 403, description = "Not an intake user", body = ErrorBody),
-        (status = 404, description = "No such report in the caller's region", body = ErrorBody),
-        (status = 409, description = "Not possible in the report's state", body = ErrorBody),
-        (status = 413, description = "Body over 64 KiB", body = ErrorBody),
-        (status = 415, description = "Not application/json", body = ErrorBody),
-        (status = 422, description = "No reason, or not another Veilig Thuis region", body = ErrorBody),
-        (status = 503, description = "Fault of the server; retry after Retry-After", body = ErrorBody),
+        ActionErrors,
     )
 )]
 fn transfer() {}
@@ -221,15 +245,7 @@ fn transfer() {}
     request_body(content = Option<CloseRequest>, content_type = "application/json"),
     responses(
         (status = 200, description = "Closed", body = Transitioned),
-        (status = 400, description = "Not a JSON object, or a malformed path parameter", body = ErrorBody),
-        (status = 401, description = "No or unknown session token", body = ErrorBody),
-        (status = 403, description = "Not an intake user", body = ErrorBody),
-        (status = 404, description = "No such report in the caller's region", body = ErrorBody),
-        (status = 409, description = "Not possible in the report's state", body = ErrorBody),
-        (status = 413, description = "Body over 64 KiB", body = ErrorBody),
-        (status = 415, description = "Not application/json", body = ErrorBody),
-        (status = 422, description = "No reason without intake first, or one over 4000 characters", body = ErrorBody),
-        (status = 503, description = "Fault of the server; retry after Retry-After", body = ErrorBody),
+        ActionErrors,
     )
 )]
 fn close() {}
