@@ -257,6 +257,7 @@ fn every_page_meets_wcag_2_1_aa_in_a_real_browser() -> anyhow::Result<()> {
     let (_dir, server, device) = demo_server(&[])?;
     let (open, acked) = seed_reports(&server.client(), &device)?;
     let base = server.url.clone();
+    let shots = Path::new(env!("CARGO_MANIFEST_DIR")).join("../target/screenshots");
     let rt = tokio::runtime::Runtime::new()?;
     let failures = rt.block_on(async {
         let b = Browser::start().await?;
@@ -281,6 +282,15 @@ fn every_page_meets_wcag_2_1_aa_in_a_real_browser() -> anyhow::Result<()> {
                 }
             }
             let problems = check_page(&b, &axe).await?;
+            // How it looks at 320 px, for people to check (target/screenshots/).
+            b.viewport_width(Some(320)).await?;
+            let slug: String = page
+                .name
+                .chars()
+                .map(|c| if c.is_ascii_alphanumeric() { c } else { '-' })
+                .collect();
+            b.screenshot(&shots.join(format!("a11y-320-{slug}.png"))).await?;
+            b.viewport_width(None).await?;
             let at = b.client.current_url().await?;
             println!("{}: {} ({} problem(s))", page.name, at.path(), problems.len());
             if !problems.is_empty() {
