@@ -14,7 +14,7 @@ use crate::store::directory::{self, Role};
 use crate::store::{outbox, retention};
 use crate::{
     Cli, Command, DeadlettersCommand, DeviceCommand, PharmacyCommand, RegionCommand, RoleArg, UserCommand, auth, demo,
-    http,
+    http, notify,
 };
 
 pub fn run(cli: Cli) -> anyhow::Result<()> {
@@ -31,6 +31,16 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
             schedule::secret_key(&secret)?;
             outbox::set_webhook(&db.open()?, &region, &url, &secret, now)?;
             println!("webhook of {region} set");
+            Ok(())
+        }
+        Command::Region(RegionCommand::SetNotify { region, email }) => {
+            if meldcode::regions::latest().region(&region).is_none() {
+                bail!("{region} is not a Veilig Thuis region (VT01 … VT27)");
+            }
+            let address =
+                notify::parse_address(&email).with_context(|| format!("{email:?} is not an e-mail address"))?;
+            notify::queue::set_address(&db.open()?, &region, address.as_ref(), now)?;
+            println!("notification address of {region} set");
             Ok(())
         }
         Command::Deadletters(DeadlettersCommand::List) => {
@@ -211,6 +221,10 @@ fn serve(db: DbConfig, settings: Settings, listen: &str, seed_demo: bool) -> any
             committer: http::Committer::start(store.clone()),
         };
         tokio::spawn(forwarder.run());
+        match notify::Notifier::new(store.clone(), settings.clone())? {
+            Some(notifier) => drop(tokio::spawn(notifier.run())),
+            None => tracing::info!("MASKER19_SMTP_HOST is not set: e-mail notices are queued, not sent"),
+        }
         tokio::spawn(retention_task(store, settings));
         let app = http::router(state).into_make_service_with_connect_info::<SocketAddr>();
         axum::serve(listener, app).with_graceful_shutdown(shutdown()).await?;

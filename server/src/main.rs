@@ -6,6 +6,7 @@ mod db;
 mod demo;
 mod forward;
 mod http;
+mod notify;
 mod settings;
 mod stats;
 mod store;
@@ -68,6 +69,14 @@ pub enum RegionCommand {
         /// `whsec_` followed by base64.
         #[arg(long)]
         secret: String,
+    },
+    /// Set the region's notification address: an e-mail without report content on each new or
+    /// transferred report (SMTP from `MASKER19_SMTP_*`).
+    SetNotify {
+        /// VT01 … VT27
+        region: String,
+        #[arg(long)]
+        email: String,
     },
 }
 

@@ -20,6 +20,119 @@ pub struct Settings {
     /// The address people use, e.g. `https://masker19.example.nl` (`MASKER19_PUBLIC_URL`): the
     /// only origin the web forms accept, and with https the server sends HSTS.
     pub public_url: Option<url::Url>,
+    /// The SMTP server for notices of new reports (`MASKER19_SMTP_*`); `None`: notices wait.
+    pub smtp: Option<SmtpSettings>,
+}
+
+/// How the SMTP connection is protected (`MASKER19_SMTP_TLS`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SmtpTls {
+    /// Plain SMTP: only to a server on this machine (loopback).
+    None,
+    /// STARTTLS required (default; port 587).
+    StartTls,
+    /// TLS from the first byte (port 465).
+    Tls,
+}
+
+/// `MASKER19_SMTP_HOST`, `_PORT`, `_FROM`, `_USERNAME`, `_PASSWORD`, `_TLS`.
+#[derive(Clone)]
+pub struct SmtpSettings {
+    pub host: String,
+    pub port: u16,
+    pub from: String,
+    /// `(username, password)`.
+    pub credentials: Option<(String, String)>,
+    pub tls: SmtpTls,
+}
+
+impl std::fmt::Debug for SmtpSettings {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("SmtpSettings")
+            .field("host", &self.host)
+            .field("port", &self.port)
+            .field("from", &self.from)
+            .field("username", &self.credentials.as_ref().map(|(u, _)| u))
+            .field("tls", &self.tls)
+            .finish_non_exhaustive()
+    }
+}
+
+impl SmtpSettings {
+    /// From the environment; `None` when `MASKER19_SMTP_HOST` is not set.
+    pub fn from_env() -> anyhow::Result<Option<SmtpSettings>> {
+        let var = |name: &str| std::env::var(name).ok().filter(|v| !v.trim().is_empty());
+        let Some(host) = var("MASKER19_SMTP_HOST") else {
+            return Ok(None);
+        };
+        let tls = match var("MASKER19_SMTP_TLS").as_deref().map(str::trim) {
+            None | Some("starttls") => SmtpTls::StartTls,
+            Some("tls") => SmtpTls::Tls,
+            Some("none") => SmtpTls::None,
+            Some(other) => anyhow::bail!("MASKER19_SMTP_TLS must be none, starttls or tls, got {other:?}"),
+        };
+        SmtpSettings::new(
+            host.trim(),
+            var("MASKER19_SMTP_PORT").as_deref(),
+            var("MASKER19_SMTP_FROM"),
+            (var("MASKER19_SMTP_USERNAME"), var("MASKER19_SMTP_PASSWORD")),
+            tls,
+        )
+        .map(Some)
+    }
+
+    fn new(
+        host: &str,
+        port: Option<&str>,
+        from: Option<String>,
+        (username, password): (Option<String>, Option<String>),
+        tls: SmtpTls,
+    ) -> anyhow::Result<SmtpSettings> {
+        if tls == SmtpTls::None && !is_loopback(host) {
+            anyhow::bail!(
+                "MASKER19_SMTP_TLS=none sends mail unprotected: allowed only to this machine (localhost, 127.0.0.0/8, ::1), not {host}"
+            );
+        }
+        let port = match port {
+            Some(p) => p
+                .trim()
+                .parse::<u16>()
+                .ok()
+                .filter(|p| *p > 0)
+                .ok_or_else(|| anyhow::anyhow!("MASKER19_SMTP_PORT must be a port number, got {p:?}"))?,
+            None => match tls {
+                SmtpTls::None => 25,
+                SmtpTls::StartTls => 587,
+                SmtpTls::Tls => 465,
+            },
+        };
+        let Some(from) = from else {
+            anyhow::bail!(
+                "MASKER19_SMTP_FROM (the sender, e.g. masker19@example.nl) is needed with MASKER19_SMTP_HOST"
+            );
+        };
+        if let Err(e) = from.trim().parse::<lettre::message::Mailbox>() {
+            anyhow::bail!("MASKER19_SMTP_FROM {from:?} is not an e-mail address: {e}");
+        }
+        let credentials = match (username, password) {
+            (Some(u), Some(p)) => Some((u, p)),
+            (None, None) => None,
+            _ => anyhow::bail!("MASKER19_SMTP_USERNAME and MASKER19_SMTP_PASSWORD go together"),
+        };
+        Ok(SmtpSettings {
+            host: host.to_owned(),
+            port,
+            from: from.trim().to_owned(),
+            credentials,
+            tls,
+        })
+    }
+}
+
+/// `localhost`, or an IP address on loopback.
+fn is_loopback(host: &str) -> bool {
+    let host = host.trim_start_matches('[').trim_end_matches(']');
+    host.eq_ignore_ascii_case("localhost") || host.parse::<IpAddr>().is_ok_and(|ip| ip.is_loopback())
 }
 
 impl Settings {
@@ -57,6 +170,7 @@ impl Settings {
                 Ok(v) if !v.trim().is_empty() => Some(parse_public_url(&v)?),
                 _ => None,
             },
+            smtp: SmtpSettings::from_env()?,
         })
     }
 
@@ -87,6 +201,7 @@ impl Default for Settings {
             plaintext_db: false,
             trusted_proxies: Vec::new(),
             public_url: None,
+            smtp: None,
         }
     }
 }
@@ -155,6 +270,37 @@ mod tests {
         assert!(settings.https());
         assert!(!Settings::default().https());
         assert!(parse_public_url("ftp://x").is_err());
+        Ok(())
+    }
+
+    #[test]
+    fn plain_smtp_only_to_loopback_and_ports_follow_the_tls_mode() -> anyhow::Result<()> {
+        let from = || Some("masker19@example.nl".to_owned());
+        let none = (None, None);
+        assert!(SmtpSettings::new("smtp.example.nl", None, from(), none.clone(), SmtpTls::None).is_err());
+        assert_eq!(
+            SmtpSettings::new("127.0.0.1", None, from(), none.clone(), SmtpTls::None)?.port,
+            25
+        );
+        assert!(SmtpSettings::new("[::1]", Some("2525"), from(), none.clone(), SmtpTls::None).is_ok());
+        assert!(SmtpSettings::new("localhost", None, from(), none.clone(), SmtpTls::None).is_ok());
+        assert_eq!(
+            SmtpSettings::new("smtp.example.nl", None, from(), none.clone(), SmtpTls::StartTls)?.port,
+            587
+        );
+        assert_eq!(
+            SmtpSettings::new("smtp.example.nl", None, from(), none.clone(), SmtpTls::Tls)?.port,
+            465
+        );
+        assert!(SmtpSettings::new("smtp.example.nl", None, None, none.clone(), SmtpTls::Tls).is_err());
+        let bad_from = Some("niet een adres".to_owned());
+        assert!(SmtpSettings::new("smtp.example.nl", None, bad_from, none.clone(), SmtpTls::Tls).is_err());
+        assert!(SmtpSettings::new("smtp.example.nl", Some("x"), from(), none, SmtpTls::Tls).is_err());
+        let half = (Some("user".to_owned()), None);
+        assert!(SmtpSettings::new("smtp.example.nl", None, from(), half, SmtpTls::Tls).is_err());
+        let both = (Some("user".to_owned()), Some("geheim-wachtwoord".to_owned()));
+        let s = SmtpSettings::new("smtp.example.nl", None, from(), both, SmtpTls::Tls)?;
+        assert!(!format!("{s:?}").contains("geheim"), "Debug never shows the password");
         Ok(())
     }
 }

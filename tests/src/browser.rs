@@ -64,6 +64,42 @@ impl Browser {
         Ok(())
     }
 
+    /// A Chrome DevTools command through chromedriver (`POST /session/{id}/goog/cdp/execute`),
+    /// e.g. `Emulation.setDeviceMetricsOverride` for a viewport narrower than headless allows.
+    pub async fn cdp(&self, cmd: &str, params: serde_json::Value) -> anyhow::Result<serde_json::Value> {
+        Ok(self
+            .client
+            .issue_cmd(Cdp {
+                cmd: cmd.to_owned(),
+                params,
+            })
+            .await?)
+    }
+
+    /// Lay the page out `width` CSS pixels wide (`None`: the window's own width again).
+    pub async fn viewport_width(&self, width: Option<u32>) -> anyhow::Result<()> {
+        match width {
+            Some(w) => {
+                let metrics = json!({"width": w, "height": 800, "deviceScaleFactor": 1, "mobile": false});
+                self.cdp("Emulation.setDeviceMetricsOverride", metrics).await?
+            }
+            None => self.cdp("Emulation.clearDeviceMetricsOverride", json!({})).await?,
+        };
+        Ok(())
+    }
+
+    /// Press Tab, as a keyboard user moves the focus.
+    pub async fn press_tab(&self) -> anyhow::Result<()> {
+        use fantoccini::actions::{InputSource, KeyAction, KeyActions};
+        use fantoccini::key::Key;
+        let tab = char::from(Key::Tab);
+        let keys = KeyActions::new("keyboard".into())
+            .then(KeyAction::Down { value: tab })
+            .then(KeyAction::Up { value: tab });
+        self.client.perform_actions(keys).await?;
+        Ok(())
+    }
+
     pub async fn close(mut self) -> anyhow::Result<()> {
         let _ = self.client.clone().close().await;
         let _ = self.driver.kill();
@@ -75,5 +111,23 @@ impl Browser {
 impl Drop for Browser {
     fn drop(&mut self) {
         let _ = self.driver.kill();
+    }
+}
+
+/// chromedriver's own command for the DevTools protocol.
+#[derive(Debug)]
+struct Cdp {
+    cmd: String,
+    params: serde_json::Value,
+}
+
+impl fantoccini::wd::WebDriverCompatibleCommand for Cdp {
+    fn endpoint(&self, base: &url::Url, session: Option<&str>) -> Result<url::Url, url::ParseError> {
+        base.join(&format!("session/{}/goog/cdp/execute", session.unwrap_or_default()))
+    }
+
+    fn method_and_body(&self, _url: &url::Url) -> (http::Method, Option<String>) {
+        let body = json!({"cmd": self.cmd, "params": self.params});
+        (http::Method::POST, Some(body.to_string()))
     }
 }

@@ -5,6 +5,7 @@ pub mod app;
 pub mod browser;
 pub mod flood;
 pub mod receiver;
+pub mod smtp;
 pub mod web;
 
 use std::collections::HashMap;

@@ -176,11 +176,6 @@ impl Forwarder {
             .ok()
             .flatten()
             .and_then(|s| parse_ts(&s));
-        next.map_or(IDLE_POLL, |at| {
-            (at - Utc::now())
-                .to_std()
-                .unwrap_or(StdDuration::ZERO)
-                .clamp(StdDuration::from_millis(5), IDLE_POLL)
-        })
+        schedule::pause_until(next, Utc::now(), IDLE_POLL)
     }
 }

@@ -26,6 +26,17 @@ pub fn next_delay(failures: u32, retry_after: Option<Duration>) -> Option<Durati
     Some(retry_after.map_or(*slot, |r| r.clamp(Duration::zero(), MAX_RETRY_AFTER)))
 }
 
+/// How long a worker sleeps until `next` falls due: between 5 ms and `cap`, and `cap` when
+/// nothing is waiting (the forwarder's and the notices' poll).
+pub fn pause_until(next: Option<DateTime<Utc>>, now: DateTime<Utc>, cap: std::time::Duration) -> std::time::Duration {
+    next.map_or(cap, |at| {
+        (at - now)
+            .to_std()
+            .unwrap_or(std::time::Duration::ZERO)
+            .clamp(std::time::Duration::from_millis(5), cap)
+    })
+}
+
 /// A `Retry-After` value in either form of RFC 9110: delay-seconds or an HTTP-date (a date in
 /// the past: retry now). Capped at [`MAX_RETRY_AFTER`]; anything else: `None` (the schedule).
 pub fn parse_retry_after(value: &str, now: DateTime<Utc>) -> Option<Duration> {

@@ -88,8 +88,8 @@ pub fn router(state: AppState) -> Router {
         .route("/intake/reports/{id}", get(intake_pages::report))
         .route("/intake/reports/{id}/{action}", post(intake_pages::action))
         .route("/assets/server.css", get(pages::stylesheet))
-        .fallback(|| async { ApiError::NotFound })
-        .method_not_allowed_fallback(|| async { ApiError::MethodNotAllowed })
+        .fallback(pages::not_found)
+        .method_not_allowed_fallback(pages::method_not_allowed)
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),
             web_guard::same_origin_forms,

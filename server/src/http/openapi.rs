@@ -9,10 +9,23 @@ use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::{Modify, OpenApi};
 use uuid::Uuid;
 
+mod intake_stats;
+
 #[derive(OpenApi)]
 #[openapi(
     info(title = "Masker 19 API", version = "1", description = "Reports from pharmacies to the regional Veilig Thuis."),
-    paths(super::reports::submit, super::reports::status, super::access::enroll, super::access::session),
+    paths(
+        super::reports::submit,
+        super::reports::status,
+        super::access::enroll,
+        super::access::session,
+        intake_stats::list,
+        intake_stats::show,
+        intake_stats::acknowledge,
+        intake_stats::transfer,
+        intake_stats::close,
+        intake_stats::stats
+    ),
     modifiers(&BearerAuth)
 )]
 struct ApiDoc;
@@ -46,6 +59,10 @@ pub fn spec() -> Value {
     if let Some(media) = doc.pointer_mut("/paths/~1api~1v1~1reports/post/requestBody/content/application~1json") {
         media["examples"] = Value::Object(examples);
     }
+    let xlsx = "/paths/~1api~1v1~1stats/get/responses/200/content/application~1vnd.openxmlformats-officedocument.spreadsheetml.sheet";
+    if let Some(media) = doc.pointer_mut(xlsx) {
+        media["schema"] = json!({"type": "string", "format": "binary"});
+    }
     doc
 }
 
@@ -62,5 +79,52 @@ mod tests {
         let examples = doc.pointer("/paths/~1api~1v1~1reports/post/requestBody/content/application~1json/examples");
         assert_eq!(examples.and_then(|e| e.as_object()).map(|e| e.len()), Some(4));
         assert!(doc.pointer("/components/schemas/Report").is_some());
+    }
+
+    #[test]
+    fn the_intake_and_stats_endpoints_are_documented_with_their_parameters() {
+        let doc = super::spec();
+        let params = |path: &str, method: &str| -> Vec<String> {
+            let pointer = format!("/paths/{}/{method}/parameters", path.replace('/', "~1"));
+            doc.pointer(&pointer)
+                .and_then(|p| p.as_array())
+                .map(|ps| {
+                    ps.iter()
+                        .filter_map(|p| p["name"].as_str().map(str::to_owned))
+                        .collect()
+                })
+                .unwrap_or_default()
+        };
+        assert_eq!(params("/api/v1/intake/reports", "get"), ["status", "q", "page"]);
+        assert_eq!(params("/api/v1/stats", "get"), ["period", "from", "to", "format"]);
+        for (path, method) in [
+            ("/api/v1/intake/reports/{id}", "get"),
+            ("/api/v1/intake/reports/{id}/acknowledge", "post"),
+            ("/api/v1/intake/reports/{id}/transfer", "post"),
+            ("/api/v1/intake/reports/{id}/close", "post"),
+        ] {
+            assert_eq!(params(path, method), ["id"], "{path}");
+        }
+        let transfer = doc.pointer("/components/schemas/TransferRequest");
+        assert_eq!(
+            transfer.map(|s| s["required"].clone()),
+            Some(serde_json::json!(["vt_region", "reason"]))
+        );
+        let answers = doc
+            .pointer("/paths/~1api~1v1~1intake~1reports~1{id}~1transfer/post/responses")
+            .and_then(|r| r.as_object())
+            .map(|r| r.keys().cloned().collect::<Vec<_>>())
+            .unwrap_or_default();
+        for code in ["200", "401", "404", "409", "422", "503"] {
+            assert!(
+                answers.iter().any(|a| a == code),
+                "transfer answers {code}: {answers:?}"
+            );
+        }
+        assert!(
+            doc.pointer("/components/schemas/InboxPage/example").is_some(),
+            "with examples"
+        );
+        assert!(doc.pointer("/components/schemas/Stats/example").is_some());
     }
 }

@@ -9,7 +9,7 @@ use askama::Template;
 use axum::Form;
 use axum::extract::rejection::FormRejection;
 use axum::extract::{ConnectInfo, State};
-use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::http::{HeaderMap, HeaderValue, StatusCode, Uri, header};
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use chrono::Utc;
 use serde::Deserialize;
@@ -112,6 +112,43 @@ pub fn error_page(e: ApiError, who: Option<Who>) -> Response {
         }
         other => message(StatusCode::BAD_REQUEST, who, "Dat lukte niet", &other.to_string()),
     }
+}
+
+/// Whether an error should be a Dutch page: a browser (it asks for `text/html`) outside the
+/// API. The API (`/api/…`) and every other client keep the JSON error body.
+fn wants_page(uri: &Uri, headers: &HeaderMap) -> bool {
+    let accepts_html = headers
+        .get_all(header::ACCEPT)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .any(|v| v.contains("text/html"));
+    accepts_html && !uri.path().starts_with("/api/")
+}
+
+/// No route: a Dutch page for a browser, else the JSON error.
+pub async fn not_found(uri: Uri, headers: HeaderMap) -> Response {
+    if !wants_page(&uri, &headers) {
+        return ApiError::NotFound.into_response();
+    }
+    message(
+        StatusCode::NOT_FOUND,
+        None,
+        "Pagina niet gevonden",
+        "Deze pagina bestaat niet. Controleer het adres, of ga terug naar het begin.",
+    )
+}
+
+/// A route without this method (e.g. opening a form's address): as [`not_found`].
+pub async fn method_not_allowed(uri: Uri, headers: HeaderMap) -> Response {
+    if !wants_page(&uri, &headers) {
+        return ApiError::MethodNotAllowed.into_response();
+    }
+    message(
+        StatusCode::METHOD_NOT_ALLOWED,
+        None,
+        "Dat kan zo niet",
+        "Dit adres is er alleen voor een formulier. Ga terug en gebruik de knop op de pagina.",
+    )
 }
 
 /// A `__Host-` cookie: Secure, Path=/, no Domain.

@@ -313,6 +313,7 @@ pub fn act(
                  VALUES (?1, ?2, ?3, 'report.transferred', ?4, ?4)",
                 params![format!("msg_{}", Uuid::new_v4().simple()), id, to, at],
             )?;
+            crate::notify::queue::queue(&tx, id, to, crate::notify::queue::Event::Transferred, &at)?;
             (Status::Received, Some(format!("naar {to}")))
         }
         Action::Close { reason } => {

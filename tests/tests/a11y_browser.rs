@@ -1,0 +1,354 @@
+//! WCAG 2.1 AA of every server page, proven in a real headless Chromium: axe-core (npm, pinned
+//! in `tests/browser/package.json`, installed by `scripts/setup-system`) with the tags wcag2a,
+//! wcag2aa, wcag21a and wcag21aa finds 0 violations; at 320 CSS pixels no page scrolls sideways
+//! (1.4.10); a skip link is the first thing Tab reaches (2.4.1); every focus ring has at least
+//! 3:1 contrast against what is behind it (1.4.11). Browsers get Dutch HTML error pages, the
+//! API keeps its JSON.
+//!
+//! The pages are listed in ONE place, [`pages`]: add a page there and every check runs on it.
+
+use std::path::Path;
+
+use fantoccini::Locator;
+use masker19_e2e::browser::Browser;
+use masker19_e2e::{Api, DEMO_PASSWORD, demo_server};
+use serde_json::{Value, json};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Who {
+    Nobody,
+    Intake,
+    Evaluator,
+}
+
+/// A page to check: open `path` as `who`, and, with `press`, press that button (a form's
+/// submit) and check the page it leads to.
+struct Visit {
+    name: String,
+    who: Who,
+    path: String,
+    press: Option<&'static str>,
+}
+
+fn visit(name: &str, who: Who, path: &str) -> Visit {
+    Visit {
+        name: name.to_owned(),
+        who,
+        path: path.to_owned(),
+        press: None,
+    }
+}
+
+fn press(name: &str, who: Who, path: &str, button: &'static str) -> Visit {
+    Visit {
+        press: Some(button),
+        ..visit(name, who, path)
+    }
+}
+
+/// Every server page. `open` is an open report of VT01 (it is closed and transferred on the
+/// way), `acked` one in intake; both are meldingen with all their blocks filled in.
+fn pages(open: &str, acked: &str) -> Vec<Visit> {
+    let report = format!("/intake/reports/{open}");
+    let mut list = vec![
+        visit("login", Who::Nobody, "/login"),
+        visit("404 page", Who::Nobody, "/bestaat-niet"),
+        visit("405 page", Who::Nobody, "/logout"),
+        visit("inbox", Who::Intake, "/intake"),
+    ];
+    for status in ["open", "acknowledged", "transferred", "closed", "all"] {
+        list.push(visit(
+            &format!("inbox ?status={status}"),
+            Who::Intake,
+            &format!("/intake?status={status}"),
+        ));
+    }
+    list.extend([
+        visit("inbox page 1", Who::Intake, "/intake?page=1"),
+        visit("report", Who::Intake, &report),
+        visit("report in intake", Who::Intake, &format!("/intake/reports/{acked}")),
+        visit(
+            "404 page, signed in",
+            Who::Intake,
+            "/intake/reports/00000000-0000-4000-8000-000000000000",
+        ),
+        press(
+            "close form without a reason",
+            Who::Intake,
+            &report,
+            "form[action$='/close'] button[type=submit]",
+        ),
+        press(
+            "transfer form",
+            Who::Intake,
+            &report,
+            "form[action$='/transfer'] button[type=submit]",
+        ),
+        press(
+            "logged out",
+            Who::Intake,
+            "/intake",
+            "form[action='/logout'] button[type=submit]",
+        ),
+    ]);
+    for period in ["week", "month", "quarter", "half_year", "year"] {
+        list.push(visit(
+            &format!("stats {period}"),
+            Who::Evaluator,
+            &format!("/stats?period={period}"),
+        ));
+    }
+    list
+}
+
+const AXE_RUN: &str = r#"
+const done = arguments[arguments.length - 1];
+axe.run(document, {runOnly: {type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']}})
+  .then(r => done(r.violations.map(v => ({id: v.id, impact: v.impact, help: v.help,
+      nodes: v.nodes.map(n => n.target.join(' ') + ' — ' + n.failureSummary)}))))
+  .catch(e => done([{id: 'axe-error', help: String(e), nodes: []}]));
+"#;
+
+/// The focused element's outline and its contrast against the first opaque background behind
+/// it (the outline is drawn outside the element, over its parent).
+const FOCUS_RING: &str = r#"
+const el = document.activeElement;
+if (!el || el === document.body || el === document.documentElement) return null;
+const rgba = c => { const m = /rgba?\(([^)]+)\)/.exec(c); if (!m) return null;
+  const p = m[1].split(/[\s,\/]+/).filter(x => x).map(Number); return [p[0], p[1], p[2], p.length > 3 ? p[3] : 1]; };
+const lum = c => { const f = v => { v /= 255; return v <= 0.03928 ? v / 12.92 : Math.pow((v + 0.055) / 1.055, 2.4); };
+  return 0.2126 * f(c[0]) + 0.7152 * f(c[1]) + 0.0722 * f(c[2]); };
+let bg = [255, 255, 255, 1];
+for (let n = el.parentElement; n; n = n.parentElement) {
+  const c = rgba(getComputedStyle(n).backgroundColor); if (c && c[3] > 0) { bg = c; break; } }
+const s = getComputedStyle(el);
+const oc = rgba(s.outlineColor) || [0, 0, 0, 0];
+const a = lum(oc), b = lum(bg);
+return {element: el.tagName.toLowerCase() + ' "' + (el.textContent || el.value || el.name || '').trim().slice(0, 30) + '"',
+  href: el.getAttribute('href'), style: s.outlineStyle, width: parseFloat(s.outlineWidth) || 0,
+  color: s.outlineColor, background: 'rgb(' + bg.slice(0, 3).join(', ') + ')',
+  ratio: (Math.max(a, b) + 0.05) / (Math.min(a, b) + 0.05), main: !!document.getElementById('main')};
+"#;
+
+/// The elements that stick out to the right at 320 px (outside a scroll container of their own).
+const TOO_WIDE: &str = r#"
+const out = [];
+for (const e of document.querySelectorAll('body *')) {
+  const box = e.closest('.table-scroll');
+  if (box && box !== e) continue;
+  const r = e.getBoundingClientRect();
+  if (r.right > 320.5) out.push(e.tagName.toLowerCase() + (e.id ? '#' + e.id : '') +
+    (typeof e.className === 'string' && e.className ? '.' + e.className.trim().split(/\s+/).join('.') : '') + ' to ' + Math.round(r.right) + ' px');
+}
+return out.slice(0, 8).join(', ');
+"#;
+
+/// What one page breaks, in words (empty: nothing).
+async fn check_page(b: &Browser, axe: &str) -> anyhow::Result<Vec<String>> {
+    let c = &b.client;
+    let mut problems = Vec::new();
+    c.execute(axe, vec![]).await?;
+    let violations = c.execute_async(AXE_RUN, vec![]).await?;
+    for v in violations.as_array().into_iter().flatten() {
+        problems.push(format!("axe {} ({}): {}", v["id"], v["impact"], v["help"]));
+        for node in v["nodes"].as_array().into_iter().flatten().take(5) {
+            problems.push(format!("    {}", node.as_str().unwrap_or_default().replace('\n', " ")));
+        }
+    }
+
+    b.viewport_width(Some(320)).await?;
+    let width = c
+        .execute("return document.documentElement.scrollWidth;", vec![])
+        .await?;
+    if width.as_u64().is_none_or(|w| w > 320) {
+        let wide = c.execute(TOO_WIDE, vec![]).await?;
+        problems.push(format!(
+            "at 320 px the page is {width} px wide: it scrolls sideways ({wide})"
+        ));
+    }
+    b.viewport_width(None).await?;
+
+    // Tab from the top: the skip link first, then every focus ring.
+    c.execute(
+        "document.activeElement && document.activeElement.blur(); window.scrollTo(0, 0);",
+        vec![],
+    )
+    .await?;
+    let mut seen = Vec::new();
+    for step in 0..40 {
+        b.press_tab().await?;
+        let ring = c.execute(FOCUS_RING, vec![]).await?;
+        if ring.is_null() {
+            break;
+        }
+        if step == 0 && (ring["href"] != "#main" || ring["main"] != true) {
+            problems.push(format!(
+                "the first Tab reaches {}, not a skip link to #main",
+                ring["element"]
+            ));
+        }
+        let element = ring["element"].to_string();
+        if seen.contains(&element) {
+            break;
+        }
+        let visible = ring["style"] != "none" && ring["width"].as_f64().unwrap_or(0.0) > 0.0;
+        let ratio = ring["ratio"].as_f64().unwrap_or(0.0);
+        if !visible || ratio < 3.0 {
+            problems.push(format!(
+                "focus ring of {element}: {} {} px {} on {}, contrast {ratio:.2}:1 (needs 3:1)",
+                ring["style"], ring["width"], ring["color"], ring["background"]
+            ));
+        }
+        seen.push(element);
+    }
+    Ok(problems)
+}
+
+async fn log_in(b: &Browser, base: &str, name: &str) -> anyhow::Result<()> {
+    let c = &b.client;
+    c.goto(&format!("{base}/login")).await?;
+    c.find(Locator::Id("name")).await?.send_keys(name).await?;
+    c.find(Locator::Id("password")).await?.send_keys(DEMO_PASSWORD).await?;
+    c.find(Locator::Css("form.card button[type=submit]"))
+        .await?
+        .click()
+        .await?;
+    c.wait()
+        .for_url(&url::Url::parse(&format!(
+            "{base}{}",
+            if name == "evaluator" { "/stats" } else { "/intake" }
+        ))?)
+        .await?;
+    Ok(())
+}
+
+/// Reports in VT01's inbox in each state; the ids of an open one and one in intake.
+fn seed_reports(api: &Api, device: &str) -> anyhow::Result<(String, String)> {
+    let token = api.login("intake-vt01", DEMO_PASSWORD)?;
+    let mut ids = Vec::new();
+    for kind in ["melding", "melding", "adviesvraag", "melding", "melding"] {
+        let report = api.example(kind)?;
+        api.submit(device, &report)?;
+        ids.push(report["id"].as_str().unwrap_or_default().to_owned());
+    }
+    let act = |id: &str, action: &str, body: Value| -> anyhow::Result<()> {
+        let r = api.post_json(&format!("/api/v1/intake/reports/{id}/{action}"), Some(&token), &body)?;
+        anyhow::ensure!(r.status == 200, "{action}: {} {}", r.status, r.body);
+        Ok(())
+    };
+    act(&ids[1], "acknowledge", json!({}))?;
+    act(&ids[2], "acknowledge", json!({}))?;
+    act(&ids[2], "close", json!({"reason": "Afgehandeld"}))?;
+    act(&ids[3], "transfer", json!({"vt_region": "VT02"})).or_else(|_| {
+        act(
+            &ids[3],
+            "transfer",
+            json!({"vt_region": "VT02", "reason": "Woont in VT02"}),
+        )
+    })?;
+    Ok((ids[0].clone(), ids[1].clone()))
+}
+
+#[test]
+fn every_page_meets_wcag_2_1_aa_in_a_real_browser() -> anyhow::Result<()> {
+    let axe_path = Path::new(env!("CARGO_MANIFEST_DIR")).join("browser/node_modules/axe-core/axe.min.js");
+    let axe = std::fs::read_to_string(&axe_path)
+        .map_err(|e| anyhow::anyhow!("{}: {e} (scripts/setup-system installs axe-core)", axe_path.display()))?;
+    let (_dir, server, device) = demo_server(&[])?;
+    let (open, acked) = seed_reports(&server.client(), &device)?;
+    let base = server.url.clone();
+    let shots = Path::new(env!("CARGO_MANIFEST_DIR")).join("../target/screenshots");
+    let rt = tokio::runtime::Runtime::new()?;
+    let failures = rt.block_on(async {
+        let b = Browser::start().await?;
+        let mut signed_in = Who::Nobody;
+        let mut failures = Vec::new();
+        for page in pages(&open, &acked) {
+            if page.who != signed_in {
+                b.client.delete_all_cookies().await?;
+                match page.who {
+                    Who::Intake => log_in(&b, &base, "intake-vt01").await?,
+                    Who::Evaluator => log_in(&b, &base, "evaluator").await?,
+                    Who::Nobody => {}
+                }
+                signed_in = page.who;
+            }
+            b.client.goto(&format!("{base}{}", page.path)).await?;
+            if let Some(button) = page.press {
+                b.client.find(Locator::Css(button)).await?.click().await?;
+                b.client.wait().for_element(Locator::Css("body")).await?;
+                if button.contains("logout") {
+                    signed_in = Who::Nobody;
+                }
+            }
+            let problems = check_page(&b, &axe).await?;
+            // How it looks at 320 px, for people to check (target/screenshots/).
+            b.viewport_width(Some(320)).await?;
+            let slug: String = page
+                .name
+                .chars()
+                .map(|c| if c.is_ascii_alphanumeric() { c } else { '-' })
+                .collect();
+            b.screenshot(&shots.join(format!("a11y-320-{slug}.png"))).await?;
+            b.viewport_width(None).await?;
+            let at = b.client.current_url().await?;
+            println!("{}: {} ({} problem(s))", page.name, at.path(), problems.len());
+            if !problems.is_empty() {
+                failures.push(format!("{} ({}):\n  {}", page.name, at, problems.join("\n  ")));
+            }
+        }
+        b.close().await?;
+        anyhow::Ok(failures)
+    })?;
+    assert!(failures.is_empty(), "WCAG 2.1 AA problems:\n{}", failures.join("\n"));
+    Ok(())
+}
+
+#[test]
+fn browsers_get_dutch_error_pages_and_the_api_keeps_its_json() -> anyhow::Result<()> {
+    let (_dir, server, _device) = demo_server(&[])?;
+    let http = reqwest::blocking::Client::new();
+    let get = |path: &str, accept: Option<&str>| -> anyhow::Result<(u16, String, String)> {
+        let mut req = http.get(format!("{}{path}", server.url));
+        if let Some(a) = accept {
+            req = req.header("accept", a);
+        }
+        let r = req.send()?;
+        let status = r.status().as_u16();
+        let ct = r
+            .headers()
+            .get("content-type")
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or_default()
+            .to_owned();
+        Ok((status, ct, r.text()?))
+    };
+    let browser = Some("text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8");
+    let (status, ct, body) = get("/bestaat-niet", browser)?;
+    assert_eq!(status, 404);
+    assert!(ct.starts_with("text/html"), "{ct}");
+    assert!(
+        body.contains("<html lang=\"nl\">") && body.contains("Pagina niet gevonden"),
+        "{body}"
+    );
+    let (status, ct, body) = get("/logout", browser)?;
+    assert_eq!(status, 405);
+    assert!(
+        ct.starts_with("text/html") && body.contains("<html lang=\"nl\">"),
+        "{ct}"
+    );
+    // The API, and clients that do not ask for HTML, keep the JSON error body.
+    for (path, accept, code) in [
+        ("/api/v1/bestaat-niet", browser, 404),
+        ("/api/v1/reports", browser, 405),
+        ("/bestaat-niet", None, 404),
+        ("/bestaat-niet", Some("application/json"), 404),
+    ] {
+        let (status, ct, body) = get(path, accept)?;
+        assert_eq!(status, code, "{path}");
+        assert!(ct.starts_with("application/json"), "{path} {accept:?}: {ct}");
+        let body: Value = serde_json::from_str(&body)?;
+        assert!(body["error"].is_string() && body["fields"].is_array(), "{path}");
+    }
+    Ok(())
+}
