@@ -162,6 +162,7 @@ pub async fn table(s: &AppState, r: &Request) -> Result<Table, ApiError> {
             ),
         })
         .collect();
+    let practice = practice_cells(s, &regions, r.granularity, periods).await?;
     Ok(Table {
         period: r.granularity,
         from: r.granularity.label(r.from),
@@ -169,8 +170,24 @@ pub async fn table(s: &AppState, r: &Request) -> Result<Table, ApiError> {
         cells,
         totals,
         regions: facts,
+        practice,
         generated_at: Utc::now(),
     })
+}
+
+/// Training uptake for the requested periods (its own small publication: practice runs are
+/// not counting records, so they never touch the cached one).
+async fn practice_cells(
+    s: &AppState,
+    regions: &[(String, String)],
+    g: Granularity,
+    periods: Vec<PeriodId>,
+) -> Result<Vec<stats::practice::PracticeCell>, ApiError> {
+    let rows = s.store.read(|c| crate::store::practice::hours(c)).await?;
+    let regions = regions.to_vec();
+    tokio::task::spawn_blocking(move || stats::practice::Uptake::new(&rows, &regions).cells(&regions, g, &periods))
+        .await
+        .map_err(|_| ApiError::Unavailable(crate::db::StoreError::TaskPanicked))
 }
 
 pub fn csv_response(t: &Table) -> Response {
