@@ -99,7 +99,8 @@ fn practice_reports_are_counted_as_uptake_and_go_nowhere_else() -> R {
     let mut real_with_practice_id = api.example("geen_melding")?;
     real_with_practice_id["id"] = Value::from(ids[2].clone());
     assert_eq!(
-        api.post_json("/api/v1/reports", Some(&device), &real_with_practice_id)?.status,
+        api.post_json("/api/v1/reports", Some(&device), &real_with_practice_id)?
+            .status,
         409
     );
     // Validation is the same: a practice melding without its person is refused.
@@ -137,33 +138,55 @@ fn practice_reports_are_counted_as_uptake_and_go_nowhere_else() -> R {
     receiver.wait_until(WAIT, "the real melding, on its second attempt", |a| a.len() >= 2)?;
     receiver.set(Behaviour::Accept);
     eventually(WAIT, "the real melding delivered", || {
-        Ok(receiver.delivered().iter().any(|a| a.body["data"]["id"] == real["id"]).then_some(()))
+        Ok(receiver
+            .delivered()
+            .iter()
+            .any(|a| a.body["data"]["id"] == real["id"])
+            .then_some(()))
     })?;
     std::thread::sleep(Duration::from_millis(300));
     for a in receiver.attempts() {
-        assert_eq!(a.body["data"]["id"], real["id"], "only the real melding reaches the webhook");
+        assert_eq!(
+            a.body["data"]["id"], real["id"],
+            "only the real melding reaches the webhook"
+        );
     }
     for id in &ids {
-        assert_eq!(count(&server.db, "SELECT count(*) FROM outbox WHERE report_id = ?1", id)?, 0);
+        assert_eq!(
+            count(&server.db, "SELECT count(*) FROM outbox WHERE report_id = ?1", id)?,
+            0
+        );
         assert_eq!(count(&server.db, "SELECT count(*) FROM report WHERE id = ?1", id)?, 0);
-        assert_eq!(count(&server.db, "SELECT count(*) FROM practice_run WHERE id = ?1", id)?, 1);
+        assert_eq!(
+            count(&server.db, "SELECT count(*) FROM practice_run WHERE id = ?1", id)?,
+            1
+        );
     }
 
     // Not in the intake API, list or detail, in any state.
     let list = api.get("/api/v1/intake/reports?status=all", Some(&intake))?;
     assert_eq!(list.status, 200);
     let listed = list.body.to_string();
-    assert!(listed.contains(real["id"].as_str().unwrap_or_default()), "the control is listed");
+    assert!(
+        listed.contains(real["id"].as_str().unwrap_or_default()),
+        "the control is listed"
+    );
     for id in &ids {
         assert!(!listed.contains(id.as_str()), "{id} in the intake list");
-        assert_eq!(api.get(&format!("/api/v1/intake/reports/{id}"), Some(&intake))?.status, 404);
+        assert_eq!(
+            api.get(&format!("/api/v1/intake/reports/{id}"), Some(&intake))?.status,
+            404
+        );
     }
     // Nor in the intake pages.
     let web = Web::new(&server.url)?;
     let session = web.login("intake-vt01", DEMO_PASSWORD)?;
     let inbox = web.get("/intake", &session.cookie)?;
     assert_eq!(inbox.status, 200);
-    assert!(inbox.body.contains(real["id"].as_str().unwrap_or_default()), "the control is shown");
+    assert!(
+        inbox.body.contains(real["id"].as_str().unwrap_or_default()),
+        "the control is shown"
+    );
     for id in &ids {
         assert!(!inbox.body.contains(id.as_str()));
         assert_eq!(web.get(&format!("/intake/reports/{id}"), &session.cookie)?.status, 404);
@@ -180,7 +203,10 @@ fn practice_reports_are_counted_as_uptake_and_go_nowhere_else() -> R {
 
     // Nothing of the practice content is in the store (read with its key).
     let stored = store_text(&server.db)?;
-    assert!(stored.contains("Voorbeeld Persoon"), "the control's content is readable with the key");
+    assert!(
+        stored.contains("Voorbeeld Persoon"),
+        "the control's content is readable with the key"
+    );
     assert!(!stored.contains(NAME) && !stored.contains(PHONE));
     Ok(())
 }
@@ -203,12 +229,49 @@ fn the_raw_store_file_holds_no_practice_content() -> R {
     drop(server);
     let on_disk = |needle: &str| {
         ["db", "db-wal"].iter().any(|ext| {
-            std::fs::read(db.with_extension(ext))
-                .is_ok_and(|b| b.windows(needle.len()).any(|w| w == needle.as_bytes()))
+            std::fs::read(db.with_extension(ext)).is_ok_and(|b| b.windows(needle.len()).any(|w| w == needle.as_bytes()))
         })
     };
-    assert!(on_disk(CONTROL), "a real melding's content is on disk (the search works)");
+    assert!(
+        on_disk(CONTROL),
+        "a real melding's content is on disk (the search works)"
+    );
     assert!(!on_disk(NAME), "the practice person's name is nowhere in the file");
     assert!(!on_disk(PHONE), "nor the practice safe phone");
+    Ok(())
+}
+
+#[test]
+fn after_the_resubmission_window_a_practice_record_keeps_only_its_date() -> R {
+    use chrono::{Duration as Days, SecondsFormat, TimeZone, Utc};
+    let (_dir, server, device) = demo_server(&[])?;
+    let api = server.client();
+    let report = practice(&api.example("geen_melding")?);
+    api.submit(&device, &report)?;
+    let id = report["id"].as_str().unwrap_or_default().to_owned();
+    let db = server.db.clone();
+    server.kill9()?;
+    // As if received 40 days ago.
+    let received = Utc::now() - Days::days(40);
+    let exact = received.to_rfc3339_opts(SecondsFormat::Micros, true);
+    open_store(&db)?.execute(
+        "UPDATE practice_run SET received_at = ?2 WHERE id = ?1",
+        [id.as_str(), exact.as_str()],
+    )?;
+    let out = masker19_e2e::admin(&db, &["purge"], "")?;
+    anyhow::ensure!(out.status.success(), "purge: {}", String::from_utf8_lossy(&out.stderr));
+    let (hash, at, purged): (String, String, Option<String>) = open_store(&db)?.query_row(
+        "SELECT content_hash, received_at, purged_at FROM practice_run WHERE id = ?1",
+        [id.as_str()],
+        |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+    )?;
+    let date = received.with_timezone(&meldcode::TIME_ZONE).date_naive();
+    let midnight = meldcode::TIME_ZONE
+        .from_local_datetime(&date.and_hms_opt(0, 0, 0).unwrap_or_default())
+        .earliest()
+        .map(|t| t.with_timezone(&Utc).to_rfc3339_opts(SecondsFormat::Secs, true));
+    assert_eq!(hash, "", "the hash goes after the resubmission window");
+    assert_eq!(Some(at), midnight, "the time becomes the Amsterdam date");
+    assert!(purged.is_some());
     Ok(())
 }

@@ -35,6 +35,30 @@ pub enum Why {
     Channel,
 }
 
+impl Why {
+    pub const ALL: [Why; 19] = [
+        Why::StructuralUnsafety,
+        Why::AccompaniedReportAfterwards,
+        Why::AcuteFirst,
+        Why::NoAcuteDanger,
+        Why::Bystander,
+        Why::PhoneListening,
+        Why::Meldrecht,
+        Why::NoSuspicion,
+        Why::NeutralAccompanied,
+        Why::NeutralBusyCounter,
+        Why::Accompanied,
+        Why::Alone,
+        Why::KindcheckChildren,
+        Why::KindcheckNone,
+        Why::ConsentGiven,
+        Why::ConsentRefused,
+        Why::ConsentUnsafe,
+        Why::PhoneUnsafe,
+        Why::Channel,
+    ];
+}
+
 /// What went as the meldcode expects.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -130,7 +154,12 @@ pub fn feedback(scenario: &Scenario, report: &Report, events: &RunEvents) -> Fee
     match (e.call_112_by, called) {
         (Some(_), None) => j.check(false, Right::Called112First, What::No112, Why::AcuteFirst),
         (Some(by), Some(at)) => j.check(at <= by, Right::Called112First, What::Late112 { at }, Why::AcuteFirst),
-        (None, called) => j.check(called.is_none(), Right::No112Needed, What::Needless112, Why::NoAcuteDanger),
+        (None, called) => j.check(
+            called.is_none(),
+            Right::No112Needed,
+            What::Needless112,
+            Why::NoAcuteDanger,
+        ),
     }
 
     j.check(
@@ -210,6 +239,8 @@ pub fn feedback(scenario: &Scenario, report: &Report, events: &RunEvents) -> Fee
         scenario: scenario.id,
         right: j.right,
         differed: j.differed,
-        seconds_taken: (events.finished_at - report.created_at).max(Duration::zero()).num_seconds(),
+        seconds_taken: (events.finished_at - report.created_at)
+            .max(Duration::zero())
+            .num_seconds(),
     }
 }

@@ -8,7 +8,10 @@ impl Label for ScenarioId {
     fn label(&self, lang: Lang) -> &'static str {
         let (nl, en) = match self {
             ScenarioId::AloneConsents => ("Alleen, met toestemming", "Alone, with consent"),
-            ScenarioId::Accompanied => ("Begeleid: de partner praat voor haar", "Accompanied: the partner speaks for her"),
+            ScenarioId::Accompanied => (
+                "Begeleid: de partner praat voor haar",
+                "Accompanied: the partner speaks for her",
+            ),
             ScenarioId::AcuteDanger => ("Acuut gevaar", "Acute danger"),
             ScenarioId::Bystander => ("Een omstander over de buurvrouw", "A bystander about the neighbour"),
             ScenarioId::NoteAtBusyCounter => ("Een briefje aan een drukke balie", "A note at a busy counter"),
@@ -172,16 +175,28 @@ impl What {
                 }
             }
             What::Needless112 => lang
-                .pick("U belde 112 zonder acuut gevaar.", "You called 112 without acute danger.")
+                .pick(
+                    "U belde 112 zonder acuut gevaar.",
+                    "You called 112 without acute danger.",
+                )
                 .to_owned(),
             What::Accompanied { expected: true } => lang
-                .pick("U antwoordde dat de cliënt alleen was.", "You answered that the client was alone.")
+                .pick(
+                    "U antwoordde dat de cliënt alleen was.",
+                    "You answered that the client was alone.",
+                )
                 .to_owned(),
             What::Accompanied { expected: false } => lang
-                .pick("U antwoordde dat de cliënt begeleid was.", "You answered that the client was accompanied.")
+                .pick(
+                    "U antwoordde dat de cliënt begeleid was.",
+                    "You answered that the client was accompanied.",
+                )
                 .to_owned(),
             What::NoNeutralScreen => lang
-                .pick("Het neutrale scherm is niet gebruikt.", "The neutral screen was not used.")
+                .pick(
+                    "Het neutrale scherm is niet gebruikt.",
+                    "The neutral screen was not used.",
+                )
                 .to_owned(),
             What::LateNeutralScreen { at } => {
                 let step = at.label(lang);
@@ -242,19 +257,34 @@ impl Right {
                 }
             }
             Right::Called112First => lang
-                .pick("112 direct gebeld, vóór de stappen.", "112 called straight away, before the steps.")
+                .pick(
+                    "112 direct gebeld, vóór de stappen.",
+                    "112 called straight away, before the steps.",
+                )
                 .to_owned(),
             Right::No112Needed => lang
-                .pick("Terecht geen 112: er was geen acuut gevaar.", "Rightly no 112: there was no acute danger.")
+                .pick(
+                    "Terecht geen 112: er was geen acuut gevaar.",
+                    "Rightly no 112: there was no acute danger.",
+                )
                 .to_owned(),
             Right::Accompanied(true) => lang
-                .pick("Juist gezien dat de cliënt begeleid was.", "Rightly saw that the client was accompanied.")
+                .pick(
+                    "Juist gezien dat de cliënt begeleid was.",
+                    "Rightly saw that the client was accompanied.",
+                )
                 .to_owned(),
             Right::Accompanied(false) => lang
-                .pick("Juist gezien dat de cliënt alleen was.", "Rightly saw that the client was alone.")
+                .pick(
+                    "Juist gezien dat de cliënt alleen was.",
+                    "Rightly saw that the client was alone.",
+                )
                 .to_owned(),
             Right::NeutralScreen => lang
-                .pick("Het neutrale scherm direct gebruikt.", "Used the neutral screen straight away.")
+                .pick(
+                    "Het neutrale scherm direct gebruikt.",
+                    "Used the neutral screen straight away.",
+                )
                 .to_owned(),
             Right::Kindcheck(0) => lang
                 .pick("Kindcheck gedaan: geen kinderen.", "Child check done: no children.")
@@ -283,7 +313,10 @@ impl Right {
                 }
             }
             Right::SafeContact => lang
-                .pick("Veilig contact zonder voicemail of sms.", "Safe contact without voicemail or text messages.")
+                .pick(
+                    "Veilig contact zonder voicemail of sms.",
+                    "Safe contact without voicemail or text messages.",
+                )
                 .to_owned(),
         }
     }

@@ -183,7 +183,7 @@ async fn practice_cells(
     g: Granularity,
     periods: Vec<PeriodId>,
 ) -> Result<Vec<stats::practice::PracticeCell>, ApiError> {
-    let rows = s.store.read(|c| crate::store::practice::hours(c)).await?;
+    let rows = s.store.read(crate::store::practice::hours).await?;
     let regions = regions.to_vec();
     tokio::task::spawn_blocking(move || stats::practice::Uptake::new(&rows, &regions).cells(&regions, g, &periods))
         .await

@@ -62,7 +62,9 @@ fn practised(t: &Table, region: Option<&str>, enrolled: u32) -> String {
     t.practice
         .iter()
         .find(|c| c.period.is_none() && c.vt_region.as_deref() == region)
-        .map_or_else(String::new, |c| crate::stats::practice::share_text(&c.pharmacies, enrolled))
+        .map_or_else(String::new, |c| {
+            crate::stats::practice::share_text(&c.pharmacies, enrolled)
+        })
 }
 
 fn page_from(who: Who, t: &Table, query: String) -> StatsPage {

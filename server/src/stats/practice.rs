@@ -192,7 +192,10 @@ mod tests {
         let vt02 = find(&cells, Some("2026-03"), Some("VT02"));
         assert_eq!(vt02.pharmacies, "<5");
         let april_vt01 = find(&cells, Some("2026-04"), Some("VT01"));
-        assert_eq!((april_vt01.pharmacies.as_str(), april_vt01.runs.as_deref()), ("0", Some("0")));
+        assert_eq!(
+            (april_vt01.pharmacies.as_str(), april_vt01.runs.as_deref()),
+            ("0", Some("0"))
+        );
         let range = find(&cells, None, Some("VT01"));
         assert_eq!((range.pharmacies.as_str(), range.runs.as_deref()), ("10", None));
         let national = find(&cells, None, None);

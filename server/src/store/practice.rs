@@ -33,7 +33,10 @@ pub fn holds(conn: &Connection, id: &str) -> StoreResult<bool> {
 pub fn submit_one(conn: &Connection, device: &Device, report: &Report, now: DateTime<Utc>) -> StoreResult<Submitted> {
     let id = report.id.to_string();
     let hash = meldcode::content_hash_of(&report.canonical_json());
-    if conn.prepare_cached("SELECT 1 FROM report WHERE id = ?1")?.exists([&id])? {
+    if conn
+        .prepare_cached("SELECT 1 FROM report WHERE id = ?1")?
+        .exists([&id])?
+    {
         return Ok(Submitted::Conflict);
     }
     let existing: Option<(i64, String)> = conn
@@ -113,9 +116,8 @@ pub fn purge(conn: &Connection, now: DateTime<Utc>) -> StoreResult<usize> {
         .prepare_cached("SELECT id, received_at FROM practice_run WHERE purged_at IS NULL AND received_at <= ?1")?
         .query_map([&before], |r| Ok((r.get(0)?, r.get(1)?)))?
         .collect::<Result<_, _>>()?;
-    let mut update = conn.prepare_cached(
-        "UPDATE practice_run SET received_at = ?2, content_hash = '', purged_at = ?3 WHERE id = ?1",
-    )?;
+    let mut update = conn
+        .prepare_cached("UPDATE practice_run SET received_at = ?2, content_hash = '', purged_at = ?3 WHERE id = ?1")?;
     for (id, received_at) in &rows {
         let day = parse_ts(received_at).map_or_else(|| received_at.clone(), day_of);
         update.execute(params![id, day, day_of(now)])?;
