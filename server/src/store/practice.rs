@@ -125,6 +125,12 @@ pub fn purge(conn: &Connection, now: DateTime<Utc>) -> StoreResult<usize> {
     Ok(rows.len())
 }
 
+/// A fingerprint of the practice runs, to know when the cached uptake is stale: runs are only
+/// ever added (the purge moves a time to the start of the same Amsterdam date).
+pub fn version(conn: &Connection) -> StoreResult<i64> {
+    Ok(conn.query_row("SELECT coalesce(max(rowid), 0) FROM practice_run", [], |r| r.get(0))?)
+}
+
 /// Practice runs per region, pharmacy and UTC hour of receipt: what the uptake statistics read.
 pub fn hours(conn: &Connection) -> StoreResult<Vec<PracticeHour>> {
     let mut stmt = conn.prepare(
