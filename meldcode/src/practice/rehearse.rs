@@ -37,6 +37,14 @@ pub struct Choices {
 }
 
 impl Scenario {
+    /// Start a practice run of this scenario (the app's "Oefenen"): a flow whose report says
+    /// `"practice": true`, with the fictional data suggested.
+    pub fn start(&self, id: Uuid, now: DateTime<Utc>) -> Flow {
+        let mut flow = Flow::new(id, now);
+        self.fictional.suggest(&mut flow.draft);
+        flow
+    }
+
     /// The choices the meldcode expects: a run with them gets no "differed" in its feedback.
     pub fn model(&self) -> Choices {
         let e = &self.expect;
@@ -143,8 +151,7 @@ pub fn rehearse(
     started: DateTime<Utc>,
     now: DateTime<Utc>,
 ) -> Result<(Report, RunEvents), Vec<FieldError>> {
-    let mut flow = Flow::new(id, started);
-    scenario.fictional.suggest(&mut flow.draft);
+    let mut flow = scenario.start(id, started);
     let mut events = RunEvents {
         neutral_screen_at: None,
         called_112_at: None,
