@@ -50,6 +50,9 @@ pub struct StatusBody {
     /// The region holding the report now; `null` for counting kinds.
     pub vt_region: Option<String>,
     pub history: Vec<HistoryEntry>,
+    /// A practice report (oefenmodus): counted as training uptake only. Left out when `false`.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub practice: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

@@ -106,6 +106,7 @@ pub fn example(kind: Kind, id: Uuid, now: DateTime<Utc>) -> Report {
             via_pharmacy: true,
         }),
         reporter: forwarded.then_some(reporter),
+        practice: false,
     }
 }
 

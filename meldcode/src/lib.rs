@@ -5,6 +5,7 @@
 //! - [`afweging`]: the afwegingskader. [`flow`]: the codeword procedure as a step table.
 //! - [`status`]: the server's statuses. [`regions`]: gemeente → Veilig Thuis region by year.
 //! - [`texts`]: every question, option and label in Dutch and English.
+//! - [`practice`]: the oefenmodus's scenarios and the feedback on a practice run.
 //! - [`endpoint`]: where reports and webhooks may go (https, or http on loopback only).
 
 pub mod afweging;
@@ -16,6 +17,7 @@ pub mod error;
 pub mod examples;
 pub mod flow;
 pub mod parse;
+pub mod practice;
 pub mod regions;
 pub mod report;
 pub mod status;

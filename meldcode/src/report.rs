@@ -112,6 +112,11 @@ pub struct Report {
     /// Melding (required) and adviesvraag (optional).
     #[serde(default)]
     pub reporter: Option<Reporter>,
+    /// A rehearsal (*oefenmodus*): validated like any report, but the server keeps only a count
+    /// of training uptake and never forwards it. Left out when `false`, so the canonical JSON
+    /// (and the content hash) of a real report is what it was before this field existed.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub practice: bool,
 }
 
 /// The person the report is about (melding only).

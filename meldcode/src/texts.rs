@@ -8,6 +8,7 @@
 //! [`Question::short`]: crate::flow::Question::short
 //! [`Question::help`]: crate::flow::Question::help
 
+mod practice;
 mod procedure;
 mod questions;
 

@@ -218,6 +218,7 @@ fn serve(db: DbConfig, settings: Settings, listen: &str, seed_demo: bool) -> any
             access: http::Access::new(&settings),
             forwarder_wake: forwarder.wake.clone(),
             stats_cache: Default::default(),
+            practice_cache: Default::default(),
             committer: http::Committer::start(store.clone()),
         };
         tokio::spawn(forwarder.run());

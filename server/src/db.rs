@@ -14,6 +14,7 @@ const MIGRATIONS_SLICE: &[M<'static>] = &[
     M::up(include_str!("../migrations/004_store_hardening.sql")),
     M::up(include_str!("../migrations/005_device_last_seen.sql")),
     M::up(include_str!("../migrations/007_notify.sql")),
+    M::up(include_str!("../migrations/009_practice.sql")),
     M::up(include_str!("../migrations/010_no_token_prefix.sql")),
 ];
 pub const MIGRATIONS: Migrations<'static> = Migrations::from_slice(MIGRATIONS_SLICE);

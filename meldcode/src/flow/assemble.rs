@@ -144,6 +144,7 @@ impl Draft {
             afweging,
             safe_contact,
             reporter,
+            practice: self.practice,
         }
     }
 

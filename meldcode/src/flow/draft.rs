@@ -22,6 +22,8 @@ pub struct Draft {
     pub acute_112_at: Option<DateTime<Utc>>,
     /// The step at which the procedure ended with the 112 call.
     pub stopped_at_112: Option<Step>,
+    /// A rehearsal (oefenmodus, [`crate::practice`]): the report says `"practice": true`.
+    pub practice: bool,
 
     pub channel: Option<Channel>,
     /// Local only: the answer that sends the pharmacist to 112 first.

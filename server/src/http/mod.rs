@@ -38,6 +38,7 @@ pub struct AppState {
     /// Tells the forwarder a report was accepted.
     pub forwarder_wake: Arc<tokio::sync::Notify>,
     pub stats_cache: stats::StatsCache,
+    pub practice_cache: stats::PracticeCache,
     pub committer: committer::Committer,
 }
 

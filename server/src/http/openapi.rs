@@ -63,6 +63,18 @@ pub fn spec() -> Value {
     if let Some(media) = doc.pointer_mut(xlsx) {
         media["schema"] = json!({"type": "string", "format": "binary"});
     }
+    // A practice report (oefenmodus): any kind, validated the same, with `"practice": true`.
+    let mut practice = meldcode::examples::example(Kind::Melding, Uuid::new_v4(), now);
+    practice.practice = true;
+    if let Some(components) = doc.get_mut("components").and_then(Value::as_object_mut) {
+        components.insert(
+            "examples".into(),
+            json!({ "practice_melding": {
+                "summary": "A practice melding (oefenmodus): answered 201 recorded with \"practice\": true, counted as training uptake only",
+                "value": serde_json::to_value(practice).unwrap_or(Value::Null),
+            }}),
+        );
+    }
     doc
 }
 
@@ -79,6 +91,11 @@ mod tests {
         let examples = doc.pointer("/paths/~1api~1v1~1reports/post/requestBody/content/application~1json/examples");
         assert_eq!(examples.and_then(|e| e.as_object()).map(|e| e.len()), Some(4));
         assert!(doc.pointer("/components/schemas/Report").is_some());
+        assert!(doc.pointer("/components/schemas/Report/properties/practice").is_some());
+        assert_eq!(
+            doc.pointer("/components/examples/practice_melding/value/practice"),
+            Some(&serde_json::Value::Bool(true))
+        );
     }
 
     #[test]

@@ -38,7 +38,7 @@ pub async fn device(state: &AppState, headers: &HeaderMap) -> Result<Device, Api
     request_body(content = meldcode::Report, content_type = "application/json"),
     security(("bearer" = [])),
     responses(
-        (status = 201, description = "Accepted: stored durably", body = StatusBody),
+        (status = 201, description = "Accepted: stored durably. A practice report (`\"practice\": true`) is validated the same, answered `recorded` with `\"practice\": true`, and kept only as a count of training uptake: never forwarded, never in an inbox or the report counts", body = StatusBody),
         (status = 200, description = "Identical resubmission", body = StatusBody),
         (status = 401, description = "No, unknown or revoked device token", body = ErrorBody),
         (status = 413, description = "Body over 64 KiB", body = ErrorBody),
@@ -65,9 +65,13 @@ pub async fn submit(
     let bytes = json_bytes(&headers, body).await?;
     let now = Utc::now();
     let report = meldcode::parse_report(&bytes, now)?;
+    // A practice report is never forwarded: there is nothing to wake the forwarder for.
+    let forwarded = report.kind.is_forwarded() && !report.practice;
     match s.committer.submit(device, report).await? {
         Submitted::Created(b) => {
-            s.forwarder_wake.notify_one();
+            if forwarded {
+                s.forwarder_wake.notify_one();
+            }
             Ok((StatusCode::CREATED, Json(b)))
         }
         Submitted::Identical(b) => Ok((StatusCode::OK, Json(b))),

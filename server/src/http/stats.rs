@@ -162,6 +162,7 @@ pub async fn table(s: &AppState, r: &Request) -> Result<Table, ApiError> {
             ),
         })
         .collect();
+    let practice = practice_cells(s, &regions, r.granularity, periods).await?;
     Ok(Table {
         period: r.granularity,
         from: r.granularity.label(r.from),
@@ -169,8 +170,39 @@ pub async fn table(s: &AppState, r: &Request) -> Result<Table, ApiError> {
         cells,
         totals,
         regions: facts,
+        practice,
         generated_at: Utc::now(),
     })
+}
+
+/// The training uptake of the whole data set (practice runs have their own publication, so
+/// they never touch the counting records' one), rebuilt when a practice run is added.
+pub type PracticeCache = Arc<tokio::sync::Mutex<Option<(i64, Arc<stats::practice::Uptake>)>>>;
+
+/// Training uptake for the requested periods.
+async fn practice_cells(
+    s: &AppState,
+    regions: &[(String, String)],
+    g: Granularity,
+    periods: Vec<PeriodId>,
+) -> Result<Vec<stats::practice::PracticeCell>, ApiError> {
+    let version = s.store.read(crate::store::practice::version).await?;
+    let mut cache = s.practice_cache.lock().await;
+    let uptake = match cache.as_ref() {
+        Some((v, uptake)) if *v == version => uptake.clone(),
+        _ => {
+            let rows = s.store.read(crate::store::practice::hours).await?;
+            let all = regions.to_vec();
+            let built = tokio::task::spawn_blocking(move || stats::practice::Uptake::new(&rows, &all))
+                .await
+                .map_err(|_| ApiError::Unavailable(crate::db::StoreError::TaskPanicked))?;
+            let built = Arc::new(built);
+            *cache = Some((version, built.clone()));
+            built
+        }
+    };
+    drop(cache);
+    Ok(uptake.cells(regions, g, &periods))
 }
 
 pub fn csv_response(t: &Table) -> Response {

@@ -57,6 +57,16 @@ fn count_of<'a>(totals: &'a [Cell], period: &str, pick: impl Fn(&Cell) -> bool) 
         .map_or("0", |c| c.count.as_str())
 }
 
+/// "Geoefend": the share of enrolled pharmacies that practised in the whole range.
+fn practised(t: &Table, region: Option<&str>, enrolled: u32) -> String {
+    t.practice
+        .iter()
+        .find(|c| c.period.is_none() && c.vt_region.as_deref() == region)
+        .map_or_else(String::new, |c| {
+            crate::stats::practice::share_text(&c.pharmacies, enrolled)
+        })
+}
+
 fn page_from(who: Who, t: &Table, query: String) -> StatsPage {
     let periods: Vec<String> = t
         .totals
@@ -77,6 +87,7 @@ fn page_from(who: Who, t: &Table, query: String) -> StatsPage {
                 r.pharmacies.to_string(),
                 r.median_minutes_to_acknowledgement
                     .map_or("—".to_owned(), |m| format!("{m} min")),
+                practised(t, Some(r.vt_region.as_str()), r.pharmacies),
             ],
         })
         .collect();
@@ -89,6 +100,7 @@ fn page_from(who: Who, t: &Table, query: String) -> StatsPage {
         extra: vec![
             t.regions.iter().map(|r| r.pharmacies).sum::<u32>().to_string(),
             String::new(),
+            practised(t, None, t.regions.iter().map(|r| r.pharmacies).sum()),
         ],
     });
     let mut national_rows = Vec::new();

@@ -4,6 +4,7 @@
 
 pub mod disclosure;
 pub mod period;
+pub mod practice;
 pub mod render;
 
 use chrono::{NaiveDateTime, Utc};
@@ -82,6 +83,8 @@ pub struct Table {
     pub cells: Vec<Cell>,
     pub totals: Vec<Cell>,
     pub regions: Vec<RegionFacts>,
+    /// Training uptake (oefenmodus): [`practice::Uptake::cells`].
+    pub practice: Vec<practice::PracticeCell>,
     pub generated_at: chrono::DateTime<Utc>,
 }
 

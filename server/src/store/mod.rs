@@ -4,6 +4,7 @@
 pub mod directory;
 pub mod intake;
 pub mod outbox;
+pub mod practice;
 pub mod reports;
 pub mod retention;
 pub mod stats;

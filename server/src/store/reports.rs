@@ -6,6 +6,7 @@ use uuid::Uuid;
 
 use crate::db::{StoreResult, parse_ts, ts};
 use crate::store::directory::Device;
+use crate::store::practice;
 use meldcode::api::{HistoryEntry, StatusBody};
 use meldcode::{Kind, Report, Status};
 
@@ -74,6 +75,9 @@ pub fn submit_batch(
 
 /// One report, inside the batch's transaction.
 fn submit_one(conn: &Connection, device: &Device, report: &Report, now: DateTime<Utc>) -> StoreResult<Submitted> {
+    if report.practice {
+        return practice::submit_one(conn, device, report, now);
+    }
     let id = report.id.to_string();
     let body = report.canonical_json();
     let hash = meldcode::content_hash_of(&body);
@@ -85,6 +89,9 @@ fn submit_one(conn: &Connection, device: &Device, report: &Report, now: DateTime
         if pharmacy_id == Some(device.pharmacy_id) && stored_hash == hash {
             return Ok(status_of(conn, &id)?.map_or(Submitted::Conflict, Submitted::Identical));
         }
+        return Ok(Submitted::Conflict);
+    }
+    if practice::holds(conn, &id)? {
         return Ok(Submitted::Conflict);
     }
     let Some(vt_region) = route_or_enrolled(conn, report, device)? else {
@@ -135,6 +142,7 @@ fn submit_one(conn: &Connection, device: &Device, report: &Report, now: DateTime
         status,
         vt_region: report.kind.is_forwarded().then_some(vt_region),
         history: vec![HistoryEntry { status, at }],
+        practice: false,
     }))
 }
 
@@ -144,10 +152,11 @@ pub fn status(conn: &Connection, id: Uuid, pharmacy_id: i64) -> StoreResult<Opti
     let owner: Option<Option<i64>> = conn
         .query_row("SELECT pharmacy_id FROM report WHERE id = ?1", [&id], |r| r.get(0))
         .optional()?;
-    if owner != Some(Some(pharmacy_id)) {
-        return Ok(None);
+    match owner {
+        None => practice::status(conn, &id, pharmacy_id),
+        Some(owner) if owner == Some(pharmacy_id) => status_of(conn, &id),
+        Some(_) => Ok(None),
     }
-    status_of(conn, &id)
 }
 
 fn status_of(conn: &Connection, id: &str) -> StoreResult<Option<StatusBody>> {
@@ -182,5 +191,6 @@ fn status_of(conn: &Connection, id: &str) -> StoreResult<Option<StatusBody>> {
         status,
         vt_region,
         history,
+        practice: false,
     }))
 }

@@ -95,6 +95,7 @@ pub fn purge(conn: &mut Connection, settings: &Settings, now: DateTime<Utc>) -> 
         params![closed_before, received_before, ts(now)],
     )?;
     strip_to_counting_records(&tx)?;
+    crate::store::practice::purge(&tx, now)?;
     tx.execute(
         "UPDATE report SET content_hash = '' WHERE purged_at IS NOT NULL AND content_hash <> '' AND received_at <= ?1",
         [ts(now - Duration::days(HASH_KEPT_DAYS))],
