@@ -5,6 +5,7 @@
 //! - [`afweging`]: the afwegingskader. [`flow`]: the codeword procedure as a step table.
 //! - [`status`]: the server's statuses. [`regions`]: gemeente → Veilig Thuis region by year.
 //! - [`texts`]: every question, option and label in Dutch and English.
+//! - [`intake`]: what the Veilig Thuis intake pages say, and the report in intake's order.
 //! - [`endpoint`]: where reports and webhooks may go (https, or http on loopback only).
 
 pub mod afweging;
@@ -15,6 +16,7 @@ pub mod endpoint;
 pub mod error;
 pub mod examples;
 pub mod flow;
+pub mod intake;
 pub mod parse;
 pub mod regions;
 pub mod report;

@@ -14,6 +14,7 @@ const MIGRATIONS_SLICE: &[M<'static>] = &[
     M::up(include_str!("../migrations/004_store_hardening.sql")),
     M::up(include_str!("../migrations/005_device_last_seen.sql")),
     M::up(include_str!("../migrations/010_no_token_prefix.sql")),
+    M::up(include_str!("../migrations/006_intake_inbox.sql")),
 ];
 pub const MIGRATIONS: Migrations<'static> = Migrations::from_slice(MIGRATIONS_SLICE);
 
