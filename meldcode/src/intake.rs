@@ -63,7 +63,12 @@ impl Filter {
             Filter::Acknowledged => &[Status::Acknowledged],
             Filter::Transferred => &[],
             Filter::Closed => &[Status::Closed],
-            Filter::All => &[Status::Received, Status::Forwarded, Status::Acknowledged, Status::Closed],
+            Filter::All => &[
+                Status::Received,
+                Status::Forwarded,
+                Status::Acknowledged,
+                Status::Closed,
+            ],
         }
     }
 }
@@ -195,7 +200,10 @@ pub fn warnings(s: &SafeContact) -> Vec<Warning> {
         (!s.voicemail_ok, Warning::NoVoicemail),
         (!s.sms_ok, Warning::NoSms),
         (s.never_at_home, Warning::NeverAtHome),
-        (s.perpetrator_in_household == Some(true), Warning::PerpetratorInHousehold),
+        (
+            s.perpetrator_in_household == Some(true),
+            Warning::PerpetratorInHousehold,
+        ),
         (s.interpreter_needed, Warning::Interpreter),
         (s.via_pharmacy, Warning::ViaPharmacy),
     ]

@@ -64,7 +64,11 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
             address,
         }) => {
             let vt_region = region_of_gemeente(&gemeente)?;
-            for (what, value) in [("name", Some(&name)), ("phone", phone.as_ref()), ("address", address.as_ref())] {
+            for (what, value) in [
+                ("name", Some(&name)),
+                ("phone", phone.as_ref()),
+                ("address", address.as_ref()),
+            ] {
                 if value.is_some_and(|v| v.trim().is_empty() || v.chars().count() > 200) {
                     bail!("the {what} must be 1 to 200 characters");
                 }

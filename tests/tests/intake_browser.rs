@@ -42,7 +42,10 @@ async fn shots(b: &Browser, dir: &std::path::Path, name: &str) -> anyhow::Result
     let phone = json!({"width": 390, "height": 844, "deviceScaleFactor": 1, "mobile": true});
     cdp(c, "Emulation.setDeviceMetricsOverride", phone).await?;
     let width = c.execute("return document.documentElement.scrollWidth", vec![]).await?;
-    assert!(width.as_u64().is_some_and(|w| w <= 390), "{name} scrolls sideways at 390 px: {width}");
+    assert!(
+        width.as_u64().is_some_and(|w| w <= 390),
+        "{name} scrolls sideways at 390 px: {width}"
+    );
     b.screenshot(&dir.join(format!("{name}-390.png"))).await?;
     cdp(c, "Emulation.clearDeviceMetricsOverride", json!({})).await
 }
@@ -74,19 +77,30 @@ fn an_intake_workers_day_in_the_browser() -> anyhow::Result<()> {
         let c = &b.client;
         // Log in.
         c.goto(&format!("{base}/intake")).await?;
-        assert!(c.current_url().await?.path().ends_with("/login"), "not logged in: to the login page");
+        assert!(
+            c.current_url().await?.path().ends_with("/login"),
+            "not logged in: to the login page"
+        );
         c.find(Locator::Id("name")).await?.send_keys("intake-vt01").await?;
         c.find(Locator::Id("password")).await?.send_keys(DEMO_PASSWORD).await?;
         b.screenshot(&dir.join("login.png")).await?;
-        c.find(Locator::Css("form.card button[type=submit]")).await?.click().await?;
-        c.wait().for_element(Locator::XPath("//h1[starts-with(., 'Intake')]")).await?;
+        c.find(Locator::Css("form.card button[type=submit]"))
+            .await?
+            .click()
+            .await?;
+        c.wait()
+            .for_element(Locator::XPath("//h1[starts-with(., 'Intake')]"))
+            .await?;
         assert_eq!(c.current_url().await?.path(), "/intake", "logged in: the inbox");
 
         // See what is urgent: the oldest open report first, and on its row who sent it, where
         // the person lives, the children, 112, accompanied, when to call.
         let inbox = text(c).await?;
         assert!(inbox.contains("2 open meldingen"), "{inbox}");
-        assert!(inbox.contains("Open (2)") && inbox.contains("Gesloten (0)"), "filters with counts");
+        assert!(
+            inbox.contains("Open (2)") && inbox.contains("Gesloten (0)"),
+            "filters with counts"
+        );
         let first = c.find(Locator::Css("table.inbox tbody tr")).await?.text().await?;
         for want in [
             kenmerk.as_str(),
@@ -104,7 +118,9 @@ fn an_intake_workers_day_in_the_browser() -> anyhow::Result<()> {
 
         // Open it: calling safely comes first, its warnings stand out, the number is a tel: link.
         c.find(Locator::LinkText(&kenmerk)).await?.click().await?;
-        c.wait().for_element(Locator::XPath("//h2[normalize-space()='Veilig bellen']")).await?;
+        c.wait()
+            .for_element(Locator::XPath("//h2[normalize-space()='Veilig bellen']"))
+            .await?;
         let h2: Vec<String> = {
             let mut v = Vec::new();
             for e in c.find_all(Locator::Css("main section h2")).await? {
@@ -119,72 +135,162 @@ fn an_intake_workers_day_in_the_browser() -> anyhow::Result<()> {
         let tel = c.find(Locator::Css("a[href='tel:0612345678']")).await?;
         assert_eq!(tel.text().await?, "06-12345678", "call the safe number");
         let page = text(c).await?;
-        assert!(page.contains("Demo-apotheek") && page.contains("Damrak 1, 1012 LG Amsterdam"), "who sent it");
-        assert!(page.contains("Advies van het afwegingskader"), "the recommendation is shown");
-        assert!(!page.contains("safe_contact") && !page.contains("never_at_home"), "labels, never raw keys");
+        assert!(
+            page.contains("Demo-apotheek") && page.contains("Damrak 1, 1012 LG Amsterdam"),
+            "who sent it"
+        );
+        assert!(
+            page.contains("Advies van het afwegingskader"),
+            "the recommendation is shown"
+        );
+        assert!(
+            !page.contains("safe_contact") && !page.contains("never_at_home"),
+            "labels, never raw keys"
+        );
 
         // Acknowledge.
-        c.find(Locator::XPath("//button[normalize-space()='In behandeling nemen']")).await?.click().await?;
+        c.find(Locator::XPath("//button[normalize-space()='In behandeling nemen']"))
+            .await?
+            .click()
+            .await?;
         c.wait().for_element(Locator::Css("p.notice")).await?;
         let page = text(c).await?;
         assert!(page.contains("In behandeling genomen."), "the page confirms");
         assert!(page.contains("In behandeling bij intake-vt01 sinds"), "{page}");
-        assert!(page.contains("In behandeling genomen door intake-vt01"), "the audit log, in Dutch, with the name");
+        assert!(
+            page.contains("In behandeling genomen door intake-vt01"),
+            "the audit log, in Dutch, with the name"
+        );
         shots(&b, &dir, "intake-report").await?;
 
         // Print: no forms, no navigation; the kenmerk and "Vertrouwelijk" head every page.
         cdp(c, "Emulation.setEmulatedMedia", json!({"media": "print"})).await?;
         assert_eq!(computed(c, "main form", "display").await?, "none", "no forms in print");
-        assert_eq!(computed(c, "header.top", "display").await?, "none", "no navigation in print");
-        assert_eq!(computed(c, ".print-mark", "display").await?, "table-header-group", "repeats per page");
+        assert_eq!(
+            computed(c, "header.top", "display").await?,
+            "none",
+            "no navigation in print"
+        );
+        assert_eq!(
+            computed(c, ".print-mark", "display").await?,
+            "table-header-group",
+            "repeats per page"
+        );
         let mark = c.find(Locator::Css(".print-mark")).await?.text().await?;
-        assert!(mark.to_lowercase().contains("vertrouwelijk") && mark.contains(&kenmerk), "{mark}");
+        assert!(
+            mark.to_lowercase().contains("vertrouwelijk") && mark.contains(&kenmerk),
+            "{mark}"
+        );
         cdp(c, "Emulation.setEmulatedMedia", json!({"media": ""})).await?;
-        assert_eq!(computed(c, ".print-mark", "display").await?, "none", "on screen no print head");
+        assert_eq!(
+            computed(c, ".print-mark", "display").await?,
+            "none",
+            "on screen no print head"
+        );
 
-        // Export: the JSON download.
+        // Export: the JSON download lands in the downloads folder.
+        let downloads = tempfile::tempdir()?;
+        let folder = downloads.path().display().to_string();
+        cdp(
+            c,
+            "Browser.setDownloadBehavior",
+            json!({"behavior": "allow", "downloadPath": folder}),
+        )
+        .await?;
         let link = c.find(Locator::Css("a[href$='/export.json']")).await?;
         assert!(link.attr("download").await?.is_some(), "a download link");
-        let href = link.attr("href").await?.unwrap_or_default();
-        let script = "const done = arguments[arguments.length - 1];
-            fetch(arguments[0]).then(async r => done([r.status, r.headers.get('content-disposition'), await r.json()]))
-              .catch(e => done([0, String(e), null]));";
-        let got = c.execute_async(script, vec![json!(href)]).await?;
-        assert_eq!(got[0], 200, "{got}");
-        assert!(got[1].as_str().is_some_and(|d| d.starts_with("attachment")), "{got}");
-        assert_eq!((&got[2]["id"], &got[2]["vt_region"]), (&json!(id), &json!("VT01")));
+        link.click().await?;
+        let file = downloads.path().join(format!("masker19-{kenmerk}.json"));
+        let start = std::time::Instant::now();
+        while !file.exists() && start.elapsed() < std::time::Duration::from_secs(20) {
+            tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+        }
+        let data: Value = serde_json::from_slice(&std::fs::read(&file)?)?;
+        assert_eq!(
+            (&data["id"], &data["vt_region"]),
+            (&json!(id), &json!("VT01")),
+            "the webhook's data"
+        );
+        assert_eq!(data["person"]["name"], "Voorbeeld Persoon");
 
         // Hand over: nothing preselected, a reason, a confirmation, a message.
         let select = c.find(Locator::Id("vt_region")).await?;
-        assert_eq!(select.prop("value").await?.as_deref(), Some(""), "no region preselected");
+        assert_eq!(
+            select.prop("value").await?.as_deref(),
+            Some(""),
+            "no region preselected"
+        );
         select.select_by_value("VT18").await?;
-        c.find(Locator::Id("transfer_reason")).await?.send_keys("Woont in Utrecht").await?;
-        c.find(Locator::XPath("//button[normalize-space()='Overdragen…']")).await?.click().await?;
-        c.wait().for_element(Locator::XPath("//h1[contains(., 'overdragen?')]")).await?;
+        c.find(Locator::Id("transfer_reason"))
+            .await?
+            .send_keys("Woont in Utrecht")
+            .await?;
+        c.find(Locator::XPath("//button[normalize-space()='Overdragen…']"))
+            .await?
+            .click()
+            .await?;
+        c.wait()
+            .for_element(Locator::XPath("//h1[contains(., 'overdragen?')]"))
+            .await?;
         let confirm = text(c).await?;
-        assert!(confirm.contains("VT18") && confirm.contains("Woont in Utrecht"), "{confirm}");
-        c.find(Locator::XPath("//button[starts-with(normalize-space(), 'Ja, overdragen')]")).await?.click().await?;
+        assert!(
+            confirm.contains("VT18") && confirm.contains("Woont in Utrecht"),
+            "{confirm}"
+        );
+        c.find(Locator::XPath(
+            "//button[starts-with(normalize-space(), 'Ja, overdragen')]",
+        ))
+        .await?
+        .click()
+        .await?;
         c.wait().for_element(Locator::Css("p.notice")).await?;
         let inbox = text(c).await?;
-        assert!(inbox.contains(&format!("Melding {kenmerk} is overgedragen aan VT18")), "{inbox}");
-        assert_eq!(inbox.matches(kenmerk.as_str()).count(), 1, "only in the message, gone from the list");
-        c.find(Locator::PartialLinkText("Overgedragen (1)")).await?.click().await?;
+        assert!(
+            inbox.contains(&format!("Melding {kenmerk} is overgedragen aan VT18")),
+            "{inbox}"
+        );
+        assert_eq!(
+            inbox.matches(kenmerk.as_str()).count(),
+            1,
+            "only in the message, gone from the list"
+        );
+        c.find(Locator::XPath(
+            "//nav//a[contains(normalize-space(), 'Overgedragen (1)')]",
+        ))
+        .await?
+        .click()
+        .await?;
         c.wait().for_element(Locator::Css("table.stubs")).await?;
         let stubs = text(c).await?;
-        assert!(stubs.contains("Overgedragen aan VT18 op") && stubs.contains("reden: Woont in Utrecht"), "{stubs}");
+        assert!(
+            stubs.contains("Overgedragen aan VT18 op") && stubs.contains("reden: Woont in Utrecht"),
+            "{stubs}"
+        );
         assert!(!stubs.contains("Voorbeeld Persoon"), "a stub without content");
 
         // Close another report, with the reason on its page.
         c.goto(&format!("{base}/intake/reports/{advice_id}")).await?;
-        c.find(Locator::Id("close_reason")).await?.send_keys("Advies telefonisch gegeven").await?;
-        c.find(Locator::XPath("//button[normalize-space()='Afsluiten']")).await?.click().await?;
+        c.find(Locator::Id("close_reason"))
+            .await?
+            .send_keys("Advies telefonisch gegeven")
+            .await?;
+        c.find(Locator::XPath("//button[normalize-space()='Afsluiten']"))
+            .await?
+            .click()
+            .await?;
         c.wait().for_element(Locator::Css("p.notice")).await?;
         let closed = text(c).await?;
         assert!(closed.contains("Afgesloten door intake-vt01 op"), "{closed}");
-        assert!(closed.contains("reden: Advies telefonisch gegeven"), "the close reason on the page");
+        assert!(
+            closed.contains("reden: Advies telefonisch gegeven"),
+            "the close reason on the page"
+        );
 
         // Log out.
-        c.find(Locator::XPath("//button[normalize-space()='Uitloggen']")).await?.click().await?;
+        c.find(Locator::XPath("//button[normalize-space()='Uitloggen']"))
+            .await?
+            .click()
+            .await?;
         c.wait().for_element(Locator::Id("password")).await?;
         c.goto(&format!("{base}/intake")).await?;
         assert!(c.current_url().await?.path().ends_with("/login"), "logged out");

@@ -142,7 +142,10 @@ fn a_transfer_without_a_reason_is_refused_and_nothing_moves() -> R {
         let r = api.post_json(&path, Some(&intake), &body)?;
         assert_eq!(r.status, 422, "{body}: {}", r.body);
         assert_eq!(
-            (r.body["fields"][0]["path"].as_str(), r.body["fields"][0]["rule"].as_str()),
+            (
+                r.body["fields"][0]["path"].as_str(),
+                r.body["fields"][0]["rule"].as_str()
+            ),
             (Some("/reason"), Some("required")),
             "{body}"
         );
@@ -152,7 +155,10 @@ fn a_transfer_without_a_reason_is_refused_and_nothing_moves() -> R {
         Some(&intake),
         &json!({"vt_region": "VT18", "reason": "x".repeat(4001)}),
     )?;
-    assert_eq!((r.status, r.body["fields"][0]["rule"].as_str()), (422, Some("max_length")));
+    assert_eq!(
+        (r.status, r.body["fields"][0]["rule"].as_str()),
+        (422, Some("max_length"))
+    );
     assert_eq!(api.status_of(&token, id)?.body["vt_region"], "VT01", "still in VT01");
     Ok(())
 }
@@ -186,8 +192,18 @@ fn the_old_region_keeps_a_stub_without_content() -> R {
     assert_eq!(stub["status"], "transferred");
     assert!(stub["transferred_at"].is_string());
     let text = stubs.to_string();
-    for content in ["Voorbeeld Persoon", "06-12345678", "safe_times", "pharmacy", "person", "gemeente"] {
-        assert!(!text.contains(content), "a stub carries no content: {content} in {text}");
+    for content in [
+        "Voorbeeld Persoon",
+        "06-12345678",
+        "safe_times",
+        "pharmacy",
+        "person",
+        "gemeente",
+    ] {
+        assert!(
+            !text.contains(content),
+            "a stub carries no content: {content} in {text}"
+        );
     }
     let searched = api.get(
         &format!("/api/v1/intake/reports?status=transferred&q={}", &id[..8]),

@@ -138,7 +138,11 @@ fn transfer_notice(uri: &Uri) -> Option<String> {
     if get("done") != Some("transfer") {
         return None;
     }
-    let kenmerk: String = get("kenmerk")?.chars().filter(char::is_ascii_hexdigit).take(8).collect();
+    let kenmerk: String = get("kenmerk")?
+        .chars()
+        .filter(char::is_ascii_hexdigit)
+        .take(8)
+        .collect();
     let to = get("to").filter(|t| meldcode::regions::latest().region(t).is_some())?;
     Some(format!("Melding {kenmerk} is overgedragen aan {}.", region_name(to)))
 }

@@ -122,6 +122,7 @@ struct Texts {
     phone: &'static str,
     called_112: &'static str,
     accompanied: &'static str,
+    yes: &'static str,
 }
 
 impl Texts {
@@ -137,6 +138,7 @@ impl Texts {
             phone: Text::Phone.label(LANG),
             called_112: Text::Called112.label(LANG),
             accompanied: Text::Accompanied.label(LANG),
+            yes: true.label(LANG),
         }
     }
 }
@@ -194,7 +196,13 @@ fn audit_view(found: &IntakeReport) -> Vec<AuditView> {
 }
 
 /// The page for a report the region holds.
-pub fn page(found: IntakeReport, who: Who, notice: Option<String>, error: Option<String>, draft: TransferDraft) -> ReportPage {
+pub fn page(
+    found: IntakeReport,
+    who: Who,
+    notice: Option<String>,
+    error: Option<String>,
+    draft: TransferDraft,
+) -> ReportPage {
     let region = found.vt_region.clone();
     let regions = meldcode::regions::latest()
         .regions()
@@ -349,7 +357,10 @@ mod tests {
     fn phone_numbers_become_tel_links() {
         let p = phone("06-12345678").expect("a number");
         assert_eq!(p.href, "tel:0612345678");
-        assert_eq!(phone("+31 20 123 4567").map(|p| p.href).as_deref(), Some("tel:+31201234567"));
+        assert_eq!(
+            phone("+31 20 123 4567").map(|p| p.href).as_deref(),
+            Some("tel:+31201234567")
+        );
         assert!(phone("—").is_none());
     }
 }

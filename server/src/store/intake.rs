@@ -128,7 +128,14 @@ pub fn get(conn: &Connection, id: &str, region: &str) -> StoreResult<Option<Inta
     )?;
     let audit: Vec<AuditEntry> = stmt
         .query_map([id], |r| {
-            Ok((r.get::<_, String>(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?, r.get(5)?))
+            Ok((
+                r.get::<_, String>(0)?,
+                r.get(1)?,
+                r.get(2)?,
+                r.get(3)?,
+                r.get(4)?,
+                r.get(5)?,
+            ))
         })?
         .filter_map(Result::ok)
         .filter_map(|(at, actor, vt_region, action, detail, to_region)| {
