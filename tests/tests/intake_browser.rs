@@ -35,17 +35,19 @@ async fn text(c: &Client) -> anyhow::Result<String> {
     Ok(c.find(Locator::Css("main")).await?.text().await?)
 }
 
-/// A screenshot at a phone's width too, asserting the page does not scroll sideways there.
+/// Screenshots at 1280 and 390 px, asserting the page does not scroll sideways at 320 or 390 px.
 async fn shots(b: &Browser, dir: &std::path::Path, name: &str) -> anyhow::Result<()> {
     let c = &b.client;
     b.screenshot(&dir.join(format!("{name}-1280.png"))).await?;
-    let phone = json!({"width": 390, "height": 844, "deviceScaleFactor": 1, "mobile": true});
-    cdp(c, "Emulation.setDeviceMetricsOverride", phone).await?;
-    let width = c.execute("return document.documentElement.scrollWidth", vec![]).await?;
-    assert!(
-        width.as_u64().is_some_and(|w| w <= 390),
-        "{name} scrolls sideways at 390 px: {width}"
-    );
+    for w in [320, 390] {
+        let phone = json!({"width": w, "height": 844, "deviceScaleFactor": 1, "mobile": true});
+        cdp(c, "Emulation.setDeviceMetricsOverride", phone).await?;
+        let width = c.execute("return document.documentElement.scrollWidth", vec![]).await?;
+        assert!(
+            width.as_u64().is_some_and(|sw| sw <= w),
+            "{name} scrolls sideways at {w} px: {width}"
+        );
+    }
     b.screenshot(&dir.join(format!("{name}-390.png"))).await?;
     cdp(c, "Emulation.clearDeviceMetricsOverride", json!({})).await
 }
