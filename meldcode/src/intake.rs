@@ -293,17 +293,18 @@ pub fn closed_by(name: &str, at: DateTime<Utc>, reason: Option<&str>, lang: Lang
 }
 
 /// The position of a step's section in intake's order: how to call safely, the person, the
-/// request, the children, the signals, the afwegingskader, consultation, conversation, reporter.
+/// children, the signals, the afwegingskader, consultation, conversation, the request (channel,
+/// gemeente; 112 and accompanied also head the page), the reporter.
 fn intake_rank(step: Step) -> u8 {
     match step {
         Step::SafeContact => 0,
         Step::Person => 1,
-        Step::Channel => 2,
-        Step::Kindcheck => 3,
-        Step::Signals => 4,
-        Step::Outcome => 5,
-        Step::Consultation => 6,
-        Step::Conversation => 7,
+        Step::Kindcheck => 2,
+        Step::Signals => 3,
+        Step::Outcome => 4,
+        Step::Consultation => 5,
+        Step::Conversation => 6,
+        Step::Channel => 7,
         Step::Reporter => 8,
         _ => 9,
     }
@@ -350,6 +351,11 @@ mod tests {
         let steps: Vec<Step> = sections(&r, Lang::Nl).iter().map(|s| s.step).collect();
         assert_eq!(steps.first(), Some(&Step::SafeContact));
         assert_eq!(steps.get(1), Some(&Step::Person));
+        assert_eq!(
+            steps.get(2),
+            Some(&Step::Kindcheck),
+            "the children right after the person"
+        );
         let kind_at = steps.iter().position(|s| *s == Step::Kindcheck);
         let signals_at = steps.iter().position(|s| *s == Step::Signals);
         let outcome_at = steps.iter().position(|s| *s == Step::Outcome);

@@ -132,6 +132,7 @@ fn an_intake_workers_day_in_the_browser() -> anyhow::Result<()> {
         };
         assert_eq!(h2.first().map(String::as_str), Some("Veilig bellen"), "{h2:?}");
         assert_eq!(h2.get(1).map(String::as_str), Some("Gegevens van de persoon"), "{h2:?}");
+        assert_eq!(h2.get(2).map(String::as_str), Some("Kindcheck"), "{h2:?}");
         let warnings = c.find(Locator::Css("ul.warnings")).await?.text().await?;
         assert!(warnings.contains("Geen voicemail inspreken") && warnings.contains("Geen sms sturen"));
         let tel = c.find(Locator::Css("a[href='tel:0612345678']")).await?;
