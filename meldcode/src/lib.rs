@@ -6,6 +6,7 @@
 //! - [`status`]: the server's statuses. [`regions`]: gemeente → Veilig Thuis region by year.
 //! - [`texts`]: every question, option and label in Dutch and English.
 //! - [`practice`]: the oefenmodus's scenarios and the feedback on a practice run.
+//! - [`intake`]: what the Veilig Thuis intake pages say, and the report in intake's order.
 //! - [`endpoint`]: where reports and webhooks may go (https, or http on loopback only).
 
 pub mod afweging;
@@ -16,6 +17,7 @@ pub mod endpoint;
 pub mod error;
 pub mod examples;
 pub mod flow;
+pub mod intake;
 pub mod parse;
 pub mod practice;
 pub mod regions;

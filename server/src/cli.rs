@@ -67,20 +67,36 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
             println!("purged the personal data of {n} report(s)");
             Ok(())
         }
-        Command::Pharmacy(PharmacyCommand::Add { name, gemeente, phone }) => {
+        Command::Pharmacy(PharmacyCommand::Add {
+            name,
+            gemeente,
+            phone,
+            address,
+        }) => {
             let vt_region = region_of_gemeente(&gemeente)?;
+            for (what, value) in [
+                ("name", Some(&name)),
+                ("phone", phone.as_ref()),
+                ("address", address.as_ref()),
+            ] {
+                if value.is_some_and(|v| v.trim().is_empty() || v.chars().count() > 200) {
+                    bail!("the {what} must be 1 to 200 characters");
+                }
+            }
             let conn = db.open()?;
-            let id = directory::add_pharmacy(&conn, name.trim(), &gemeente, &vt_region, phone.as_deref(), now)?;
+            let (phone, address) = (phone.as_deref().map(str::trim), address.as_deref().map(str::trim));
+            let id = directory::add_pharmacy(&conn, name.trim(), &gemeente, &vt_region, phone, address, now)?;
             println!("{}", directory::issue_enrollment_code(&conn, id, now)?);
             Ok(())
         }
         Command::Pharmacy(PharmacyCommand::List) => {
             let conn = db.open()?;
-            println!("id\tname\tgemeente\tvt_region\tdevices\tphone");
+            println!("id\tname\tgemeente\tvt_region\tdevices\tphone\taddress");
             for p in directory::list_pharmacies(&conn)? {
                 let phone = p.phone.unwrap_or_default();
+                let address = p.address.unwrap_or_default();
                 println!(
-                    "{}\t{}\t{}\t{}\t{}\t{phone}",
+                    "{}\t{}\t{}\t{}\t{}\t{phone}\t{address}",
                     p.id, p.name, p.gemeente, p.vt_region, p.devices
                 );
             }

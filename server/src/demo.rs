@@ -44,7 +44,15 @@ pub fn seed(conn: &mut Connection, now: DateTime<Utc>) -> StoreResult<Result<Dem
             .region_of(PHARMACY_GEMEENTE)
             .map(|r| r.code.clone())
             .unwrap_or_default();
-        directory::add_pharmacy(&tx, PHARMACY, PHARMACY_GEMEENTE, &home, Some("020-1234567"), now)?;
+        directory::add_pharmacy(
+            &tx,
+            PHARMACY,
+            PHARMACY_GEMEENTE,
+            &home,
+            Some("020-1234567"),
+            Some("Damrak 1, 1012 LG Amsterdam"),
+            now,
+        )?;
         // One hash for every demo user: 26 argon2 runs would slow the first start for nothing.
         let hash = auth::hash_password(PASSWORD).map_err(|e| StoreError::PasswordHash(e.to_string()))?;
         for region in table.regions() {

@@ -99,6 +99,9 @@ pub enum PharmacyCommand {
         gemeente: String,
         #[arg(long)]
         phone: Option<String>,
+        /// Street, number and place, shown to Veilig Thuis intake staff.
+        #[arg(long)]
+        address: Option<String>,
     },
     /// List pharmacies.
     List,

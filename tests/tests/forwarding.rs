@@ -255,7 +255,7 @@ fn a_transfer_is_forwarded_to_the_new_region() -> R {
     let r = api.post_json(
         &format!("/api/v1/intake/reports/{id}/transfer"),
         Some(&intake),
-        &serde_json::json!({"vt_region": "VT18"}),
+        &serde_json::json!({"vt_region": "VT18", "reason": "Woont in Utrecht"}),
     )?;
     assert_eq!(
         (r.status, r.body["status"].as_str()),

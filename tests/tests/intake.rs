@@ -109,14 +109,14 @@ fn closing_unacknowledged_needs_a_reason() -> R {
         &api,
         &format!("/api/v1/intake/reports/{id}/transfer"),
         &intake,
-        json!({"vt_region": "VT18"}),
+        json!({"vt_region": "VT18", "reason": "Woont in Utrecht"}),
     )?;
     assert_eq!(s, 409, "a closed report is not transferred");
     let (s, b) = post(
         &api,
         &format!("/api/v1/intake/reports/{id}/transfer"),
         &intake,
-        json!({"vt_region": "VT99"}),
+        json!({"vt_region": "VT99", "reason": "Woont elders"}),
     )?;
     assert!(
         s == 409 || (s == 422 && b["fields"][0]["path"] == "/vt_region"),

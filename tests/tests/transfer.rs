@@ -121,3 +121,109 @@ fn a_dead_letter_of_the_old_region_is_not_replayed_to_it_after_a_transfer() -> R
     assert_eq!(old.attempts().len(), attempts, "no attempt to VT01 after the transfer");
     Ok(())
 }
+
+/// Contract: `transfer` takes `{vt_region, reason}`; no or an empty reason is `422` naming
+/// `/reason`, and nothing moves.
+#[test]
+fn a_transfer_without_a_reason_is_refused_and_nothing_moves() -> R {
+    let (_dir, server, token) = demo_server(&[])?;
+    let api = server.client();
+    let report = api.example("melding")?;
+    api.submit(&token, &report)?;
+    let id = report["id"].as_str().unwrap_or_default();
+    let intake = api.login("intake-vt01", DEMO_PASSWORD)?;
+    let path = format!("/api/v1/intake/reports/{id}/transfer");
+    for body in [
+        json!({"vt_region": "VT18"}),
+        json!({"vt_region": "VT18", "reason": ""}),
+        json!({"vt_region": "VT18", "reason": "   "}),
+        json!({"vt_region": "VT18", "reason": null}),
+    ] {
+        let r = api.post_json(&path, Some(&intake), &body)?;
+        assert_eq!(r.status, 422, "{body}: {}", r.body);
+        assert_eq!(
+            (
+                r.body["fields"][0]["path"].as_str(),
+                r.body["fields"][0]["rule"].as_str()
+            ),
+            (Some("/reason"), Some("required")),
+            "{body}"
+        );
+    }
+    let r = api.post_json(
+        &path,
+        Some(&intake),
+        &json!({"vt_region": "VT18", "reason": "x".repeat(4001)}),
+    )?;
+    assert_eq!(
+        (r.status, r.body["fields"][0]["rule"].as_str()),
+        (422, Some("max_length"))
+    );
+    assert_eq!(api.status_of(&token, id)?.body["vt_region"], "VT01", "still in VT01");
+    Ok(())
+}
+
+/// The old region keeps a stub without content: `status=transferred` lists when, to whom, why
+/// and by whom, and nothing of the report; the new region has it open.
+#[test]
+fn the_old_region_keeps_a_stub_without_content() -> R {
+    let (_dir, server, token) = demo_server(&[])?;
+    let api = server.client();
+    let report = api.example("melding")?;
+    api.submit(&token, &report)?;
+    let id = report["id"].as_str().unwrap_or_default();
+    transfer(&api, id, "VT18")?;
+    let vt01 = api.login("intake-vt01", DEMO_PASSWORD)?;
+    assert_eq!(
+        api.get(&format!("/api/v1/intake/reports/{id}"), Some(&vt01))?.status,
+        404,
+        "the old region loses access to the content"
+    );
+    let open = api.get("/api/v1/intake/reports", Some(&vt01))?.body;
+    assert_eq!(open["total"], 0);
+    assert_eq!(open["counts"]["transferred"], 1);
+    let stubs = api.get("/api/v1/intake/reports?status=transferred", Some(&vt01))?.body;
+    assert_eq!(stubs["total"], 1);
+    let stub = &stubs["reports"][0];
+    assert_eq!(stub["id"], id);
+    assert_eq!(stub["to_region"], "VT18");
+    assert_eq!(stub["reason"], "Woont in Utrecht");
+    assert_eq!(stub["transferred_by"], "intake-vt01");
+    assert_eq!(stub["status"], "transferred");
+    assert!(stub["transferred_at"].is_string());
+    let text = stubs.to_string();
+    for content in [
+        "Voorbeeld Persoon",
+        "06-12345678",
+        "safe_times",
+        "pharmacy",
+        "person",
+        "gemeente",
+    ] {
+        assert!(
+            !text.contains(content),
+            "a stub carries no content: {content} in {text}"
+        );
+    }
+    let searched = api.get(
+        &format!("/api/v1/intake/reports?status=transferred&q={}", &id[..8]),
+        Some(&vt01),
+    )?;
+    assert_eq!(searched.body["total"], 1, "a stub is found by its kenmerk");
+
+    let vt18 = api.login("intake-vt18", DEMO_PASSWORD)?;
+    let theirs = api.get("/api/v1/intake/reports", Some(&vt18))?.body;
+    assert_eq!(theirs["reports"][0]["id"], id, "open in the new region");
+    assert_eq!(theirs["counts"]["transferred"], 0, "the new region has no stub of it");
+    let shown = api.get(&format!("/api/v1/intake/reports/{id}"), Some(&vt18))?.body;
+    let transfer = shown["audit"]
+        .as_array()
+        .and_then(|a| a.iter().find(|e| e["action"] == "transfer").cloned())
+        .unwrap_or_default();
+    assert_eq!(
+        (transfer["to_region"].as_str(), transfer["detail"].as_str()),
+        (Some("VT18"), Some("Woont in Utrecht")),
+        "the reason travels with the report's audit log"
+    );
+    Ok(())
+}

@@ -94,12 +94,19 @@ impl Forwarder {
 
 /// The webhook body: `{"type", "timestamp", "data": <the report as accepted + vt_region + status>}`.
 fn payload(d: &Due, report: &str, now: DateTime<Utc>) -> String {
+    let data = webhook_data(report, &d.vt_region, &d.status);
+    serde_json::json!({ "type": d.event_type, "timestamp": crate::db::ts(now), "data": data }).to_string()
+}
+
+/// The webhook's `data`: the report as accepted (its stored JSON), plus `vt_region` and
+/// `status`. Also the intake page's JSON download, for case systems without a webhook.
+pub fn webhook_data(report: &str, vt_region: &str, status: &str) -> Value {
     let mut data: Value = serde_json::from_str(report).unwrap_or(Value::Null);
     if let Value::Object(map) = &mut data {
-        map.insert("vt_region".into(), Value::from(d.vt_region.clone()));
-        map.insert("status".into(), Value::from(d.status.clone()));
+        map.insert("vt_region".into(), Value::from(vt_region));
+        map.insert("status".into(), Value::from(status));
     }
-    serde_json::json!({ "type": d.event_type, "timestamp": crate::db::ts(now), "data": data }).to_string()
+    data
 }
 
 /// A network error, without the URL (logs and the dead-letter list hold no secrets).

@@ -8,6 +8,7 @@
 //! are due.
 
 mod deliver;
+pub use deliver::webhook_data;
 pub mod schedule;
 pub mod signature;
 

@@ -51,7 +51,7 @@ impl From<Refusal> for ApiError {
         match &r {
             Refusal::NotFound => ApiError::NotFound,
             Refusal::NotAllowed(..) => ApiError::Conflict(r.to_string()),
-            Refusal::ReasonRequired => field("/reason", Rule::Required),
+            Refusal::ReasonRequired | Refusal::TransferReasonRequired => field("/reason", Rule::Required),
             Refusal::UnknownRegion(_) | Refusal::SameRegion => field("/vt_region", Rule::InvalidValue),
         }
     }

@@ -13,7 +13,10 @@ use super::body::{json_object, optional_json_object};
 use super::params::{ApiPath, bad_query, query_pairs};
 use super::users::{from_bearer, intake_region};
 use super::{ApiError, AppState};
+use crate::store::inbox::{self, InboxQuery};
 use crate::store::intake::{self, Action, IntakeReport};
+use meldcode::intake::{AuditAction, Filter};
+use meldcode::{FieldError, Rule};
 
 /// The caller's region and name.
 async fn caller(s: &AppState, headers: &HeaderMap) -> Result<(String, String), ApiError> {
@@ -38,39 +41,79 @@ async fn own_report(s: &AppState, id: &str, region: &str) -> Result<String, ApiE
     }
 }
 
-/// `page=N` (from 1; default 1) of a query string; other parameters are left to the caller.
-pub fn inbox_page(query: Option<&str>) -> Result<u32, ApiError> {
-    let mut page = 1;
+/// The inbox's query: `status=open|acknowledged|transferred|closed|all` (default `open`),
+/// `q=TEXT` (at most [`inbox::MAX_QUERY_CHARS`]) and `page=N` (from 1); other parameters are
+/// left to the caller. A bad value is the contract's `400` naming the parameter.
+pub fn inbox_query(query: Option<&str>) -> Result<InboxQuery, ApiError> {
+    let mut q = InboxQuery {
+        filter: Filter::Open,
+        q: String::new(),
+        page: 1,
+    };
     for (name, value) in query_pairs(query) {
-        if name == "page" {
-            page = value
-                .parse::<u32>()
-                .ok()
-                .filter(|p| (1..=intake::MAX_INBOX_PAGE).contains(p))
-                .ok_or_else(|| {
+        match name.as_str() {
+            "page" => {
+                q.page = value
+                    .parse::<u32>()
+                    .ok()
+                    .filter(|p| (1..=inbox::MAX_INBOX_PAGE).contains(p))
+                    .ok_or_else(|| {
+                        bad_query(
+                            "page",
+                            Rule::Range,
+                            format!("a page number from 1 to {}", inbox::MAX_INBOX_PAGE),
+                        )
+                    })?;
+            }
+            "status" => {
+                q.filter = Filter::from_code(&value).ok_or_else(|| {
                     bad_query(
-                        "page",
-                        meldcode::Rule::Range,
-                        format!("a page number from 1 to {}", intake::MAX_INBOX_PAGE),
+                        "status",
+                        Rule::InvalidValue,
+                        "one of open, acknowledged, transferred, closed, all",
                     )
                 })?;
+            }
+            "q" if value.chars().count() > inbox::MAX_QUERY_CHARS => {
+                return Err(bad_query(
+                    "q",
+                    Rule::MaxLength,
+                    format!("at most {} characters", inbox::MAX_QUERY_CHARS),
+                ));
+            }
+            "q" => q.q = value,
+            _ => {}
         }
     }
-    Ok(page)
+    Ok(q)
 }
 
-/// The inbox, a page of [`intake::INBOX_PAGE_SIZE`] at a time, with the total and whether
-/// another page follows.
+/// The inbox, a page of [`inbox::INBOX_PAGE_SIZE`] at a time, with the total, whether another
+/// page follows, and the count of every filter. `status=transferred` lists the stubs of what
+/// the region handed over: no content.
 pub async fn list(State(s): State<AppState>, headers: HeaderMap, uri: Uri) -> Result<Json<Value>, ApiError> {
     let (region, _) = caller(&s, &headers).await?;
-    let page = inbox_page(uri.query())?;
-    let inbox = s.store.call(move |c| intake::inbox(c, &region, page)).await?;
+    let query = inbox_query(uri.query())?;
+    let page = query.page;
+    let filter = query.filter;
+    let found = s
+        .store
+        .read(move |c| inbox::inbox(c, &region, &query, Utc::now()))
+        .await?;
+    let reports = if filter == Filter::Transferred {
+        serde_json::to_value(&found.stubs)
+    } else {
+        serde_json::to_value(&found.items)
+    }
+    .unwrap_or_default();
     Ok(Json(json!({
-        "has_more": inbox.has_more(page),
+        "status": filter.code(),
+        "has_more": found.has_more(page),
         "page": page,
-        "page_size": intake::INBOX_PAGE_SIZE,
-        "total": inbox.total,
-        "reports": inbox.items,
+        "page_size": inbox::INBOX_PAGE_SIZE,
+        "total": found.total,
+        "counts": found.counts,
+        "reports": reports,
     })))
 }
 
@@ -82,7 +125,7 @@ pub async fn show(
 ) -> Result<Json<IntakeReport>, ApiError> {
     let (region, actor) = caller(&s, &headers).await?;
     let id = report_id(&id)?;
-    view(&s, id, region, actor, "api_view")
+    view(&s, id, region, actor, AuditAction::ApiView)
         .await?
         .map(Json)
         .ok_or(ApiError::NotFound)
@@ -94,7 +137,7 @@ pub async fn view(
     id: String,
     region: String,
     actor: String,
-    action: &'static str,
+    action: AuditAction,
 ) -> Result<Option<IntakeReport>, ApiError> {
     Ok(s.store
         .call(move |c| {
@@ -112,6 +155,9 @@ pub async fn view(
 #[derive(Debug, Deserialize)]
 pub struct TransferBody {
     pub vt_region: String,
+    /// Required: why the report goes to another region (the old region keeps it in its stub).
+    #[serde(default)]
+    pub reason: Option<String>,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -133,13 +179,26 @@ pub async fn act(
     actor: String,
     action: Action,
 ) -> Result<Transitioned, ApiError> {
-    if let Action::Close { reason: Some(r) } = &action
+    let reason = match &action {
+        Action::Close { reason } | Action::Transfer { reason, .. } => reason.as_deref(),
+        Action::Acknowledge => None,
+    };
+    if let Some(r) = reason
         && r.chars().count() > meldcode::validate::MAX_TEXT_CHARS
     {
-        return Err(ApiError::Invalid(vec![meldcode::FieldError::new(
+        return Err(ApiError::Invalid(vec![FieldError::new(
             "/reason",
-            meldcode::Rule::MaxLength,
+            Rule::MaxLength,
             "at most 4000 characters",
+        )]));
+    }
+    if let Action::Transfer { reason, .. } = &action
+        && reason.as_deref().is_none_or(|r| r.trim().is_empty())
+    {
+        return Err(ApiError::Invalid(vec![FieldError::new(
+            "/reason",
+            Rule::Required,
+            "a transfer needs a reason",
         )]));
     }
     let done_id = id.clone();
@@ -174,7 +233,17 @@ pub async fn transfer(
     let id = own_report(&s, &id, &region).await?;
     let req: TransferBody = json_object(&headers, body).await?;
     Ok(Json(
-        act(&s, id, region, actor, Action::Transfer { to: req.vt_region }).await?,
+        act(
+            &s,
+            id,
+            region,
+            actor,
+            Action::Transfer {
+                to: req.vt_region,
+                reason: req.reason,
+            },
+        )
+        .await?,
     ))
 }
 

@@ -1,28 +1,28 @@
-//! The intake pages (Dutch, plain HTML forms, no JavaScript): a region's inbox, a report as
-//! readable Dutch with its history and audit log, and the actions on it.
+//! The intake inbox page (Dutch, plain HTML, no JavaScript): what is urgent first, filters by
+//! state with their counts, search, paging; the report page and its actions are in
+//! [`super::intake_report`].
 
 use askama::Template;
-use axum::Form;
-use axum::extract::rejection::FormRejection;
-use axum::extract::{Path, Query, State};
-use axum::http::{HeaderMap, StatusCode};
+use axum::extract::State;
+use axum::http::{HeaderMap, StatusCode, Uri};
 use axum::response::{IntoResponse, Redirect, Response};
 use chrono::Utc;
-use meldcode::describe::{Row, describe, local_time};
+use meldcode::describe::local_time;
+use meldcode::intake::{Filter, Text, status_label};
 use meldcode::texts::{Label, Lang};
-use serde::Deserialize;
 
-use super::intake::{act, view};
-use super::pages::{Who, error_page, html, message};
+use super::intake::inbox_query;
+use super::pages::{Who, error_page, html};
+use super::params::query_pairs;
 use super::users::{from_cookie, intake_region};
 use super::{ApiError, AppState};
 use crate::store::directory::Session;
-use crate::store::intake::{self, Action};
+use crate::store::inbox::{self, InboxQuery};
 
-const LANG: Lang = Lang::Nl;
+pub const LANG: Lang = Lang::Nl;
 
 /// The session of a page request, or the response to give instead (to login, or 403).
-async fn intake_session(s: &AppState, headers: &HeaderMap) -> Result<(Session, String), Response> {
+pub async fn intake_session(s: &AppState, headers: &HeaderMap) -> Result<(Session, String), Response> {
     match from_cookie(s, headers).await {
         Ok(Some((_, session))) => match intake_region(&session) {
             Ok(region) => Ok((session, region)),
@@ -33,15 +33,58 @@ async fn intake_session(s: &AppState, headers: &HeaderMap) -> Result<(Session, S
     }
 }
 
+/// "Amsterdam (GM0363)", or the code when the table does not know it.
+pub fn gemeente_name(code: &str) -> String {
+    meldcode::regions::latest()
+        .gemeente(code)
+        .map_or_else(|| code.to_owned(), |g| format!("{} ({code})", g.name))
+}
+
+/// "VT20 Utrecht".
+pub fn region_name(code: &str) -> String {
+    meldcode::regions::latest()
+        .region(code)
+        .map_or_else(|| code.to_owned(), |r| format!("{code} {}", r.name))
+}
+
+/// "35 min", "3 uur", "2 dagen": how long a report has waited.
+fn waited(minutes: i64) -> String {
+    match minutes {
+        ..60 => format!("{} min", minutes.max(0)),
+        60..2880 => format!("{} uur", minutes / 60),
+        _ => format!("{} dagen", minutes / 1440),
+    }
+}
+
 struct InboxRow {
     id: String,
+    kenmerk: String,
     received: String,
-    age: String,
+    waiting: String,
     kind: &'static str,
-    channel: &'static str,
+    pharmacy: String,
+    gemeente: String,
+    children: String,
+    acute_112: bool,
+    acute_label: &'static str,
     accompanied: &'static str,
+    accompanied_yes: bool,
+    safe_times: String,
     status: &'static str,
     status_code: &'static str,
+}
+
+struct StubRow {
+    kenmerk: String,
+    text: String,
+    by: String,
+}
+
+struct FilterLink {
+    href: String,
+    label: &'static str,
+    count: u64,
+    current: bool,
 }
 
 #[derive(Template)]
@@ -50,275 +93,175 @@ struct InboxPage {
     who: Option<Who>,
     region: String,
     region_name: String,
+    notice: Option<String>,
+    filters: Vec<FilterLink>,
+    filter_label: &'static str,
+    filter_code: &'static str,
+    caption: &'static str,
+    q: String,
+    open_count: u64,
     items: Vec<InboxRow>,
+    stubs: Vec<StubRow>,
+    stub_view: bool,
     page: u32,
+    pages: u64,
     total: u64,
-    next_page: Option<u32>,
-    previous_page: Option<u32>,
+    next_href: Option<String>,
+    previous_href: Option<String>,
 }
 
-/// "3 uur", "2 dagen": how long a report has waited.
-fn age(since: chrono::DateTime<Utc>) -> String {
-    let minutes = (Utc::now() - since).num_minutes().max(0);
-    match minutes {
-        0..60 => format!("{minutes} min"),
-        60..2880 => format!("{} uur", minutes / 60),
-        _ => format!("{} dagen", minutes / 1440),
+/// `/intake?status=…&q=…&page=…`, leaving out the defaults.
+fn inbox_href(filter: Filter, q: &str, page: u32) -> String {
+    let mut query = url::form_urlencoded::Serializer::new(String::new());
+    if filter != Filter::Open {
+        query.append_pair("status", filter.code());
+    }
+    if !q.is_empty() {
+        query.append_pair("q", q);
+    }
+    if page > 1 {
+        query.append_pair("page", &page.to_string());
+    }
+    let query = query.finish();
+    if query.is_empty() {
+        "/intake".to_owned()
+    } else {
+        format!("/intake?{query}")
     }
 }
 
-pub async fn inbox(State(s): State<AppState>, headers: HeaderMap, uri: axum::http::Uri) -> Response {
-    let (session, region) = match intake_session(&s, &headers).await {
-        Ok(x) => x,
-        Err(r) => return r,
-    };
-    let page = match super::intake::inbox_page(uri.query()) {
-        Ok(page) => page,
-        Err(e) => return error_page(e, Some(Who::from(&session))),
-    };
-    let r = region.clone();
-    let inbox = match s.store.call(move |c| intake::inbox(c, &r, page)).await {
-        Ok(inbox) => inbox,
-        Err(e) => return error_page(e.into(), Some(Who::from(&session))),
-    };
-    let next_page = inbox.has_more(page).then_some(page + 1);
-    let total = inbox.total;
-    let rows = inbox
-        .items
-        .into_iter()
-        .map(|i| InboxRow {
-            id: i.id,
-            received: local_time(i.received_at),
-            age: age(i.received_at),
-            kind: i.kind.label(LANG),
-            channel: i.channel.label(LANG),
-            accompanied: i.accompanied.map_or("—", |a| a.label(LANG)),
-            status: i.status.label(LANG),
-            status_code: i.status.code(),
-        })
+/// After a transfer: "Melding 7F1C0A7E is overgedragen aan VT20 Utrecht." (`done=transfer`,
+/// `kenmerk`, `to` in the query).
+fn transfer_notice(uri: &Uri) -> Option<String> {
+    let pairs = query_pairs(uri.query());
+    let get = |k: &str| pairs.iter().find(|(n, _)| n == k).map(|(_, v)| v.as_str());
+    if get("done") != Some("transfer") {
+        return None;
+    }
+    let kenmerk: String = get("kenmerk")?
+        .chars()
+        .filter(char::is_ascii_hexdigit)
+        .take(8)
         .collect();
-    let region_name = meldcode::regions::latest()
-        .region(&region)
-        .map(|r| r.name.clone())
-        .unwrap_or_default();
-    html(
-        StatusCode::OK,
-        &InboxPage {
-            who: Some(Who::from(&session)),
-            region,
-            region_name,
-            items: rows,
-            page,
-            total,
-            next_page,
-            previous_page: page.checked_sub(1).filter(|p| *p >= 1),
-        },
-    )
+    let to = get("to").filter(|t| meldcode::regions::latest().region(t).is_some())?;
+    Some(format!("Melding {kenmerk} is overgedragen aan {}.", region_name(to)))
 }
 
-struct SectionView {
-    title: &'static str,
-    prominent: bool,
-    rows: Vec<Row>,
-}
-
-#[derive(Template)]
-#[template(path = "report.html")]
-struct ReportPage {
-    who: Option<Who>,
-    id: String,
-    kind: &'static str,
-    received: String,
-    status: &'static str,
-    region: String,
-    notice: Option<String>,
-    error: Option<String>,
-    purged: bool,
-    sections: Vec<SectionView>,
-    open: bool,
-    can_acknowledge: bool,
-    csrf: String,
-    regions: Vec<(String, String)>,
-    history: Vec<(String, &'static str, String)>,
-    audit: Vec<(String, String, String, String, String)>,
-}
-
-#[derive(Deserialize)]
-pub struct Notice {
-    done: Option<String>,
-}
-
-pub async fn report(
-    State(s): State<AppState>,
-    headers: HeaderMap,
-    Path(id): Path<String>,
-    Query(q): Query<Notice>,
-) -> Response {
-    let notice = q.done.as_deref().map(|d| match d {
-        "acknowledge" => "In behandeling genomen.",
-        "close" => "Afgesloten.",
-        _ => "Gedaan.",
-    });
-    render_report(&s, &headers, &id, notice.map(str::to_owned), None, StatusCode::OK).await
-}
-
-async fn render_report(
-    s: &AppState,
-    headers: &HeaderMap,
-    id: &str,
-    notice: Option<String>,
-    error: Option<String>,
-    status: StatusCode,
-) -> Response {
-    let (session, region) = match intake_session(s, headers).await {
+pub async fn inbox(State(s): State<AppState>, headers: HeaderMap, uri: Uri) -> Response {
+    let (session, region) = match intake_session(&s, &headers).await {
         Ok(x) => x,
         Err(r) => return r,
     };
     let who = Who::from(&session);
-    let Ok(id) = uuid::Uuid::parse_str(id).map(|u| u.to_string()) else {
-        return error_page(ApiError::NotFound, Some(who));
-    };
-    let found = match view(s, id, region.clone(), session.user.name.clone(), "view").await {
-        Ok(Some(r)) => r,
-        Ok(None) => return error_page(ApiError::NotFound, Some(who)),
+    let query = match inbox_query(uri.query()) {
+        Ok(q) => q,
         Err(e) => return error_page(e, Some(who)),
     };
-    let mut sections: Vec<SectionView> = found
-        .report
-        .as_ref()
-        .map(|r| describe(r, LANG))
-        .unwrap_or_default()
-        .into_iter()
-        .map(|sec| SectionView {
-            title: sec.title,
-            prominent: sec.step == meldcode::flow::Step::SafeContact,
-            rows: sec.rows,
+    let (r, q) = (region.clone(), query.clone());
+    let found = match s.store.read(move |c| inbox::inbox(c, &r, &q, Utc::now())).await {
+        Ok(found) => found,
+        Err(e) => return error_page(ApiError::from(e), Some(who)),
+    };
+    let InboxQuery { filter, q, page } = query;
+    let rows = found
+        .items
+        .iter()
+        .map(|i| InboxRow {
+            id: i.id.clone(),
+            kenmerk: i.kenmerk.clone(),
+            received: local_time(i.received_at),
+            waiting: i.waiting_minutes.map_or_else(|| "—".to_owned(), waited),
+            kind: i.kind.label(LANG),
+            pharmacy: i.pharmacy.clone().unwrap_or_else(|| "—".into()),
+            gemeente: i.gemeente.as_deref().map_or_else(|| "—".into(), gemeente_name),
+            children: i.children.map_or_else(|| "—".into(), |n| n.to_string()),
+            acute_112: i.acute_112,
+            acute_label: if i.acute_112 {
+                Text::Called112.label(LANG)
+            } else {
+                false.label(LANG)
+            },
+            accompanied: i.accompanied.map_or("—", |a| a.label(LANG)),
+            accompanied_yes: i.accompanied == Some(true),
+            safe_times: i
+                .safe_times
+                .clone()
+                .filter(|t| !t.trim().is_empty())
+                .unwrap_or_else(|| "—".into()),
+            status: status_label(i.status, LANG),
+            status_code: i.status.code(),
         })
         .collect();
-    // How to reach the person safely comes first.
-    sections.sort_by_key(|sec| !sec.prominent);
-    let regions = meldcode::regions::latest()
-        .regions()
-        .filter(|r| r.code != region)
-        .map(|r| (r.code.clone(), r.name.clone()))
+    let stubs = found
+        .stubs
+        .iter()
+        .map(|st| StubRow {
+            kenmerk: st.kenmerk.clone(),
+            text: meldcode::intake::transfer_stub(
+                st.to_region.as_deref().unwrap_or("—"),
+                st.transferred_at,
+                st.reason.as_deref(),
+                LANG,
+            ),
+            by: st.transferred_by.clone(),
+        })
         .collect();
-    let page = ReportPage {
+    let filters = Filter::ALL
+        .into_iter()
+        .map(|f| FilterLink {
+            href: inbox_href(f, &q, 1),
+            label: f.label(LANG),
+            count: found.counts.of(f),
+            current: f == filter,
+        })
+        .collect();
+    let caption = match filter {
+        Filter::Open => "Open meldingen, langst wachtend eerst",
+        Filter::Acknowledged => "Meldingen in behandeling, nieuwste eerst",
+        Filter::Transferred => "Overgedragen aan een andere regio (zonder inhoud)",
+        Filter::Closed => "Gesloten meldingen, nieuwste eerst",
+        Filter::All => "Alle meldingen: open eerst, langst wachtend eerst",
+    };
+    let pages = found.total.div_ceil(u64::from(inbox::INBOX_PAGE_SIZE)).max(1);
+    let page_view = InboxPage {
         who: Some(who),
-        kind: found.kind.label(LANG),
-        received: local_time(found.received_at),
-        status: found.status.label(LANG),
+        region_name: meldcode::regions::latest()
+            .region(&region)
+            .map(|r| r.name.clone())
+            .unwrap_or_default(),
         region,
-        notice,
-        error,
-        purged: found.report.is_none(),
-        sections,
-        open: found.status.is_open(),
-        can_acknowledge: found.status.can_become(meldcode::Status::Acknowledged),
-        csrf: session.csrf.clone(),
-        regions,
-        history: found
-            .history
-            .iter()
-            .map(|e| {
-                (
-                    local_time(e.at),
-                    e.status.label(LANG),
-                    e.vt_region.clone().unwrap_or_default(),
-                )
-            })
-            .collect(),
-        audit: found
-            .audit
-            .iter()
-            .map(|a| {
-                (
-                    local_time(a.at),
-                    a.actor.clone(),
-                    a.vt_region.clone().unwrap_or_default(),
-                    a.action.clone(),
-                    a.detail.clone().unwrap_or_default(),
-                )
-            })
-            .collect(),
-        id: found.id,
+        notice: transfer_notice(&uri),
+        filters,
+        filter_label: filter.label(LANG),
+        filter_code: filter.code(),
+        caption,
+        open_count: found.counts.open,
+        items: rows,
+        stubs,
+        stub_view: filter == Filter::Transferred,
+        page,
+        pages,
+        total: found.total,
+        next_href: found.has_more(page).then(|| inbox_href(filter, &q, page + 1)),
+        previous_href: (page > 1).then(|| inbox_href(filter, &q, page - 1)),
+        q,
     };
-    html(status, &page)
+    html(StatusCode::OK, &page_view)
 }
 
-#[derive(Deserialize)]
-pub struct ActionForm {
-    #[serde(default)]
-    csrf: String,
-    #[serde(default)]
-    vt_region: String,
-    #[serde(default)]
-    reason: String,
-}
+#[cfg(test)]
+mod tests {
+    use super::*;
 
-pub async fn action(
-    State(s): State<AppState>,
-    headers: HeaderMap,
-    Path((id, action)): Path<(String, String)>,
-    form: Result<Form<ActionForm>, FormRejection>,
-) -> Response {
-    let (session, region) = match intake_session(&s, &headers).await {
-        Ok(x) => x,
-        Err(r) => return r,
-    };
-    let Ok(Form(form)) = form else {
-        return error_page(
-            ApiError::BadRequest("Het formulier was onvolledig.".into()),
-            Some(Who::from(&session)),
+    #[test]
+    fn links_keep_the_filter_and_search_and_leave_out_defaults() {
+        assert_eq!(inbox_href(Filter::Open, "", 1), "/intake");
+        assert_eq!(
+            inbox_href(Filter::Closed, "de Apotheek & co", 2),
+            "/intake?status=closed&q=de+Apotheek+%26+co&page=2"
         );
-    };
-    if !crate::auth::same_secret(&session.csrf, &form.csrf) {
-        return message(
-            StatusCode::FORBIDDEN,
-            Some(Who::from(&session)),
-            "Formulier verlopen",
-            "Laad de pagina opnieuw en probeer het nog eens.",
-        );
-    }
-    let Ok(report_id) = uuid::Uuid::parse_str(&id).map(|u| u.to_string()) else {
-        return error_page(ApiError::NotFound, Some(Who::from(&session)));
-    };
-    let action = match action.as_str() {
-        "acknowledge" => Action::Acknowledge,
-        "transfer" => Action::Transfer {
-            to: form.vt_region.trim().to_owned(),
-        },
-        "close" => Action::Close {
-            reason: Some(form.reason),
-        },
-        _ => return error_page(ApiError::NotFound, Some(Who::from(&session))),
-    };
-    let code = action.code();
-    match act(&s, report_id.clone(), region, session.user.name.clone(), action).await {
-        // After a transfer this region no longer sees the report.
-        Ok(_) if code == "transfer" => Redirect::to("/intake").into_response(),
-        Ok(_) => Redirect::to(&format!("/intake/reports/{report_id}?done={code}")).into_response(),
-        Err(e @ (ApiError::Invalid(_) | ApiError::Conflict(_))) => {
-            // In Dutch, for the intake worker; the API keeps its English sentences.
-            let text = match &e {
-                ApiError::Invalid(fields) if fields.iter().any(|f| f.path == "/reason") => {
-                    "Geef een reden: u sluit af zonder de melding eerst in behandeling te nemen.".to_owned()
-                }
-                ApiError::Invalid(fields) if fields.iter().any(|f| f.path == "/vt_region") => {
-                    "Kies een andere Veilig Thuis-regio om aan over te dragen.".to_owned()
-                }
-                ApiError::Invalid(_) => "Dit formulier is niet volledig of te lang.".to_owned(),
-                _ => "Dat kan niet meer: de status van deze melding is intussen veranderd.".to_owned(),
-            };
-            render_report(
-                &s,
-                &headers,
-                &report_id,
-                None,
-                Some(text),
-                StatusCode::UNPROCESSABLE_ENTITY,
-            )
-            .await
-        }
-        Err(e) => error_page(e, Some(Who::from(&session))),
+        assert_eq!(waited(59), "59 min");
+        assert_eq!(waited(61), "1 uur");
+        assert_eq!(waited(3000), "2 dagen");
     }
 }

@@ -6,7 +6,9 @@ mod client_addr;
 mod committer;
 mod error;
 mod intake;
+mod intake_actions;
 mod intake_pages;
+mod intake_report;
 mod openapi;
 mod pages;
 mod params;
@@ -86,8 +88,10 @@ pub fn router(state: AppState) -> Router {
         .route("/login", get(pages::login_form).post(pages::login_submit))
         .route("/logout", post(pages::logout))
         .route("/intake", get(intake_pages::inbox))
-        .route("/intake/reports/{id}", get(intake_pages::report))
-        .route("/intake/reports/{id}/{action}", post(intake_pages::action))
+        .route("/intake/reports/{id}", get(intake_report::report))
+        .route("/intake/reports/{id}/print", get(intake_report::print))
+        .route("/intake/reports/{id}/export.json", get(intake_report::export))
+        .route("/intake/reports/{id}/{action}", post(intake_actions::action))
         .route("/assets/server.css", get(pages::stylesheet))
         .fallback(pages::not_found)
         .method_not_allowed_fallback(pages::method_not_allowed)

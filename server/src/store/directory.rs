@@ -20,7 +20,33 @@ pub struct Pharmacy {
     pub gemeente: String,
     pub vt_region: String,
     pub phone: Option<String>,
+    pub address: Option<String>,
     pub devices: i64,
+}
+
+/// Who sent a report, as intake staff see it (contract: `pharmacy: {name, address, phone}`).
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct PharmacyContact {
+    pub name: String,
+    pub address: Option<String>,
+    pub phone: Option<String>,
+    /// CBS code of the pharmacy's municipality.
+    pub gemeente: String,
+}
+
+/// The contact details of a pharmacy, by id.
+pub fn pharmacy_contact(conn: &Connection, id: i64) -> StoreResult<Option<PharmacyContact>> {
+    Ok(conn
+        .prepare_cached("SELECT name, address, phone, gemeente FROM pharmacy WHERE id = ?1")?
+        .query_row([id], |r| {
+            Ok(PharmacyContact {
+                name: r.get(0)?,
+                address: r.get(1)?,
+                phone: r.get(2)?,
+                gemeente: r.get(3)?,
+            })
+        })
+        .optional()?)
 }
 
 /// An enrolled, not revoked device, as found by its bearer token.
@@ -49,11 +75,12 @@ pub fn add_pharmacy(
     gemeente: &str,
     vt_region: &str,
     phone: Option<&str>,
+    address: Option<&str>,
     now: DateTime<Utc>,
 ) -> StoreResult<i64> {
     conn.execute(
-        "INSERT INTO pharmacy (name, gemeente, vt_region, phone, created_at) VALUES (?1, ?2, ?3, ?4, ?5)",
-        params![name, gemeente, vt_region, phone, ts(now)],
+        "INSERT INTO pharmacy (name, gemeente, vt_region, phone, address, created_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+        params![name, gemeente, vt_region, phone, address, ts(now)],
     )?;
     Ok(conn.last_insert_rowid())
 }
@@ -98,7 +125,7 @@ pub fn issue_enrollment_code(conn: &Connection, pharmacy_id: i64, now: DateTime<
 
 pub fn list_pharmacies(conn: &Connection) -> StoreResult<Vec<Pharmacy>> {
     let mut stmt = conn.prepare(
-        "SELECT p.id, p.name, p.gemeente, p.vt_region, p.phone,
+        "SELECT p.id, p.name, p.gemeente, p.vt_region, p.phone, p.address,
                 (SELECT count(*) FROM device d WHERE d.pharmacy_id = p.id AND d.revoked_at IS NULL)
          FROM pharmacy p ORDER BY p.id",
     )?;
@@ -109,7 +136,8 @@ pub fn list_pharmacies(conn: &Connection) -> StoreResult<Vec<Pharmacy>> {
             gemeente: r.get(2)?,
             vt_region: r.get(3)?,
             phone: r.get(4)?,
-            devices: r.get(5)?,
+            address: r.get(5)?,
+            devices: r.get(6)?,
         })
     })?;
     Ok(rows.collect::<Result<_, _>>()?)

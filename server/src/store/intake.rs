@@ -6,19 +6,10 @@ use rusqlite::{Connection, OptionalExtension, TransactionBehavior, params};
 use uuid::Uuid;
 
 use crate::db::{StoreResult, parse_ts};
+use crate::store::directory::{PharmacyContact, pharmacy_contact};
 use crate::store::retention;
-use meldcode::{Channel, Kind, Report, Status};
-
-#[derive(Debug, Clone, serde::Serialize)]
-pub struct InboxItem {
-    pub id: String,
-    pub kind: Kind,
-    pub channel: Channel,
-    pub status: Status,
-    pub received_at: DateTime<Utc>,
-    pub accompanied: Option<bool>,
-    pub purged: bool,
-}
+use meldcode::intake::{AuditAction, kenmerk};
+use meldcode::{Kind, Report, Status};
 
 #[derive(Debug, Clone, serde::Serialize)]
 pub struct Event {
@@ -34,15 +25,33 @@ pub struct AuditEntry {
     pub vt_region: Option<String>,
     pub action: String,
     pub detail: Option<String>,
+    /// A transfer's new region.
+    pub to_region: Option<String>,
+}
+
+/// Who did something to a report, and when.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct Done {
+    pub by: String,
+    pub at: DateTime<Utc>,
 }
 
 #[derive(Debug, Clone, serde::Serialize)]
 pub struct IntakeReport {
     pub id: String,
+    pub kenmerk: String,
     pub kind: Kind,
     pub status: Status,
     pub vt_region: String,
     pub received_at: DateTime<Utc>,
+    /// The pharmacy's own time of the report (`None` once purged).
+    pub created_at: Option<DateTime<Utc>>,
+    /// Who sent it.
+    pub pharmacy: Option<PharmacyContact>,
+    /// Who took it into intake and when, while it is acknowledged.
+    pub handled_by: Option<Done>,
+    /// Who closed it and when.
+    pub closed: Option<Done>,
     pub close_reason: Option<String>,
     /// `None` once personal data is purged.
     pub report: Option<Report>,
@@ -50,73 +59,8 @@ pub struct IntakeReport {
     pub audit: Vec<AuditEntry>,
 }
 
-/// Inbox rows on one page.
-pub const INBOX_PAGE_SIZE: u32 = 100;
-/// Pages beyond this are refused (an offset stays small and an overflow impossible).
-pub const MAX_INBOX_PAGE: u32 = 100_000;
-
-/// One page of an inbox, and how many reports there are on all pages together.
-#[derive(Debug)]
-pub struct InboxPage {
-    pub items: Vec<InboxItem>,
-    pub total: u64,
-}
-
-impl InboxPage {
-    /// Whether page `page` is followed by another.
-    pub fn has_more(&self, page: u32) -> bool {
-        u64::from(page) * u64::from(INBOX_PAGE_SIZE) < self.total
-    }
-}
-
-/// The region's reports (meldingen and adviesvragen), newest first, page `page` (from 1) of
-/// [`INBOX_PAGE_SIZE`].
-pub fn inbox(conn: &Connection, region: &str, page: u32) -> StoreResult<InboxPage> {
-    let total: i64 = conn.query_row(
-        "SELECT count(*) FROM report
-         WHERE vt_region = ?1 AND synthetic = 0 AND kind IN ('melding', 'adviesvraag')",
-        [region],
-        |r| r.get(0),
-    )?;
-    let offset = i64::from(page.clamp(1, MAX_INBOX_PAGE) - 1) * i64::from(INBOX_PAGE_SIZE);
-    let mut stmt = conn.prepare_cached(
-        "SELECT id, kind, channel, status, received_at, json_extract(body, '$.accompanied'), body IS NULL
-         FROM report WHERE vt_region = ?1 AND synthetic = 0 AND kind IN ('melding', 'adviesvraag')
-         ORDER BY received_at DESC, id LIMIT ?2 OFFSET ?3",
-    )?;
-    let rows = stmt.query_map(rusqlite::params![region, INBOX_PAGE_SIZE, offset], |r| {
-        Ok((
-            r.get::<_, String>(0)?,
-            r.get::<_, String>(1)?,
-            r.get::<_, String>(2)?,
-            r.get::<_, String>(3)?,
-            r.get::<_, String>(4)?,
-            r.get::<_, Option<bool>>(5)?,
-            r.get::<_, bool>(6)?,
-        ))
-    })?;
-    let items = rows
-        .filter_map(Result::ok)
-        .filter_map(|(id, kind, channel, status, at, accompanied, purged)| {
-            Some(InboxItem {
-                id,
-                kind: Kind::from_code(&kind)?,
-                channel: Channel::from_code(&channel)?,
-                status: Status::from_code(&status)?,
-                received_at: parse_ts(&at)?,
-                accompanied,
-                purged,
-            })
-        })
-        .collect();
-    Ok(InboxPage {
-        items,
-        total: u64::try_from(total).unwrap_or(0),
-    })
-}
-
-/// kind, status, received_at, close_reason, body
-type ReportRow = (String, String, String, Option<String>, Option<String>);
+/// kind, status, received_at, close_reason, body, pharmacy_id
+type ReportRow = (String, String, String, Option<String>, Option<String>, Option<i64>);
 
 /// The one condition that scopes a report to a region's intake (`?1` id, `?2` region): only
 /// meldingen and adviesvragen, never generated counting records.
@@ -131,16 +75,26 @@ pub fn status_in_region(conn: &Connection, id: &str, region: &str) -> StoreResul
     Ok(status.as_deref().and_then(Status::from_code))
 }
 
+/// The stored JSON of a report of the region, as accepted, and its status (`None`: not this
+/// region's, or purged).
+pub fn body_in_region(conn: &Connection, id: &str, region: &str) -> StoreResult<Option<(String, Status)>> {
+    let row: Option<(Option<String>, String)> = conn
+        .prepare_cached(&format!("SELECT body, status FROM report WHERE {IN_REGION}"))?
+        .query_row([id, region], |r| Ok((r.get(0)?, r.get(1)?)))
+        .optional()?;
+    Ok(row.and_then(|(body, status)| Some((body?, Status::from_code(&status)?))))
+}
+
 /// One report of the region, with its history and audit log.
 pub fn get(conn: &Connection, id: &str, region: &str) -> StoreResult<Option<IntakeReport>> {
     let row: Option<ReportRow> = conn
         .query_row(
-            &format!("SELECT kind, status, received_at, close_reason, body FROM report WHERE {IN_REGION}"),
+            &format!("SELECT kind, status, received_at, close_reason, body, pharmacy_id FROM report WHERE {IN_REGION}"),
             [id, region],
-            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?)),
+            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?, r.get(5)?)),
         )
         .optional()?;
-    let Some((kind, status, received_at, close_reason, body)) = row else {
+    let Some((kind, status, received_at, close_reason, body, pharmacy_id)) = row else {
         return Ok(None);
     };
     let (Some(kind), Some(status), Some(received_at)) = (
@@ -169,31 +123,58 @@ pub fn get(conn: &Connection, id: &str, region: &str) -> StoreResult<Option<Inta
             })
         })
         .collect();
-    let mut stmt =
-        conn.prepare_cached("SELECT at, actor, vt_region, action, detail FROM audit WHERE report_id = ?1 ORDER BY id")?;
-    let audit = stmt
+    let mut stmt = conn.prepare_cached(
+        "SELECT at, actor, vt_region, action, detail, to_region FROM audit WHERE report_id = ?1 ORDER BY id",
+    )?;
+    let audit: Vec<AuditEntry> = stmt
         .query_map([id], |r| {
-            Ok((r.get::<_, String>(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?))
+            Ok((
+                r.get::<_, String>(0)?,
+                r.get(1)?,
+                r.get(2)?,
+                r.get(3)?,
+                r.get(4)?,
+                r.get(5)?,
+            ))
         })?
         .filter_map(Result::ok)
-        .filter_map(|(at, actor, vt_region, action, detail)| {
+        .filter_map(|(at, actor, vt_region, action, detail, to_region)| {
             Some(AuditEntry {
                 at: parse_ts(&at)?,
                 actor,
                 vt_region,
                 action,
                 detail,
+                to_region,
             })
         })
         .collect();
+    // The last time someone did `action` (the audit log travels with the report).
+    let last = |action: AuditAction| {
+        audit.iter().rev().find(|a| a.action == action.code()).map(|a| Done {
+            by: a.actor.clone(),
+            at: a.at,
+        })
+    };
+    let report: Option<Report> = body.and_then(|b| serde_json::from_str(&b).ok());
+    let handled_by = last(AuditAction::Acknowledge).filter(|_| status == Status::Acknowledged);
+    let closed = last(AuditAction::Close).filter(|_| status == Status::Closed);
     Ok(Some(IntakeReport {
         id: id.to_owned(),
+        kenmerk: kenmerk(id),
         kind,
         status,
         vt_region: region.to_owned(),
         received_at,
+        created_at: report.as_ref().map(|r| r.created_at),
+        pharmacy: match pharmacy_id {
+            Some(p) => pharmacy_contact(conn, p)?,
+            None => None,
+        },
+        handled_by,
+        closed,
         close_reason,
-        report: body.and_then(|b| serde_json::from_str(&b).ok()),
+        report,
         history,
         audit,
     }))
@@ -204,7 +185,7 @@ pub fn audit(
     report_id: &str,
     actor: &str,
     region: &str,
-    action: &str,
+    action: AuditAction,
     detail: Option<&str>,
     now: DateTime<Utc>,
 ) -> StoreResult<()> {
@@ -213,7 +194,7 @@ pub fn audit(
     let (at, detail) = (retention::written_at(purged, now), detail.filter(|_| !purged));
     conn.execute(
         "INSERT INTO audit (report_id, at, actor, vt_region, action, detail) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-        params![report_id, at, actor, region, action, detail],
+        params![report_id, at, actor, region, action.code(), detail],
     )?;
     Ok(())
 }
@@ -221,17 +202,21 @@ pub fn audit(
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Action {
     Acknowledge,
-    Transfer { to: String },
+    Transfer { to: String, reason: Option<String> },
     Close { reason: Option<String> },
 }
 
 impl Action {
-    pub fn code(&self) -> &'static str {
+    pub fn audit_action(&self) -> AuditAction {
         match self {
-            Action::Acknowledge => "acknowledge",
-            Action::Transfer { .. } => "transfer",
-            Action::Close { .. } => "close",
+            Action::Acknowledge => AuditAction::Acknowledge,
+            Action::Transfer { .. } => AuditAction::Transfer,
+            Action::Close { .. } => AuditAction::Close,
         }
+    }
+
+    pub fn code(&self) -> &'static str {
+        self.audit_action().code()
     }
 }
 
@@ -244,6 +229,8 @@ pub enum Refusal {
     NotAllowed(&'static str, &'static str),
     #[error("closing without taking it into intake first needs a reason")]
     ReasonRequired,
+    #[error("a transfer needs a reason")]
+    TransferReasonRequired,
     #[error("{0} is not a Veilig Thuis region")]
     UnknownRegion(String),
     #[error("the report is in that region already")]
@@ -285,7 +272,11 @@ pub fn act(
             event(Status::Acknowledged, region)?;
             (Status::Acknowledged, None)
         }
-        Action::Transfer { to } => {
+        Action::Transfer { to, reason } => {
+            let reason = reason.as_deref().map(str::trim).filter(|r| !r.is_empty());
+            let Some(reason) = reason else {
+                return Ok(Err(Refusal::TransferReasonRequired));
+            };
             if meldcode::regions::latest().region(to).is_none() {
                 return Ok(Err(Refusal::UnknownRegion(to.chars().take(16).collect())));
             }
@@ -314,7 +305,7 @@ pub fn act(
                 params![format!("msg_{}", Uuid::new_v4().simple()), id, to, at],
             )?;
             crate::notify::queue::queue(&tx, id, to, crate::notify::queue::Event::Transferred, &at)?;
-            (Status::Received, Some(format!("naar {to}")))
+            (Status::Received, Some(reason.to_owned()))
         }
         Action::Close { reason } => {
             let reason = reason.as_deref().map(str::trim).filter(|r| !r.is_empty());
@@ -335,9 +326,14 @@ pub fn act(
         }
     };
     let detail = detail.filter(|_| !purged);
+    let to_region = match action {
+        Action::Transfer { to, .. } => Some(to.as_str()),
+        _ => None,
+    };
     tx.execute(
-        "INSERT INTO audit (report_id, at, actor, vt_region, action, detail) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-        params![id, at, actor, region, action.code(), detail],
+        "INSERT INTO audit (report_id, at, actor, vt_region, action, detail, to_region)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+        params![id, at, actor, region, action.code(), detail, to_region],
     )?;
     tx.commit()?;
     Ok(Ok(new_status))

@@ -2,6 +2,7 @@
 //! (inside the async connection's thread) and by the admin CLI alike.
 
 pub mod directory;
+pub mod inbox;
 pub mod intake;
 pub mod outbox;
 pub mod practice;
