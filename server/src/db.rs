@@ -13,6 +13,7 @@ const MIGRATIONS_SLICE: &[M<'static>] = &[
     M::up(include_str!("../migrations/003_stats_indexes.sql")),
     M::up(include_str!("../migrations/004_store_hardening.sql")),
     M::up(include_str!("../migrations/005_device_last_seen.sql")),
+    M::up(include_str!("../migrations/008_stats_days.sql")),
 ];
 pub const MIGRATIONS: Migrations<'static> = Migrations::from_slice(MIGRATIONS_SLICE);
 

@@ -132,8 +132,28 @@ fn json_and_csv_follow_the_contract() -> R {
     let bytes = r.bytes()?;
     assert!(bytes.starts_with(&[0xEF, 0xBB, 0xBF]), "BOM for Excel");
     let text = std::str::from_utf8(&bytes[3..])?;
-    assert!(text.starts_with("period;vt_region;kind;channel;count\r\n"));
-    assert!(text.lines().count() > 800 && text.split("\r\n").all(|l| l.is_empty() || l.matches(';').count() == 4));
+    assert!(text.starts_with("period;vt_region;vt_naam;kind;channel;count;flag\r\n"));
+    let rows: Vec<Vec<&str>> = text
+        .split("\r\n")
+        .skip(1)
+        .filter(|l| !l.is_empty())
+        .map(|l| l.split(';').collect())
+        .collect();
+    assert!(rows.len() > 800 && rows.iter().all(|r| r.len() == 7), "7 columns on every line");
+    for r in &rows {
+        // `count` is a number or empty, and empty exactly when `flag` says why.
+        let (count, flag) = (r[5], r[6]);
+        assert!(
+            (count.parse::<u32>().is_ok() && flag.is_empty()) || (count.is_empty() && ["<5", "x"].contains(&flag)),
+            "{r:?}"
+        );
+    }
+    let named = |code: &str, name: &str| rows.iter().filter(|r| r[1] == code).all(|r| r[2] == name);
+    assert!(named("VT21", "Veilig Thuis West-Brabant") && named("VT01", "Veilig Thuis Amsterdam-Amstelland"));
+    assert!(rows.iter().any(|r| r[0] == "2026" && r[1].is_empty() && r[3].is_empty() && r[4].is_empty()));
+    let pharmacies = rows.iter().filter(|r| r[3] == "apotheken").count();
+    let medians = rows.iter().filter(|r| r[3] == "mediaan_minuten_tot_in_behandeling").count();
+    assert_eq!((pharmacies, medians), (25, 25 * 3), "per region; medians for the range and each year");
 
     for (query, path) in [
         ("period=day", "/period"),
