@@ -74,7 +74,7 @@ fn the_workbook_opens_with_types_flags_and_names() -> R {
     assert_eq!(rows.len() - 1, 2 * 25 * 4 * 4, "every period × region × kind × channel");
     let find = |region: &str, period: &str, kind: &str| {
         rows.iter()
-            .find(|r| text(&r[0]) == period && text(&r[1]) == region && text(&r[3]) == kind && text(&r[4]) == "Balie")
+            .find(|r| text(&r[0]) == period && text(&r[1]) == region && text(&r[3]) == kind && text(&r[4]) == "Aan de balie")
             .map(|r| r.to_vec())
     };
     let big = find("VT21", "2026-01", "Melding").unwrap_or_default();
