@@ -117,7 +117,15 @@ fn an_evaluator_switches_periods_and_sees_the_map_and_trends() -> anyhow::Result
             .await?
             .as_bool()
             .unwrap_or(true);
-        assert!(!wide, "the page does not scroll sideways at 390 px");
+        let offenders = c
+            .execute(
+                "const w = document.documentElement.clientWidth; return [...document.querySelectorAll('body *')]
+                   .filter(e => e.getBoundingClientRect().right > w + 1 && !e.closest('.table-scroll table'))
+                   .slice(0, 8).map(e => e.tagName + '.' + e.className.baseVal + e.className + ' ' + Math.round(e.getBoundingClientRect().right))",
+                vec![],
+            )
+            .await?;
+        assert!(!wide, "the page does not scroll sideways at 390 px: {offenders}");
         b.screenshot(&shots.join("stats-390.png")).await?;
         b.close().await
     })
