@@ -197,7 +197,10 @@ mod tests {
         let named: Vec<&str> = ORGANISATIONS.iter().map(|(c, _)| *c).collect();
         assert_eq!(codes, named, "one name per region of the table, in code order");
         assert!(t.regions().all(|r| r.name.starts_with("Veilig Thuis ")));
-        assert_eq!(t.region("VT21").map(|r| r.name.as_str()), Some("Veilig Thuis West-Brabant"));
+        assert_eq!(
+            t.region("VT21").map(|r| r.name.as_str()),
+            Some("Veilig Thuis West-Brabant")
+        );
         assert_eq!(
             t.region("VT13").map(|r| r.name.as_str()),
             Some("Veilig Thuis Noord- en Midden-Limburg")

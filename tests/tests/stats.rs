@@ -139,7 +139,10 @@ fn json_and_csv_follow_the_contract() -> R {
         .filter(|l| !l.is_empty())
         .map(|l| l.split(';').collect())
         .collect();
-    assert!(rows.len() > 800 && rows.iter().all(|r| r.len() == 7), "7 columns on every line");
+    assert!(
+        rows.len() > 800 && rows.iter().all(|r| r.len() == 7),
+        "7 columns on every line"
+    );
     for r in &rows {
         // `count` is a number or empty, and empty exactly when `flag` says why.
         let (count, flag) = (r[5], r[6]);
@@ -150,10 +153,20 @@ fn json_and_csv_follow_the_contract() -> R {
     }
     let named = |code: &str, name: &str| rows.iter().filter(|r| r[1] == code).all(|r| r[2] == name);
     assert!(named("VT21", "Veilig Thuis West-Brabant") && named("VT01", "Veilig Thuis Amsterdam-Amstelland"));
-    assert!(rows.iter().any(|r| r[0] == "2026" && r[1].is_empty() && r[3].is_empty() && r[4].is_empty()));
+    assert!(
+        rows.iter()
+            .any(|r| r[0] == "2026" && r[1].is_empty() && r[3].is_empty() && r[4].is_empty())
+    );
     let pharmacies = rows.iter().filter(|r| r[3] == "apotheken").count();
-    let medians = rows.iter().filter(|r| r[3] == "mediaan_minuten_tot_in_behandeling").count();
-    assert_eq!((pharmacies, medians), (25, 25 * 3), "per region; medians for the range and each year");
+    let medians = rows
+        .iter()
+        .filter(|r| r[3] == "mediaan_minuten_tot_in_behandeling")
+        .count();
+    assert_eq!(
+        (pharmacies, medians),
+        (25, 25 * 3),
+        "per region; medians for the range and each year"
+    );
 
     for (query, path) in [
         ("period=day", "/period"),

@@ -34,7 +34,9 @@ fn well_formed(granularity: &str, value: &str) -> bool {
         && match granularity {
             "week" => rest.strip_prefix('W').is_some_and(|w| digits(w) && w.len() == 2),
             "month" => digits(rest) && rest.len() == 2,
-            "quarter" => rest.strip_prefix('Q').is_some_and(|q| ["1", "2", "3", "4"].contains(&q)),
+            "quarter" => rest
+                .strip_prefix('Q')
+                .is_some_and(|q| ["1", "2", "3", "4"].contains(&q)),
             "half_year" => rest.strip_prefix('H').is_some_and(|h| h == "1" || h == "2"),
             _ => rest.is_empty(),
         }

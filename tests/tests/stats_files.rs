@@ -70,11 +70,24 @@ fn the_workbook_opens_with_types_flags_and_names() -> R {
     let cells = book.worksheet_range("Cellen")?;
     let rows: Vec<&[Data]> = cells.rows().collect();
     let header: Vec<String> = rows[0].iter().map(text).collect();
-    assert_eq!(header, ["Periode", "Regiocode", "Regio", "Soort", "Kanaal", "Aantal", "Afscherming"]);
+    assert_eq!(
+        header,
+        [
+            "Periode",
+            "Regiocode",
+            "Regio",
+            "Soort",
+            "Kanaal",
+            "Aantal",
+            "Afscherming"
+        ]
+    );
     assert_eq!(rows.len() - 1, 2 * 25 * 4 * 4, "every period × region × kind × channel");
     let find = |region: &str, period: &str, kind: &str| {
         rows.iter()
-            .find(|r| text(&r[0]) == period && text(&r[1]) == region && text(&r[3]) == kind && text(&r[4]) == "Aan de balie")
+            .find(|r| {
+                text(&r[0]) == period && text(&r[1]) == region && text(&r[3]) == kind && text(&r[4]) == "Aan de balie"
+            })
             .map(|r| r.to_vec())
     };
     let big = find("VT21", "2026-01", "Melding").unwrap_or_default();
@@ -82,7 +95,11 @@ fn the_workbook_opens_with_types_flags_and_names() -> R {
     assert_eq!(big[5], Data::Float(10.0), "a number cell, rounded to 5: {big:?}");
     assert_eq!(text(&big[6]), "");
     let small = find("VT01", "2026-01", "Adviesvraag").unwrap_or_default();
-    assert_eq!((small[5].clone(), text(&small[6])), (Data::Empty, "<5".to_owned()), "{small:?}");
+    assert_eq!(
+        (small[5].clone(), text(&small[6])),
+        (Data::Empty, "<5".to_owned()),
+        "{small:?}"
+    );
     assert!(
         rows[1..].iter().all(|r| matches!(r[0], Data::String(_))),
         "periods are text, never dates"
@@ -103,10 +120,21 @@ fn the_workbook_opens_with_types_flags_and_names() -> R {
 
     let regions = book.worksheet_range("Regio's")?;
     let header: Vec<String> = regions.rows().next().unwrap_or_default().iter().map(text).collect();
-    assert_eq!(header[..4], ["Regiocode", "Regio", "Periode", "Apotheken (nu aangesloten)"]);
-    assert_eq!(regions.rows().count() - 1, 25 * 3, "per region: the range and each month");
+    assert_eq!(
+        header[..4],
+        ["Regiocode", "Regio", "Periode", "Apotheken (nu aangesloten)"]
+    );
+    assert_eq!(
+        regions.rows().count() - 1,
+        25 * 3,
+        "per region: the range and each month"
+    );
     let notes = book.worksheet_range("Toelichting")?;
-    let all: String = notes.rows().flat_map(|r| r.iter().map(text)).collect::<Vec<_>>().join("\n");
+    let all: String = notes
+        .rows()
+        .flat_map(|r| r.iter().map(text))
+        .collect::<Vec<_>>()
+        .join("\n");
     for needle in ["<5", "x ", "afgerond", "alle"] {
         assert!(all.contains(needle), "Toelichting explains {needle:?}");
     }
@@ -145,7 +173,11 @@ fn the_median_per_region_and_period_reads_in_hours_and_minutes() -> R {
             .map(|m| m["minutes"].clone())
     };
     assert_eq!(median("VT21", "2026-01"), Some(serde_json::json!(314)));
-    assert_eq!(median("VT21", "2026-02"), Some(serde_json::Value::Null), "none that month");
+    assert_eq!(
+        median("VT21", "2026-02"),
+        Some(serde_json::Value::Null),
+        "none that month"
+    );
     assert_eq!(median("VT27", "2026-02"), Some(serde_json::json!(45)));
     assert_eq!(median("VT01", "2026-01"), Some(serde_json::Value::Null), "fewer than 5");
 
@@ -153,7 +185,10 @@ fn the_median_per_region_and_period_reads_in_hours_and_minutes() -> R {
     let session = web.login("eva", PASSWORD)?;
     let page = web.get("/stats?period=month&from=2026-01&to=2026-02", &session.cookie)?;
     assert_eq!(page.status, 200);
-    assert!(page.body.contains("5 u 14 min") && page.body.contains("45 min"), "hours and minutes");
+    assert!(
+        page.body.contains("5 u 14 min") && page.body.contains("45 min"),
+        "hours and minutes"
+    );
     assert!(!page.body.contains("314 min"));
     Ok(())
 }

@@ -170,7 +170,11 @@ pub async fn table(s: &AppState, r: &Request) -> Result<Table, ApiError> {
             name: name.clone(),
             pharmacies: pharmacies.iter().find(|(r, _)| r == code).map_or(0, |(_, n)| *n),
             median_minutes_to_acknowledgement: stats::median_minutes(
-                minutes.iter().filter(|a| a.vt_region == *code).map(|a| a.minutes).collect(),
+                minutes
+                    .iter()
+                    .filter(|a| a.vt_region == *code)
+                    .map(|a| a.minutes)
+                    .collect(),
             ),
         })
         .collect();

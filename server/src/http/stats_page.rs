@@ -74,9 +74,7 @@ fn form_view(q: &HashMap<String, String>) -> FormView {
         .unwrap_or(Granularity::Quarter);
     let value = |k: &str| q.get(k).cloned().unwrap_or_default();
     FormView {
-        granularities: Granularity::ALL
-            .map(|c| (c.code(), form::label(c), c == g))
-            .to_vec(),
+        granularities: Granularity::ALL.map(|c| (c.code(), form::label(c), c == g)).to_vec(),
         period: g.code().to_owned(),
         from: value("from"),
         to: value("to"),
@@ -91,16 +89,23 @@ fn shown(t: &Table, map_period: Option<&String>) -> Shown {
         .iter()
         .map(|r| Row {
             label: format!("{} {}", r.vt_region, r.name),
-            values: periods.iter().map(|p| t.total(p, Some(&r.vt_region)).to_owned()).collect(),
+            values: periods
+                .iter()
+                .map(|p| t.total(p, Some(&r.vt_region)).to_owned())
+                .collect(),
             extra: vec![
                 r.pharmacies.to_string(),
-                r.median_minutes_to_acknowledgement.map_or("—".to_owned(), hours_minutes),
+                r.median_minutes_to_acknowledgement
+                    .map_or("—".to_owned(), hours_minutes),
             ],
         })
         .chain(std::iter::once(Row {
             label: "Nederland".into(),
             values: periods.iter().map(|p| t.total(p, None).to_owned()).collect(),
-            extra: vec![t.regions.iter().map(|r| r.pharmacies).sum::<u32>().to_string(), String::new()],
+            extra: vec![
+                t.regions.iter().map(|r| r.pharmacies).sum::<u32>().to_string(),
+                String::new(),
+            ],
         }))
         .collect();
     let median_rows = t
@@ -123,7 +128,9 @@ fn shown(t: &Table, map_period: Option<&String>) -> Shown {
             let count = |p: &String| {
                 t.totals
                     .iter()
-                    .find(|c| c.period == *p && c.vt_region.is_none() && c.kind == Some(kind) && c.channel == Some(channel))
+                    .find(|c| {
+                        c.period == *p && c.vt_region.is_none() && c.kind == Some(kind) && c.channel == Some(channel)
+                    })
                     .map_or("0".to_owned(), |c| c.count.clone())
             };
             national_rows.push(Row {

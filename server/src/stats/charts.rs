@@ -47,7 +47,11 @@ pub fn map_view(map: &Map, t: &Table, period: &str) -> MapView {
         .iter()
         .map(|r| (r.vt_region.as_str(), t.total(period, Some(&r.vt_region))))
         .collect();
-    let max = totals.iter().filter_map(|(_, v)| v.parse::<u32>().ok()).max().unwrap_or(0);
+    let max = totals
+        .iter()
+        .filter_map(|(_, v)| v.parse::<u32>().ok())
+        .max()
+        .unwrap_or(0);
     let step = step(max);
     let fill = |text: &str| match text.parse::<u32>() {
         Ok(0) => SHADES[0].to_owned(),
@@ -75,7 +79,11 @@ pub fn map_view(map: &Map, t: &Table, period: &str) -> MapView {
         if low <= max.max(5) {
             legend.push(LegendEntry {
                 fill: SHADES[class as usize].into(),
-                text: if low >= high { format!("{high}") } else { format!("{low}–{high}") },
+                text: if low >= high {
+                    format!("{high}")
+                } else {
+                    format!("{low}–{high}")
+                },
             });
         }
     }
@@ -125,7 +133,10 @@ fn trend(code: &str, name: &str, values: &[(String, &str)], max: u32) -> Trend {
                     f64::from(TREND_HEIGHT) - h
                 ));
             }
-            Err(_) => hidden.push_str(&format!("M{x:.1} {}h{width:.1}v{STUB}h-{width:.1}z", TREND_HEIGHT - STUB)),
+            Err(_) => hidden.push_str(&format!(
+                "M{x:.1} {}h{width:.1}v{STUB}h-{width:.1}z",
+                TREND_HEIGHT - STUB
+            )),
         }
     }
     let label = values
@@ -149,7 +160,11 @@ pub fn trends(t: &Table) -> (Trend, Vec<Trend>, u32) {
         periods.iter().map(|p| (p.clone(), t.total(p, region))).collect()
     };
     let national = series(None);
-    let national_max = national.iter().filter_map(|(_, v)| v.parse::<u32>().ok()).max().unwrap_or(0);
+    let national_max = national
+        .iter()
+        .filter_map(|(_, v)| v.parse::<u32>().ok())
+        .max()
+        .unwrap_or(0);
     let per_region: Vec<(&str, &str, Vec<(String, &str)>)> = t
         .regions
         .iter()

@@ -73,7 +73,12 @@ pub fn presets(g: Granularity, today: NaiveDate) -> Vec<Preset> {
     let first = |y: i32| NaiveDate::from_ymd_opt(y, 1, 4).unwrap_or(today);
     let last = |y: i32| NaiveDate::from_ymd_opt(y, 12, 28).unwrap_or(today);
     let query = |g: Granularity, from: NaiveDate, to: NaiveDate| {
-        format!("period={}&from={}&to={}", g.code(), g.label(g.of(from)), g.label(g.of(to)))
+        format!(
+            "period={}&from={}&to={}",
+            g.code(),
+            g.label(g.of(from)),
+            g.label(g.of(to))
+        )
     };
     let (from12, to12) = default_range(Granularity::Month, today);
     vec![
@@ -108,7 +113,9 @@ pub fn api_query(q: &HashMap<String, String>, today: NaiveDate) -> HashMap<Strin
         },
         None => Granularity::Quarter,
     };
-    let switched = q.get(SHOWN).is_some_and(|shown| Some(shown.as_str()) != out.get("period").map(String::as_str));
+    let switched = q
+        .get(SHOWN)
+        .is_some_and(|shown| Some(shown.as_str()) != out.get("period").map(String::as_str));
     let fits = |name: &str| out.get(name).is_some_and(|v| g.parse(v).is_some());
     let (from, to) = default_range(g, today);
     if switched && !(fits("from") && fits("to")) {
@@ -138,7 +145,11 @@ pub fn messages(errors: &[FieldError], q: &HashMap<String, String>) -> Vec<Strin
                         "{what}: vul een {} in, zoals {} (nu: \u{201c}{}\u{201d}).",
                         whole(g),
                         example(g),
-                        q.get(&e.path[1..]).map_or("", |v| v.as_str()).chars().take(40).collect::<String>()
+                        q.get(&e.path[1..])
+                            .map_or("", |v| v.as_str())
+                            .chars()
+                            .take(40)
+                            .collect::<String>()
                     ),
                     None => format!("{what}: vul een periode in."),
                 },
@@ -181,7 +192,12 @@ mod tests {
     #[test]
     fn switching_the_granularity_fills_van_and_tot() {
         let today = day(2026, 12, 2);
-        let q = query(&[("period", "month"), ("from", "2026-Q1"), ("to", "2026-Q4"), (SHOWN, "quarter")]);
+        let q = query(&[
+            ("period", "month"),
+            ("from", "2026-Q1"),
+            ("to", "2026-Q4"),
+            (SHOWN, "quarter"),
+        ]);
         let api = api_query(&q, today);
         assert_eq!((api["from"].as_str(), api["to"].as_str()), ("2026-01", "2026-12"));
         assert!(!api.contains_key(SHOWN));
@@ -189,7 +205,12 @@ mod tests {
         let q = query(&[("period", "year"), ("from", "2024"), ("to", "2025"), (SHOWN, "quarter")]);
         assert_eq!(api_query(&q, today)["from"], "2024");
         // Not switched: a wrong value stays, for the message.
-        let q = query(&[("period", "month"), ("from", "2026-Q1"), ("to", "2026-12"), (SHOWN, "month")]);
+        let q = query(&[
+            ("period", "month"),
+            ("from", "2026-Q1"),
+            ("to", "2026-12"),
+            (SHOWN, "month"),
+        ]);
         assert_eq!(api_query(&q, today)["from"], "2026-Q1");
     }
 

@@ -217,8 +217,15 @@ mod tests {
         assert_eq!(codes, table);
         let bytes: usize = map.regions.iter().map(|r| r.path.len()).sum();
         assert!(bytes < 9_000, "{bytes} bytes of path data");
-        assert!((250..350).contains(&map.width) && (300..400).contains(&map.height), "{map:?}");
-        assert!(map.regions.iter().all(|r| r.path.starts_with('M') && r.path.ends_with('z')));
+        assert!(
+            (250..350).contains(&map.width) && (300..400).contains(&map.height),
+            "{map:?}"
+        );
+        assert!(
+            map.regions
+                .iter()
+                .all(|r| r.path.starts_with('M') && r.path.ends_with('z'))
+        );
     }
 
     #[test]

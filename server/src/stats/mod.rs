@@ -229,7 +229,10 @@ pub fn period_medians(
 ) -> Vec<PeriodMedian> {
     let mut by_key: std::collections::HashMap<(&str, PeriodId), Vec<i64>> = std::collections::HashMap::new();
     for a in acks {
-        by_key.entry((a.vt_region.as_str(), g.of(a.day))).or_default().push(a.minutes);
+        by_key
+            .entry((a.vt_region.as_str(), g.of(a.day)))
+            .or_default()
+            .push(a.minutes);
     }
     regions
         .iter()

@@ -39,7 +39,10 @@ pub fn csv(t: &Table) -> Result<Vec<u8>, csv::Error> {
             let pharmacies = r.pharmacies.to_string();
             w.write_record(["", &r.vt_region, &r.name, CSV_PHARMACIES, "", &pharmacies, ""])?;
         }
-        let range = t.regions.iter().map(|r| ("", &r.vt_region, r.median_minutes_to_acknowledgement));
+        let range = t
+            .regions
+            .iter()
+            .map(|r| ("", &r.vt_region, r.median_minutes_to_acknowledgement));
         let periods = t.medians.iter().map(|m| (m.period.as_str(), &m.vt_region, m.minutes));
         for (period, region, minutes) in range.chain(periods) {
             let (number, flag) = minutes.map_or((String::new(), "<5"), |m| (m.to_string(), ""));

@@ -14,7 +14,15 @@ pub const SHEET_NOTES: &str = "Toelichting";
 /// What an empty dimension of a total means.
 pub const ALL: &str = "alle";
 
-const COUNT_COLUMNS: [&str; 7] = ["Periode", "Regiocode", "Regio", "Soort", "Kanaal", "Aantal", "Afscherming"];
+const COUNT_COLUMNS: [&str; 7] = [
+    "Periode",
+    "Regiocode",
+    "Regio",
+    "Soort",
+    "Kanaal",
+    "Aantal",
+    "Afscherming",
+];
 const REGION_COLUMNS: [&str; 6] = [
     "Regiocode",
     "Regio",

@@ -132,7 +132,10 @@ mod tests {
             for (month, day) in [(3, 25), (10, 25)] {
                 for d in 0..7 {
                     for minute in [58, 59, 60, 61, 119, 120] {
-                        let t = Utc.with_ymd_and_hms(year, month, day + d, 0, 0, 0).single().unwrap_or_default()
+                        let t = Utc
+                            .with_ymd_and_hms(year, month, day + d, 0, 0, 0)
+                            .single()
+                            .unwrap_or_default()
                             + Duration::minutes(minute);
                         let text = t.to_rfc3339_opts(chrono::SecondsFormat::Secs, true);
                         insert(&conn, &format!("r{i}"), "VT01", &text)?;
@@ -163,12 +166,24 @@ mod tests {
             .into_iter()
             .enumerate()
         {
-            insert(&conn, &format!("r{i}"), region, &crate::db::ts(now - Duration::minutes(minutes_ago)))?;
+            insert(
+                &conn,
+                &format!("r{i}"),
+                region,
+                &crate::db::ts(now - Duration::minutes(minutes_ago)),
+            )?;
         }
         let before = recount(&conn)?;
         assert_eq!(before.iter().map(|r| r.4).sum::<u32>(), 4);
         // A transfer moves the count to the region that holds the report last.
-        let moved = act(&mut conn, "r0", "VT01", "test", &Action::Transfer { to: "VT03".into() }, now)?;
+        let moved = act(
+            &mut conn,
+            "r0",
+            "VT01",
+            "test",
+            &Action::Transfer { to: "VT03".into() },
+            now,
+        )?;
         assert!(moved.is_ok(), "{moved:?}");
         let after = recount(&conn)?;
         assert!(after.iter().any(|r| r.1 == "VT03" && r.4 == 1), "{after:?}");
