@@ -153,6 +153,9 @@ fn trend(code: &str, name: &str, values: &[(String, &str)], max: u32) -> Trend {
     }
 }
 
+/// A region's code, name and published totals per period.
+type Series<'a> = (&'a str, &'a str, Vec<(String, &'a str)>);
+
 /// The national trend, and one per region on a common scale (so regions compare by height).
 pub fn trends(t: &Table) -> (Trend, Vec<Trend>, u32) {
     let periods = t.periods();
@@ -165,7 +168,7 @@ pub fn trends(t: &Table) -> (Trend, Vec<Trend>, u32) {
         .filter_map(|(_, v)| v.parse::<u32>().ok())
         .max()
         .unwrap_or(0);
-    let per_region: Vec<(&str, &str, Vec<(String, &str)>)> = t
+    let per_region: Vec<Series> = t
         .regions
         .iter()
         .map(|r| (r.vt_region.as_str(), r.name.as_str(), series(Some(&r.vt_region))))

@@ -92,10 +92,13 @@ mod tests {
     }
 
     /// What the aggregate must hold: the counting records grouped by Amsterdam day, in Rust.
-    fn recount(conn: &Connection) -> anyhow::Result<Vec<(String, String, String, String, u32)>> {
+    /// Day, region, kind, channel and count.
+    type Aggregate = (String, String, String, String, u32);
+
+    fn recount(conn: &Connection) -> anyhow::Result<Vec<Aggregate>> {
         let mut grouped = std::collections::BTreeMap::new();
         let mut stmt = conn.prepare("SELECT day, vt_region, kind, channel, count FROM stats_day")?;
-        let stored: Vec<(String, String, String, String, u32)> = stmt
+        let stored: Vec<Aggregate> = stmt
             .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?)))?
             .collect::<Result<_, _>>()?;
         let mut stmt = conn.prepare("SELECT received_at, vt_region, kind, channel FROM report")?;
