@@ -104,11 +104,10 @@ fn the_workbook_opens_with_types_flags_and_names() -> R {
         rows[1..].iter().all(|r| matches!(r[0], Data::String(_))),
         "periods are text, never dates"
     );
-    assert!(rows[1..].iter().all(|r| match (&r[5], text(&r[6]).as_str()) {
-        (Data::Float(_), "") => true,
-        (Data::Empty, "<5" | "x") => true,
-        _ => false,
-    }));
+    assert!(rows[1..].iter().all(|r| matches!(
+        (&r[5], text(&r[6]).as_str()),
+        (Data::Float(_), "") | (Data::Empty, "<5" | "x")
+    )));
 
     let totals = book.worksheet_range("Totalen")?;
     let national = totals
