@@ -5,7 +5,7 @@ use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use chrono::{Datelike, Duration, NaiveDate};
 use good_lp::{Expression, ProblemVariables, Solution, SolverModel, constraint, microlp, variable};
-use masker19_e2e::{TestServer, admin, insert_counting_records, temp_db};
+use masker19_e2e::{TestServer, admin, insert_counting_records};
 use serde_json::Value;
 
 type R = anyhow::Result<()>;
@@ -14,16 +14,7 @@ const KINDS: [&str; 4] = ["melding", "adviesvraag", "geen_melding", "acuut_112"]
 const CHANNELS: [&str; 4] = ["balie", "briefje", "telefoon", "bezorging"];
 
 fn evaluator_server() -> anyhow::Result<(tempfile::TempDir, TestServer, String)> {
-    let (dir, db) = temp_db()?;
-    let out = admin(
-        &db,
-        &["user", "add", "--role", "evaluator", "--name", "eva"],
-        &format!("{PASSWORD}\n"),
-    )?;
-    anyhow::ensure!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
-    let server = TestServer::start(&db, false)?;
-    let token = server.client().login("eva", PASSWORD)?;
-    Ok((dir, server, token))
+    masker19_e2e::evaluator_server(PASSWORD)
 }
 
 /// A small deterministic generator (no dependency on the server's own code).

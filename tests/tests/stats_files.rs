@@ -3,22 +3,13 @@
 
 use calamine::{Data, Reader, Xlsx};
 use masker19_e2e::web::Web;
-use masker19_e2e::{TestServer, admin, insert_counting_records, open_store, temp_db};
+use masker19_e2e::{TestServer, insert_counting_records, open_store};
 
 type R = anyhow::Result<()>;
 const PASSWORD: &str = "evaluatie-wachtwoord";
 
 fn evaluator_server() -> anyhow::Result<(tempfile::TempDir, TestServer, String)> {
-    let (dir, db) = temp_db()?;
-    let out = admin(
-        &db,
-        &["user", "add", "--role", "evaluator", "--name", "eva"],
-        &format!("{PASSWORD}\n"),
-    )?;
-    anyhow::ensure!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
-    let server = TestServer::start(&db, false)?;
-    let token = server.client().login("eva", PASSWORD)?;
-    Ok((dir, server, token))
+    masker19_e2e::evaluator_server(PASSWORD)
 }
 
 /// VT21 gets 12 records in January 2026 (a rounded count), VT01 2 (`<5`), VT27 7 in February.
