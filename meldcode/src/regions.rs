@@ -12,10 +12,47 @@ pub const ATTRIBUTION: &str = "Bron: CBS / PDOK";
 /// The CSV tables, one per year: `jaar,gemeentecode,gemeentenaam,vt_code,vt_naam`.
 const TABLES: &[(i32, &str)] = &[(2025, include_str!("../../assets/regions/gemeente_veiligthuis_2025.csv"))];
 
+/// The one table of region names: each Veilig Thuis organisation as it writes its own name.
+/// The CBS map layer spells some differently ("West-brabant", "Noord- en Midden Limburg"); its
+/// codes are kept, its names are not shown.
+pub const ORGANISATIONS: &[(&str, &str)] = &[
+    ("VT01", "Veilig Thuis Amsterdam-Amstelland"),
+    ("VT02", "Veilig Thuis Drenthe"),
+    ("VT03", "Veilig Thuis Flevoland"),
+    ("VT04", "Veilig Thuis Friesland"),
+    ("VT05", "Veilig Thuis Gelderland-Midden"),
+    ("VT06", "Veilig Thuis Gelderland-Zuid"),
+    ("VT07", "Veilig Thuis Gooi en Vechtstreek"),
+    ("VT08", "Veilig Thuis Groningen"),
+    ("VT09", "Veilig Thuis Haaglanden"),
+    ("VT10", "Veilig Thuis Hollands Midden"),
+    ("VT11", "Veilig Thuis IJsselland"),
+    ("VT12", "Veilig Thuis Kennemerland"),
+    ("VT13", "Veilig Thuis Noord- en Midden-Limburg"),
+    ("VT14", "Veilig Thuis Noord- en Oost-Gelderland"),
+    ("VT15", "Veilig Thuis Midden-Brabant"),
+    ("VT17", "Veilig Thuis Noord-Holland Noord"),
+    ("VT18", "Veilig Thuis Rotterdam Rijnmond"),
+    ("VT19", "Veilig Thuis Twente"),
+    ("VT20", "Veilig Thuis Utrecht"),
+    ("VT21", "Veilig Thuis West-Brabant"),
+    ("VT22", "Veilig Thuis Zaanstreek-Waterland"),
+    ("VT23", "Veilig Thuis Zeeland"),
+    ("VT24", "Veilig Thuis Zuid-Holland Zuid"),
+    ("VT25", "Veilig Thuis Zuid-Limburg"),
+    ("VT27", "Veilig Thuis Oost-Brabant"),
+];
+
+/// The organisation's own name for a region code.
+pub fn organisation_name(code: &str) -> Option<&'static str> {
+    ORGANISATIONS.iter().find(|(c, _)| *c == code).map(|(_, n)| *n)
+}
+
 /// A regional Veilig Thuis organisation (`VT01` … `VT27`).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct VtRegion {
     pub code: String,
+    /// The organisation's own name, from [`ORGANISATIONS`] ("Veilig Thuis West-Brabant").
     pub name: String,
 }
 
@@ -47,9 +84,10 @@ impl RegionTable {
                     .ok_or_else(|| format!("column {i} missing"))
             };
             let (code, name, vt_code, vt_name) = (field(1)?, field(2)?, field(3)?, field(4)?);
+            let own = organisation_name(&vt_code).map_or(vt_name, str::to_owned);
             regions.entry(vt_code.clone()).or_insert_with(|| VtRegion {
                 code: vt_code.clone(),
-                name: vt_name,
+                name: own,
             });
             gemeenten.insert(code.clone(), Gemeente { code, name, vt_code });
         }
@@ -149,6 +187,23 @@ mod tests {
         assert_eq!(
             t.gemeente("GM0820").map(|g| g.name.as_str()),
             Some("Nuenen, Gerwen en Nederwetten")
+        );
+    }
+
+    #[test]
+    fn every_region_has_its_organisations_own_name() {
+        let t = table_for_year(2025);
+        let codes: Vec<&str> = t.regions().map(|r| r.code.as_str()).collect();
+        let named: Vec<&str> = ORGANISATIONS.iter().map(|(c, _)| *c).collect();
+        assert_eq!(codes, named, "one name per region of the table, in code order");
+        assert!(t.regions().all(|r| r.name.starts_with("Veilig Thuis ")));
+        assert_eq!(
+            t.region("VT21").map(|r| r.name.as_str()),
+            Some("Veilig Thuis West-Brabant")
+        );
+        assert_eq!(
+            t.region("VT13").map(|r| r.name.as_str()),
+            Some("Veilig Thuis Noord- en Midden-Limburg")
         );
     }
 

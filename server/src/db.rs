@@ -15,6 +15,7 @@ const MIGRATIONS_SLICE: &[M<'static>] = &[
     M::up(include_str!("../migrations/005_device_last_seen.sql")),
     M::up(include_str!("../migrations/006_intake_inbox.sql")),
     M::up(include_str!("../migrations/007_notify.sql")),
+    M::up(include_str!("../migrations/008_stats_days.sql")),
     M::up(include_str!("../migrations/009_practice.sql")),
     M::up(include_str!("../migrations/010_no_token_prefix.sql")),
 ];

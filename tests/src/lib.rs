@@ -339,6 +339,20 @@ pub fn insert_counting_records(db: &Path, rows: &[(String, String, String, Strin
     Ok(())
 }
 
+/// A server on a fresh database with one evaluator, `eva`, and that evaluator's bearer token.
+pub fn evaluator_server(password: &str) -> anyhow::Result<(tempfile::TempDir, TestServer, String)> {
+    let (dir, db) = temp_db()?;
+    let out = admin(
+        &db,
+        &["user", "add", "--role", "evaluator", "--name", "eva"],
+        &format!("{password}\n"),
+    )?;
+    anyhow::ensure!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let server = TestServer::start(&db, false)?;
+    let token = server.client().login("eva", password)?;
+    Ok((dir, server, token))
+}
+
 /// Point [`server_bin`] at the release build unless `MASKER19_SERVER_BIN` says otherwise (for the
 /// benchmark and proof binaries). Call it first thing in `main`, before any thread starts.
 pub fn prefer_release_server() {

@@ -5,7 +5,7 @@ use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use chrono::{Datelike, Duration, NaiveDate};
 use good_lp::{Expression, ProblemVariables, Solution, SolverModel, constraint, microlp, variable};
-use masker19_e2e::{TestServer, admin, insert_counting_records, temp_db};
+use masker19_e2e::{TestServer, admin, insert_counting_records};
 use serde_json::Value;
 
 type R = anyhow::Result<()>;
@@ -14,16 +14,7 @@ const KINDS: [&str; 4] = ["melding", "adviesvraag", "geen_melding", "acuut_112"]
 const CHANNELS: [&str; 4] = ["balie", "briefje", "telefoon", "bezorging"];
 
 fn evaluator_server() -> anyhow::Result<(tempfile::TempDir, TestServer, String)> {
-    let (dir, db) = temp_db()?;
-    let out = admin(
-        &db,
-        &["user", "add", "--role", "evaluator", "--name", "eva"],
-        &format!("{PASSWORD}\n"),
-    )?;
-    anyhow::ensure!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
-    let server = TestServer::start(&db, false)?;
-    let token = server.client().login("eva", PASSWORD)?;
-    Ok((dir, server, token))
+    masker19_e2e::evaluator_server(PASSWORD)
 }
 
 /// A small deterministic generator (no dependency on the server's own code).
@@ -132,8 +123,41 @@ fn json_and_csv_follow_the_contract() -> R {
     let bytes = r.bytes()?;
     assert!(bytes.starts_with(&[0xEF, 0xBB, 0xBF]), "BOM for Excel");
     let text = std::str::from_utf8(&bytes[3..])?;
-    assert!(text.starts_with("period;vt_region;kind;channel;count\r\n"));
-    assert!(text.lines().count() > 800 && text.split("\r\n").all(|l| l.is_empty() || l.matches(';').count() == 4));
+    assert!(text.starts_with("period;vt_region;vt_naam;kind;channel;count;flag\r\n"));
+    let rows: Vec<Vec<&str>> = text
+        .split("\r\n")
+        .skip(1)
+        .filter(|l| !l.is_empty())
+        .map(|l| l.split(';').collect())
+        .collect();
+    assert!(
+        rows.len() > 800 && rows.iter().all(|r| r.len() == 7),
+        "7 columns on every line"
+    );
+    for r in &rows {
+        // `count` is a number or empty, and empty exactly when `flag` says why.
+        let (count, flag) = (r[5], r[6]);
+        assert!(
+            (count.parse::<u32>().is_ok() && flag.is_empty()) || (count.is_empty() && ["<5", "x"].contains(&flag)),
+            "{r:?}"
+        );
+    }
+    let named = |code: &str, name: &str| rows.iter().filter(|r| r[1] == code).all(|r| r[2] == name);
+    assert!(named("VT21", "Veilig Thuis West-Brabant") && named("VT01", "Veilig Thuis Amsterdam-Amstelland"));
+    assert!(
+        rows.iter()
+            .any(|r| r[0] == "2026" && r[1].is_empty() && r[3].is_empty() && r[4].is_empty())
+    );
+    let pharmacies = rows.iter().filter(|r| r[3] == "apotheken").count();
+    let medians = rows
+        .iter()
+        .filter(|r| r[3] == "mediaan_minuten_tot_in_behandeling")
+        .count();
+    assert_eq!(
+        (pharmacies, medians),
+        (25, 25 * 3),
+        "per region; medians for the range and each year"
+    );
 
     for (query, path) in [
         ("period=day", "/period"),

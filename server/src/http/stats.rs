@@ -22,12 +22,20 @@ use crate::store::stats as store;
 /// The publication of the whole data set, rebuilt when the counting records change.
 pub type StatsCache = Arc<tokio::sync::Mutex<Option<((i64, i64), Arc<Publication>)>>>;
 
+/// What the statistics are answered as.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Format {
+    Json,
+    Csv,
+    Xlsx,
+}
+
 /// A validated query.
 pub struct Request {
     pub granularity: Granularity,
     pub from: PeriodId,
     pub to: PeriodId,
-    pub csv: bool,
+    pub format: Format,
 }
 
 fn invalid(path: &str, rule: Rule, message: &str) -> FieldError {
@@ -51,12 +59,13 @@ pub fn parse_request(q: &HashMap<String, String>) -> Result<Request, ApiError> {
         None => Some(Granularity::Quarter),
         Some(code) => Granularity::from_code(code),
     };
-    let csv = match q.get("format").map(String::as_str) {
-        None | Some("json") => false,
-        Some("csv") => true,
+    let format = match q.get("format").map(String::as_str) {
+        None | Some("json") => Format::Json,
+        Some("csv") => Format::Csv,
+        Some("xlsx") => Format::Xlsx,
         Some(_) => {
-            errors.push(invalid("/format", Rule::InvalidValue, "json or csv"));
-            false
+            errors.push(invalid("/format", Rule::InvalidValue, "json, csv or xlsx"));
+            Format::Json
         }
     };
     let Some(g) = granularity else {
@@ -96,7 +105,7 @@ pub fn parse_request(q: &HashMap<String, String>) -> Result<Request, ApiError> {
             granularity: g,
             from,
             to,
-            csv,
+            format,
         }),
         _ => Err(ApiError::Invalid(errors)),
     }
@@ -111,13 +120,16 @@ async fn publication(s: &AppState) -> Result<Arc<Publication>, ApiError> {
         return Ok(p.clone());
     }
     let started = std::time::Instant::now();
-    let rows = s.store.call(|c| store::hour_counts(c)).await?;
+    let rows = s.store.call(|c| store::day_counts(c)).await?;
     let read = started.elapsed();
+    let day_rows = rows.len();
     let built = tokio::task::spawn_blocking(move || Publication::new(&stats::atoms(&rows, &stats::regions())))
         .await
         .map_err(|_| ApiError::Unavailable(crate::db::StoreError::TaskPanicked))?;
     tracing::info!(
+        day_rows,
         read_ms = read.as_millis() as u64,
+        disclosure_ms = (started.elapsed() - read).as_millis() as u64,
         total_ms = started.elapsed().as_millis() as u64,
         "statistics rebuilt"
     );
@@ -158,11 +170,15 @@ pub async fn table(s: &AppState, r: &Request) -> Result<Table, ApiError> {
             name: name.clone(),
             pharmacies: pharmacies.iter().find(|(r, _)| r == code).map_or(0, |(_, n)| *n),
             median_minutes_to_acknowledgement: stats::median_minutes(
-                minutes.iter().filter(|(r, _)| r == code).map(|(_, m)| *m).collect(),
+                minutes
+                    .iter()
+                    .filter(|a| a.vt_region == *code)
+                    .map(|a| a.minutes)
+                    .collect(),
             ),
         })
         .collect();
-    let practice = practice_cells(s, &regions, r.granularity, periods).await?;
+    let practice = practice_cells(s, &regions, r.granularity, periods.clone()).await?;
     Ok(Table {
         period: r.granularity,
         from: r.granularity.label(r.from),
@@ -171,6 +187,7 @@ pub async fn table(s: &AppState, r: &Request) -> Result<Table, ApiError> {
         totals,
         regions: facts,
         practice,
+        medians: stats::period_medians(&minutes, &regions, r.granularity, &periods),
         generated_at: Utc::now(),
     })
 }
@@ -205,29 +222,41 @@ async fn practice_cells(
     Ok(uptake.cells(regions, g, &periods))
 }
 
-pub fn csv_response(t: &Table) -> Response {
-    match stats::render::csv(&t.cells, &t.totals) {
+/// The table as a download: CSV for tools, xlsx for people.
+pub fn file_response(t: &Table, format: Format) -> Response {
+    let (bytes, content_type, extension) = match format {
+        Format::Csv => (
+            stats::render::csv(t).map_err(|e| e.to_string()),
+            "text/csv; charset=utf-8",
+            "csv",
+        ),
+        _ => (
+            stats::xlsx::workbook(t).map_err(|e| e.to_string()),
+            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+            "xlsx",
+        ),
+    };
+    match bytes {
         Ok(bytes) => {
             let name = format!(
-                "attachment; filename=\"masker19-{}-{}-{}.csv\"",
+                "attachment; filename=\"masker19-{}-{}-{}.{extension}\"",
                 t.period.code(),
                 t.from,
                 t.to
             );
             let mut r = bytes.into_response();
             let h = r.headers_mut();
-            h.insert(
-                header::CONTENT_TYPE,
-                HeaderValue::from_static("text/csv; charset=utf-8"),
-            );
+            h.insert(header::CONTENT_TYPE, HeaderValue::from_static(content_type));
             if let Ok(v) = HeaderValue::from_str(&name) {
                 h.insert(header::CONTENT_DISPOSITION, v);
             }
             r
         }
         Err(e) => {
-            tracing::error!(error = %e, "csv");
-            (StatusCode::INTERNAL_SERVER_ERROR, "csv error").into_response()
+            // Writing into memory does not fail on any input; should it, it is the server's fault.
+            tracing::error!(error = %e, extension, "statistics download");
+            let body = serde_json::json!({"error": "the download could not be made", "fields": []});
+            (StatusCode::INTERNAL_SERVER_ERROR, Json(body)).into_response()
         }
     }
 }
@@ -245,12 +274,22 @@ pub async fn api(State(s): State<AppState>, headers: HeaderMap, Query(q): Query<
         let session = from_bearer(&s, &headers).await?;
         require_evaluator(&session)?;
         let request = parse_request(&q)?;
-        Ok::<_, ApiError>((table(&s, &request).await?, request.csv))
+        let started = std::time::Instant::now();
+        let t = table(&s, &request).await?;
+        Ok::<_, ApiError>((t, request.format, started))
     }
     .await;
     match result {
-        Ok((t, true)) => csv_response(&t),
-        Ok((t, false)) => Json(t).into_response(),
+        Ok((t, format, started)) => {
+            let table_ms = started.elapsed().as_millis() as u64;
+            let response = match format {
+                Format::Json => Json(t).into_response(),
+                format => file_response(&t, format),
+            };
+            let render_ms = started.elapsed().as_millis() as u64 - table_ms;
+            tracing::info!(table_ms, render_ms, ?format, "statistics answered");
+            response
+        }
         Err(e) => e.into_response(),
     }
 }

@@ -1,4 +1,5 @@
-//! The `/stats` page: the same numbers as the API, as tables and a server-rendered SVG chart.
+//! The `/stats` page: the same numbers as the API, as a map, trend charts and tables, all
+//! server-rendered (no JavaScript); and its downloads, CSV and xlsx.
 
 use std::collections::HashMap;
 
@@ -6,14 +7,18 @@ use askama::Template;
 use axum::extract::{Query, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
+use chrono::{NaiveDate, Utc};
 use meldcode::texts::{Label, Lang};
 use meldcode::{Channel, Kind};
 
 use super::pages::{Who, error_page, html};
-use super::stats::{csv_response, page_session, parse_request, require_evaluator, table};
+use super::stats::{Format, file_response, page_session, parse_request, require_evaluator, table};
 use super::{ApiError, AppState};
-use crate::stats::render::{BAR_GAP, BAR_HEIGHT, Bar, bars};
-use crate::stats::{Cell, Table};
+use crate::stats::charts::{HATCH, MapView, TREND_HEIGHT, TREND_WIDTH, Trend, map_view, trends};
+use crate::stats::form::{self, MAP_PERIOD, Preset, SHOWN};
+use crate::stats::map::MAP;
+use crate::stats::period::Granularity;
+use crate::stats::{Table, hours_minutes};
 
 const LANG: Lang = Lang::Nl;
 
@@ -23,38 +28,58 @@ struct Row {
     extra: Vec<String>,
 }
 
+/// The form as the evaluator filled it in (values kept on an error).
+struct FormView {
+    granularities: Vec<(&'static str, &'static str, bool)>,
+    period: String,
+    from: String,
+    to: String,
+    presets: Vec<Preset>,
+}
+
+/// The numbers of one shown table: the map, the trends, the tables.
+struct Shown {
+    query: String,
+    periods: Vec<String>,
+    map_periods: Vec<(String, bool)>,
+    map: Option<MapView>,
+    national_trend: Trend,
+    region_trends: Vec<Trend>,
+    trend_max: u32,
+    region_rows: Vec<Row>,
+    median_rows: Vec<Row>,
+    national_rows: Vec<Row>,
+}
+
 #[derive(Template)]
 #[template(path = "stats.html")]
 struct StatsPage {
     who: Option<Who>,
-    granularities: Vec<(&'static str, &'static str, bool)>,
-    from: String,
-    to: String,
-    query: String,
-    error: Option<String>,
-    periods: Vec<String>,
-    region_rows: Vec<Row>,
-    national_rows: Vec<Row>,
-    chart_period: String,
-    bars: Vec<Bar>,
-    chart_height: u32,
+    form: FormView,
+    errors: Vec<String>,
+    shown: Option<Shown>,
+    hatch: &'static str,
+    trend_width: u32,
+    trend_height: u32,
 }
 
-fn granularity_label(code: &str) -> &'static str {
-    match code {
-        "week" => "week",
-        "month" => "maand",
-        "quarter" => "kwartaal",
-        "half_year" => "halfjaar",
-        _ => "jaar",
+fn today() -> NaiveDate {
+    Utc::now().with_timezone(&meldcode::TIME_ZONE).date_naive()
+}
+
+fn form_view(q: &HashMap<String, String>) -> FormView {
+    let g = q
+        .get("period")
+        .and_then(|p| Granularity::from_code(p))
+        .unwrap_or(Granularity::Quarter);
+    let value = |k: &str| q.get(k).cloned().unwrap_or_default();
+    FormView {
+        granularities: Granularity::ALL.map(|c| (c.code(), form::label(c), c == g)).to_vec(),
+        period: g.code().to_owned(),
+        from: value("from"),
+        to: value("to"),
+        presets: form::presets(g, today()),
     }
-}
-
-fn count_of<'a>(totals: &'a [Cell], period: &str, pick: impl Fn(&Cell) -> bool) -> &'a str {
-    totals
-        .iter()
-        .find(|c| c.period == period && pick(c))
-        .map_or("0", |c| c.count.as_str())
 }
 
 /// "Geoefend": the share of enrolled pharmacies that practised in the whole range.
@@ -67,89 +92,83 @@ fn practised(t: &Table, region: Option<&str>, enrolled: u32) -> String {
         })
 }
 
-fn page_from(who: Who, t: &Table, query: String) -> StatsPage {
-    let periods: Vec<String> = t
-        .totals
-        .iter()
-        .filter(|c| c.vt_region.is_none() && c.kind.is_none())
-        .map(|c| c.period.clone())
-        .collect();
-    let mut region_rows: Vec<Row> = t
+fn shown(t: &Table, map_period: Option<&String>) -> Shown {
+    let periods = t.periods();
+    let region_rows: Vec<Row> = t
         .regions
         .iter()
         .map(|r| Row {
             label: format!("{} {}", r.vt_region, r.name),
             values: periods
                 .iter()
-                .map(|p| count_of(&t.totals, p, |c| c.vt_region.as_deref() == Some(&r.vt_region)).to_owned())
+                .map(|p| t.total(p, Some(&r.vt_region)).to_owned())
                 .collect(),
             extra: vec![
                 r.pharmacies.to_string(),
                 r.median_minutes_to_acknowledgement
-                    .map_or("—".to_owned(), |m| format!("{m} min")),
+                    .map_or("—".to_owned(), hours_minutes),
                 practised(t, Some(r.vt_region.as_str()), r.pharmacies),
             ],
         })
+        .chain(std::iter::once(Row {
+            label: "Nederland".into(),
+            values: periods.iter().map(|p| t.total(p, None).to_owned()).collect(),
+            extra: vec![
+                t.regions.iter().map(|r| r.pharmacies).sum::<u32>().to_string(),
+                String::new(),
+                practised(t, None, t.regions.iter().map(|r| r.pharmacies).sum()),
+            ],
+        }))
         .collect();
-    region_rows.push(Row {
-        label: "Nederland".into(),
-        values: periods
-            .iter()
-            .map(|p| count_of(&t.totals, p, |c| c.vt_region.is_none() && c.kind.is_none()).to_owned())
-            .collect(),
-        extra: vec![
-            t.regions.iter().map(|r| r.pharmacies).sum::<u32>().to_string(),
-            String::new(),
-            practised(t, None, t.regions.iter().map(|r| r.pharmacies).sum()),
-        ],
-    });
+    let median_rows = t
+        .regions
+        .iter()
+        .map(|r| Row {
+            label: format!("{} {}", r.vt_region, r.name),
+            values: t
+                .medians
+                .iter()
+                .filter(|m| m.vt_region == r.vt_region)
+                .map(|m| m.minutes.map_or("—".to_owned(), hours_minutes))
+                .collect(),
+            extra: Vec::new(),
+        })
+        .collect();
     let mut national_rows = Vec::new();
     for kind in Kind::ALL {
         for channel in Channel::ALL {
+            let count = |p: &String| {
+                t.totals
+                    .iter()
+                    .find(|c| {
+                        c.period == *p && c.vt_region.is_none() && c.kind == Some(kind) && c.channel == Some(channel)
+                    })
+                    .map_or("0".to_owned(), |c| c.count.clone())
+            };
             national_rows.push(Row {
                 label: format!("{} · {}", kind.label(LANG), channel.label(LANG)),
-                values: periods
-                    .iter()
-                    .map(|p| {
-                        count_of(&t.totals, p, |c| {
-                            c.vt_region.is_none() && c.kind == Some(kind) && c.channel == Some(channel)
-                        })
-                        .to_owned()
-                    })
-                    .collect(),
+                values: periods.iter().map(count).collect(),
                 extra: Vec::new(),
             });
         }
     }
-    let chart_period = periods.last().cloned().unwrap_or_default();
-    let region_totals: Vec<(String, String, String)> = t
-        .regions
-        .iter()
-        .map(|r| {
-            let count = count_of(&t.totals, &chart_period, |c| {
-                c.vt_region.as_deref() == Some(&r.vt_region)
-            });
-            (r.vt_region.clone(), r.name.clone(), count.to_owned())
-        })
-        .collect();
-    let bars = bars(&region_totals);
-    let chart_height = bars.len() as u32 * (BAR_HEIGHT + BAR_GAP);
-    let g = t.period.code();
-    StatsPage {
-        who: Some(who),
-        granularities: ["week", "month", "quarter", "half_year", "year"]
-            .map(|c| (c, granularity_label(c), c == g))
-            .to_vec(),
-        from: t.from.clone(),
-        to: t.to.clone(),
-        query,
-        error: None,
+    let chosen = map_period
+        .filter(|p| periods.contains(p))
+        .or(periods.last())
+        .cloned()
+        .unwrap_or_default();
+    let (national_trend, region_trends, trend_max) = trends(t);
+    Shown {
+        query: format!("period={}&from={}&to={}", t.period.code(), t.from, t.to),
+        map_periods: periods.iter().map(|p| (p.clone(), *p == chosen)).collect(),
+        map: MAP.as_ref().map(|m| map_view(m, t, &chosen)),
         periods,
+        national_trend,
+        region_trends,
+        trend_max,
         region_rows,
+        median_rows,
         national_rows,
-        chart_period,
-        bars,
-        chart_height,
     }
 }
 
@@ -164,22 +183,16 @@ async fn evaluator(s: &AppState, headers: &HeaderMap) -> Result<Who, Response> {
     }
 }
 
-fn query_string(q: &HashMap<String, String>) -> String {
-    let mut pairs: Vec<String> = ["period", "from", "to"]
-        .iter()
-        .filter_map(|k| {
-            q.get(*k).map(|v| {
-                format!(
-                    "{k}={}",
-                    v.chars()
-                        .filter(|c| c.is_ascii_alphanumeric() || *c == '-' || *c == '_')
-                        .collect::<String>()
-                )
-            })
-        })
-        .collect();
-    pairs.sort();
-    pairs.join("&")
+fn page_of(who: Who, form: FormView, errors: Vec<String>, shown: Option<Shown>) -> StatsPage {
+    StatsPage {
+        who: Some(who),
+        form,
+        errors,
+        shown,
+        hatch: HATCH,
+        trend_width: TREND_WIDTH,
+        trend_height: TREND_HEIGHT,
+    }
 }
 
 pub async fn page(State(s): State<AppState>, headers: HeaderMap, Query(q): Query<HashMap<String, String>>) -> Response {
@@ -187,37 +200,56 @@ pub async fn page(State(s): State<AppState>, headers: HeaderMap, Query(q): Query
         Ok(who) => who,
         Err(r) => return r,
     };
-    let request = match parse_request(&q) {
+    let api_query = form::api_query(&q, today());
+    let request = match parse_request(&api_query) {
         Ok(r) => r,
+        // A wrong value: the form again, with what was typed and a Dutch message.
         Err(ApiError::Invalid(fields)) => {
-            let text = fields
-                .iter()
-                .map(|f| format!("{}: {}", f.path.trim_start_matches('/'), f.message))
-                .collect::<Vec<_>>()
-                .join("; ");
-            return error_page(ApiError::BadRequest(format!("Deze keuze kan niet: {text}")), Some(who));
+            let page = page_of(who, form_view(&api_query), form::messages(&fields, &api_query), None);
+            return html(StatusCode::UNPROCESSABLE_ENTITY, &page);
         }
         Err(e) => return error_page(e, Some(who)),
     };
     match table(&s, &request).await {
-        Ok(t) => html(StatusCode::OK, &page_from(who, &t, query_string(&q))),
+        Ok(t) => {
+            let mut values = api_query.clone();
+            values.insert("from".into(), t.from.clone());
+            values.insert("to".into(), t.to.clone());
+            let page = page_of(who, form_view(&values), Vec::new(), Some(shown(&t, q.get(MAP_PERIOD))));
+            html(StatusCode::OK, &page)
+        }
         Err(e) => error_page(e, Some(who)),
     }
 }
 
-pub async fn download(
-    State(s): State<AppState>,
-    headers: HeaderMap,
-    Query(q): Query<HashMap<String, String>>,
-) -> Response {
+async fn download(s: AppState, headers: HeaderMap, q: HashMap<String, String>, format: Format) -> Response {
     if let Err(r) = evaluator(&s, &headers).await {
         return r;
     }
+    let q: HashMap<String, String> = q.into_iter().filter(|(k, _)| k != SHOWN && k != MAP_PERIOD).collect();
     match parse_request(&q) {
         Ok(request) => match table(&s, &request).await {
-            Ok(t) => csv_response(&t),
+            Ok(t) => file_response(&t, format),
             Err(e) => error_page(e, None),
         },
         Err(e) => e.into_response(),
     }
+}
+
+/// `/stats.csv`: the CSV for tools.
+pub async fn download_csv(
+    State(s): State<AppState>,
+    headers: HeaderMap,
+    Query(q): Query<HashMap<String, String>>,
+) -> Response {
+    download(s, headers, q, Format::Csv).await
+}
+
+/// `/stats.xlsx`: the workbook for people.
+pub async fn download_xlsx(
+    State(s): State<AppState>,
+    headers: HeaderMap,
+    Query(q): Query<HashMap<String, String>>,
+) -> Response {
+    download(s, headers, q, Format::Xlsx).await
 }

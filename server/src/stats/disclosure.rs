@@ -9,9 +9,13 @@
 //! at least two feasible values. Where no witness exists, the values that block the best
 //! candidate are suppressed too, and the search repeats.
 
-use std::collections::{BTreeMap, HashMap};
+mod layout;
+
+use std::collections::BTreeMap;
 
 use chrono::NaiveDate;
+
+use layout::Layout;
 
 use super::period::{Granularity, PeriodId};
 
@@ -89,47 +93,26 @@ impl Shown {
 /// Counting records per series and Amsterdam day.
 pub type Atoms = BTreeMap<(Series, NaiveDate), u32>;
 
-/// Every number that can be published from the data, at every granularity, with its true count.
+/// Every number that can be published from the data, at every granularity, with its true count:
+/// dense arrays over [`Layout`]'s slots, so building and checking cost follows the number of
+/// non-empty series × days, with no hashing.
 pub struct Publication {
-    truth: HashMap<Key, u32>,
-    shown: HashMap<Key, Shown>,
+    layout: Option<Layout>,
+    /// The non-empty atoms, sorted by series, then day (the order witnesses are tried in).
+    atoms: Vec<(Series, NaiveDate, u32)>,
+    truth: Vec<u32>,
+    shown: Vec<Shown>,
 }
 
-/// The days with records, by period and by period and series: where witnesses are looked for.
-#[derive(Default)]
-struct Candidates {
-    by_period: HashMap<(Granularity, PeriodId), Vec<(Series, NaiveDate)>>,
-    by_cell: HashMap<(Granularity, PeriodId, Series), Vec<(Series, NaiveDate)>>,
-}
-
-impl Candidates {
-    /// The records' series and days that count in `key` (a superset for margins).
-    fn within(&self, key: Key) -> &[(Series, NaiveDate)] {
-        let found = match key.scope {
-            Scope::Cell(series) => self.by_cell.get(&(key.granularity, key.period, series)),
-            _ => self.by_period.get(&(key.granularity, key.period)),
-        };
-        found.map(Vec::as_slice).unwrap_or_default()
-    }
-}
-
-/// The numbers a report of `series` on `day` counts in.
-fn containing(series: Series, day: NaiveDate) -> impl Iterator<Item = Key> {
-    Granularity::ALL.into_iter().flat_map(move |granularity| {
-        let period = granularity.of(day);
-        [
-            Scope::Cell(series),
-            Scope::Region(series.region),
-            Scope::KindChannel(series.kind, series.channel),
-            Scope::National,
-        ]
-        .into_iter()
-        .map(move |scope| Key {
-            granularity,
-            period,
-            scope,
+/// What suppressing these slots costs: margins and coarser granularities weigh more.
+fn weights(layout: &Layout, slots: &[usize]) -> u32 {
+    slots
+        .iter()
+        .map(|&slot| {
+            let key = layout.key(slot);
+            key.scope.weight() * (key.granularity as u32 + 1)
         })
-    })
+        .sum()
 }
 
 fn covers(scope: Scope, s: Series) -> bool {
@@ -143,61 +126,104 @@ fn covers(scope: Scope, s: Series) -> bool {
 
 impl Publication {
     pub fn new(atoms: &Atoms) -> Publication {
-        let mut truth: HashMap<Key, u32> = HashMap::new();
-        let mut index = Candidates::default();
-        for (&(series, day), &n) in atoms.iter().filter(|(_, n)| **n > 0) {
-            for key in containing(series, day) {
-                *truth.entry(key).or_default() += n;
+        let atoms: Vec<(Series, NaiveDate, u32)> = atoms
+            .iter()
+            .filter(|(_, n)| **n > 0)
+            .map(|(&(s, d), &n)| (s, d, n))
+            .collect();
+        let Some(layout) = Layout::new(&atoms) else {
+            return Publication {
+                layout: None,
+                atoms,
+                truth: Vec::new(),
+                shown: Vec::new(),
+            };
+        };
+        let mut truth = vec![0u32; layout.len()];
+        // Per row (granularity × period): the atoms in it, in atom order.
+        let mut by_row: Vec<Vec<u32>> = vec![Vec::new(); layout.rows()];
+        for (i, &(series, day, n)) in atoms.iter().enumerate() {
+            for slot in layout.containing(series, day) {
+                truth[slot] += n;
             }
-            for g in Granularity::ALL {
-                index.by_period.entry((g, g.of(day))).or_default().push((series, day));
-                index
-                    .by_cell
-                    .entry((g, g.of(day), series))
-                    .or_default()
-                    .push((series, day));
+            for g in 0..5 {
+                by_row[layout.row(g, day)].push(i as u32);
             }
         }
-        let shown = truth.iter().map(|(k, n)| (*k, Shown::of(*n))).collect();
-        let mut publication = Publication { truth, shown };
-        publication.suppress_until_safe(&index);
+        let shown = truth.iter().map(|n| Shown::of(*n)).collect();
+        let mut publication = Publication {
+            layout: Some(layout),
+            atoms,
+            truth,
+            shown,
+        };
+        publication.suppress_until_safe(&by_row);
         publication
     }
 
     pub fn shown(&self, key: &Key) -> Shown {
-        self.shown.get(key).copied().unwrap_or(Shown::Zero)
+        self.layout
+            .as_ref()
+            .and_then(|l| l.slot(key))
+            .map_or(Shown::Zero, |slot| self.shown[slot])
+    }
+
+    /// Every number with data behind it, and what is published for it.
+    #[cfg(test)]
+    pub fn published(&self) -> impl Iterator<Item = (Key, Shown)> + '_ {
+        self.layout.iter().flat_map(move |l| {
+            (0..l.len())
+                .filter(|&slot| self.truth[slot] > 0)
+                .map(move |slot| (l.key(slot), self.shown[slot]))
+        })
     }
 
     /// The values that would change if a report of `series` on `day` were added (`delta` 1) or
     /// removed (`delta` −1): the blockers of that witness.
-    fn blockers(&self, series: Series, day: NaiveDate, delta: i64) -> Vec<Key> {
-        containing(series, day)
-            .filter(|key| {
-                let shown = self.shown(key);
-                let changed = i64::from(self.truth.get(key).copied().unwrap_or(0)) + delta;
+    fn blockers(&self, layout: &Layout, series: Series, day: NaiveDate, delta: i64) -> Vec<usize> {
+        layout
+            .containing(series, day)
+            .into_iter()
+            .filter(|&slot| {
+                let shown = self.shown[slot];
+                let changed = i64::from(self.truth[slot]) + delta;
                 shown != Shown::Suppressed && (changed < 0 || Shown::of(changed as u32) != shown)
             })
             .collect()
     }
 
-    fn suppress_until_safe(&mut self, index: &Candidates) {
-        let mut pending: Vec<Key> = self
-            .shown
-            .iter()
-            .filter(|(_, s)| s.is_hidden())
-            .map(|(k, _)| *k)
-            .collect();
-        pending.sort();
-        while let Some(key) = pending.pop() {
-            let candidates = index.within(key);
-            let mut best: Option<(u32, Vec<Key>)> = None;
-            for &(series, day) in candidates.iter().filter(|(s, _)| covers(key.scope, *s)) {
+    /// The atoms a slot's value counts (for margins a superset, filtered by [`covers`]): for a
+    /// cell, the series' days in the period, a contiguous run of the sorted atoms.
+    fn candidates<'a>(&'a self, layout: &Layout, by_row: &'a [Vec<u32>], slot: usize) -> Vec<u32> {
+        let (row, scope) = layout.split(slot);
+        match scope {
+            Scope::Cell(series) => {
+                let (start, end) = layout.days(row);
+                let from = self.atoms.partition_point(|a| (a.0, a.1) < (series, start));
+                let to = self.atoms.partition_point(|a| (a.0, a.1) < (series, end));
+                (from as u32..to as u32).collect()
+            }
+            _ => by_row[row]
+                .iter()
+                .copied()
+                .filter(|&i| covers(scope, self.atoms[i as usize].0))
+                .collect(),
+        }
+    }
+
+    fn suppress_until_safe(&mut self, by_row: &[Vec<u32>]) {
+        let Some(layout) = self.layout.take() else {
+            return;
+        };
+        // Ascending slots are ascending keys: the search takes the largest first, as before.
+        let mut pending: Vec<usize> = (0..self.shown.len()).filter(|&s| self.shown[s].is_hidden()).collect();
+        while let Some(slot) = pending.pop() {
+            let mut best: Option<(u32, Vec<usize>)> = None;
+            for i in self.candidates(&layout, by_row, slot) {
+                let (series, day, _) = self.atoms[i as usize];
                 for delta in [1, -1] {
-                    let blockers = self.blockers(series, day, delta);
-                    let cost: u32 = blockers
-                        .iter()
-                        .map(|b| b.scope.weight() * (b.granularity as u32 + 1))
-                        .sum();
+                    let blockers = self.blockers(&layout, series, day, delta);
+                    let cost = weights(&layout, &blockers);
                     if best.as_ref().is_none_or(|(c, _)| cost < *c) {
                         best = Some((cost, blockers));
                     }
@@ -207,10 +233,11 @@ impl Publication {
                 }
             }
             for blocker in best.map(|(_, b)| b).unwrap_or_default() {
-                self.shown.insert(blocker, Shown::Suppressed);
+                self.shown[blocker] = Shown::Suppressed;
                 pending.push(blocker);
             }
         }
+        self.layout = Some(layout);
     }
 }
 
@@ -265,7 +292,7 @@ mod tests {
         // something more must be suppressed.
         let atoms: Atoms = [((A, day(3)), 1), ((B, day(3)), 6)].into();
         let p = Publication::new(&atoms);
-        assert!(p.shown.values().any(|s| *s == Shown::Suppressed));
+        assert!(p.published().any(|(_, s)| s == Shown::Suppressed));
         let month = Granularity::Month.of(day(3));
         let b = Key {
             granularity: Granularity::Month,
@@ -291,11 +318,14 @@ mod tests {
             atoms.insert((s, day(1 + (i as u32 * 3) % 28)), *n);
         }
         let p = Publication::new(&atoms);
-        for (key, shown) in p.shown.iter().filter(|(_, s)| s.is_hidden()) {
+        let layout = p.layout.as_ref().expect("a layout for data");
+        let hidden: Vec<(Key, Shown)> = p.published().filter(|(_, s)| s.is_hidden()).collect();
+        assert!(!hidden.is_empty());
+        for (key, shown) in hidden {
             let witnessed = atoms
                 .keys()
                 .filter(|(s, d)| covers(key.scope, *s) && key.granularity.of(*d) == key.period)
-                .any(|(s, d)| p.blockers(*s, *d, 1).is_empty() || p.blockers(*s, *d, -1).is_empty());
+                .any(|(s, d)| p.blockers(layout, *s, *d, 1).is_empty() || p.blockers(layout, *s, *d, -1).is_empty());
             assert!(witnessed, "{key:?} {shown:?}");
         }
     }

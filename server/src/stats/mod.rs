@@ -2,26 +2,38 @@
 //! margins and national totals, under disclosure control. Pure: the store hands over counting
 //! records, this module decides what may be shown.
 
+pub mod charts;
 pub mod disclosure;
+pub mod form;
+pub mod map;
 pub mod period;
 pub mod practice;
 pub mod render;
+pub mod xlsx;
 
-use chrono::{NaiveDateTime, Utc};
+use chrono::{NaiveDate, Utc};
 use meldcode::{Channel, Kind};
 use serde::Serialize;
 
 use disclosure::{Atoms, Key, Publication, Scope, Series};
 use period::{Granularity, PeriodId};
 
-/// Counting records per region, kind, channel and UTC hour (`2026-03-01T13`), as the store
-/// aggregates them.
-pub struct HourCount {
+/// Counting records per region, kind, channel and Amsterdam day (`2026-03-01`), as the store
+/// keeps them (table `stats_day`).
+pub struct DayCount {
     pub vt_region: String,
     pub kind: String,
     pub channel: String,
-    pub utc_hour: String,
+    pub day: String,
     pub count: u32,
+}
+
+/// One acknowledged report: its region, the Amsterdam day it was received, and the minutes
+/// until it was taken into intake.
+pub struct AckMinutes {
+    pub vt_region: String,
+    pub day: NaiveDate,
+    pub minutes: i64,
 }
 
 /// The regions, in table order: their index is the `Series::region`.
@@ -32,18 +44,18 @@ pub fn regions() -> Vec<(String, String)> {
         .collect()
 }
 
-/// Counting records per series and Amsterdam day (Dutch offsets are whole hours).
-pub fn atoms(rows: &[HourCount], regions: &[(String, String)]) -> Atoms {
+/// Counting records per series and Amsterdam day; rows of unknown regions, kinds or channels
+/// are left out.
+pub fn atoms(rows: &[DayCount], regions: &[(String, String)]) -> Atoms {
     let mut atoms = Atoms::new();
     for row in rows {
         let region = regions.iter().position(|(code, _)| *code == row.vt_region);
         let kind = Kind::ALL.iter().position(|k| k.code() == row.kind);
         let channel = Channel::ALL.iter().position(|c| c.code() == row.channel);
-        let hour = NaiveDateTime::parse_from_str(&format!("{}:00:00", row.utc_hour), "%Y-%m-%dT%H:%M:%S").ok();
-        let (Some(region), Some(kind), Some(channel), Some(hour)) = (region, kind, channel, hour) else {
+        let day = NaiveDate::parse_from_str(&row.day, "%Y-%m-%d").ok();
+        let (Some(region), Some(kind), Some(channel), Some(day)) = (region, kind, channel, day) else {
             continue;
         };
-        let day = hour.and_utc().with_timezone(&meldcode::TIME_ZONE).date_naive();
         let series = Series {
             region: region as u8,
             kind: kind as u8,
@@ -75,6 +87,15 @@ pub struct RegionFacts {
     pub median_minutes_to_acknowledgement: Option<i64>,
 }
 
+/// The median time to acknowledgement of one region's reports received in one period.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct PeriodMedian {
+    pub period: String,
+    pub vt_region: String,
+    /// `null` when fewer than 5 of them were acknowledged.
+    pub minutes: Option<i64>,
+}
+
 #[derive(Debug, Clone, Serialize)]
 pub struct Table {
     pub period: Granularity,
@@ -85,7 +106,53 @@ pub struct Table {
     pub regions: Vec<RegionFacts>,
     /// Training uptake (oefenmodus): [`practice::Uptake::cells`].
     pub practice: Vec<practice::PracticeCell>,
+    /// Per region and period of the range (regions in table order, then periods).
+    pub medians: Vec<PeriodMedian>,
     pub generated_at: chrono::DateTime<Utc>,
+}
+
+impl Table {
+    /// A published count of the totals; "0" where nothing was published.
+    pub fn total(&self, period: &str, region: Option<&str>) -> &str {
+        self.totals
+            .iter()
+            .find(|c| c.period == period && c.vt_region.as_deref() == region && c.kind.is_none() && c.channel.is_none())
+            .map_or("0", |c| c.count.as_str())
+    }
+
+    /// The periods of the range, in order.
+    pub fn periods(&self) -> Vec<String> {
+        self.totals
+            .iter()
+            .filter(|c| c.vt_region.is_none() && c.kind.is_none())
+            .map(|c| c.period.clone())
+            .collect()
+    }
+
+    pub fn region_name(&self, code: &str) -> &str {
+        self.regions
+            .iter()
+            .find(|r| r.vt_region == code)
+            .map_or("", |r| r.name.as_str())
+    }
+}
+
+/// A published count as a number and a flag, for spreadsheets: `("20", None)` → `(Some(20), "")`,
+/// `"<5"` and `"x"` → no number, the text as flag.
+pub fn number_and_flag(count: &str) -> (Option<u32>, &str) {
+    match count.parse::<u32>() {
+        Ok(n) => (Some(n), ""),
+        Err(_) => (None, count),
+    }
+}
+
+/// Minutes as Dutch hours and minutes: 314 → "5 u 14 min", 45 → "45 min".
+pub fn hours_minutes(minutes: i64) -> String {
+    match (minutes / 60, minutes % 60) {
+        (0, m) => format!("{m} min"),
+        (h, 0) => format!("{h} u"),
+        (h, m) => format!("{h} u {m} min"),
+    }
 }
 
 /// The cells and totals of `periods` at granularity `g`.
@@ -156,6 +223,33 @@ pub fn table_cells(
     (cells, totals)
 }
 
+/// The medians per region and period of `periods` at granularity `g`, regions in `regions`' order.
+pub fn period_medians(
+    acks: &[AckMinutes],
+    regions: &[(String, String)],
+    g: Granularity,
+    periods: &[PeriodId],
+) -> Vec<PeriodMedian> {
+    let mut by_key: std::collections::HashMap<(&str, PeriodId), Vec<i64>> = std::collections::HashMap::new();
+    for a in acks {
+        by_key
+            .entry((a.vt_region.as_str(), g.of(a.day)))
+            .or_default()
+            .push(a.minutes);
+    }
+    regions
+        .iter()
+        .flat_map(|(code, _)| {
+            let by_key = &by_key;
+            periods.iter().map(move |&p| PeriodMedian {
+                period: g.label(p),
+                vt_region: code.clone(),
+                minutes: median_minutes(by_key.get(&(code.as_str(), p)).cloned().unwrap_or_default()),
+            })
+        })
+        .collect()
+}
+
 /// The median of minute durations, published only from 5 values on.
 pub fn median_minutes(mut minutes: Vec<i64>) -> Option<i64> {
     if minutes.len() < 5 {
@@ -175,19 +269,36 @@ mod tests {
     use super::*;
 
     #[test]
-    fn hours_become_amsterdam_days() {
+    fn day_rows_become_atoms() {
         let regions = regions();
-        let row = |hour: &str| HourCount {
-            vt_region: "VT01".into(),
+        let row = |region: &str, day: &str| DayCount {
+            vt_region: region.into(),
             kind: "melding".into(),
             channel: "balie".into(),
-            utc_hour: hour.into(),
-            count: 1,
+            day: day.into(),
+            count: 2,
         };
-        // 23:00 UTC on 31 December is 00:00 on 1 January in Amsterdam.
-        let atoms = atoms(&[row("2025-12-31T23"), row("2025-12-31T22"), row("nonsense")], &regions);
+        let rows = [
+            row("VT01", "2026-01-01"),
+            row("VT01", "2025-12-31"),
+            row("VT01", "nonsense"),
+            row("VT99", "2026-01-01"),
+        ];
+        let atoms = atoms(&rows, &regions);
         let days: Vec<String> = atoms.keys().map(|(_, d)| d.to_string()).collect();
         assert_eq!(days, ["2025-12-31", "2026-01-01"]);
+        assert!(atoms.values().all(|n| *n == 2));
+    }
+
+    #[test]
+    fn durations_read_as_hours_and_minutes() {
+        assert_eq!(hours_minutes(314), "5 u 14 min");
+        assert_eq!(hours_minutes(45), "45 min");
+        assert_eq!(hours_minutes(120), "2 u");
+        assert_eq!(hours_minutes(60 * 30 + 1), "30 u 1 min");
+        assert_eq!(number_and_flag("15"), (Some(15), ""));
+        assert_eq!(number_and_flag("<5"), (None, "<5"));
+        assert_eq!(number_and_flag("x"), (None, "x"));
     }
 
     #[test]

@@ -1,9 +1,10 @@
 //! What the statistics read: counting records (no personal data) and per-region facts.
 
+use chrono::NaiveDate;
 use rusqlite::{Connection, params};
 
 use crate::db::{StoreResult, parse_ts};
-use crate::stats::HourCount;
+use crate::stats::{AckMinutes, DayCount};
 
 /// A cheap fingerprint of the counting records, to know when a cached publication is stale:
 /// records are only ever added (the purge keeps them), and a transfer adds history events.
@@ -15,18 +16,16 @@ pub fn version(conn: &Connection) -> StoreResult<(i64, i64)> {
     )?)
 }
 
-/// Counting records per region, kind, channel and UTC hour of receipt.
-pub fn hour_counts(conn: &Connection) -> StoreResult<Vec<HourCount>> {
-    let mut stmt = conn.prepare(
-        "SELECT vt_region, kind, channel, substr(received_at, 1, 13), count(*) FROM report
-         WHERE vt_region IS NOT NULL GROUP BY 1, 2, 3, 4",
-    )?;
+/// Counting records per region, kind, channel and Amsterdam day of receipt: the daily aggregate
+/// that migration 008's triggers keep in step with `report`, one row per non-empty cell × day.
+pub fn day_counts(conn: &Connection) -> StoreResult<Vec<DayCount>> {
+    let mut stmt = conn.prepare("SELECT vt_region, kind, channel, day, count FROM stats_day")?;
     let rows = stmt.query_map([], |r| {
-        Ok(HourCount {
+        Ok(DayCount {
             vt_region: r.get(0)?,
             kind: r.get(1)?,
             channel: r.get(2)?,
-            utc_hour: r.get(3)?,
+            day: r.get(3)?,
             count: r.get(4)?,
         })
     })?;
@@ -43,18 +42,162 @@ pub fn enrolled_pharmacies(conn: &Connection) -> StoreResult<Vec<(String, u32)>>
     Ok(rows.collect::<Result<_, _>>()?)
 }
 
-/// Minutes from receipt to acknowledgement per region, for reports received in `[from, to)`
-/// (RFC 3339 bounds).
-pub fn acknowledgement_minutes(conn: &Connection, from: &str, to: &str) -> StoreResult<Vec<(String, i64)>> {
+/// Minutes from receipt to acknowledgement per region and Amsterdam day of receipt, for reports
+/// received in `[from, to)` (RFC 3339 bounds).
+pub fn acknowledgement_minutes(conn: &Connection, from: &str, to: &str) -> StoreResult<Vec<AckMinutes>> {
     let mut stmt = conn.prepare(
-        "SELECT vt_region, received_at, acknowledged_at FROM report
+        "SELECT vt_region, amsterdam_day, received_at, acknowledged_at FROM report
          WHERE acknowledged_at IS NOT NULL AND received_at >= ?1 AND received_at < ?2 AND vt_region IS NOT NULL",
     )?;
     let rows = stmt.query_map(params![from, to], |r| {
-        Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?, r.get::<_, String>(2)?))
+        Ok((
+            r.get::<_, String>(0)?,
+            r.get::<_, String>(1)?,
+            r.get::<_, String>(2)?,
+            r.get::<_, String>(3)?,
+        ))
     })?;
     Ok(rows
         .filter_map(Result::ok)
-        .filter_map(|(region, rec, ack)| Some((region, (parse_ts(&ack)? - parse_ts(&rec)?).num_minutes())))
+        .filter_map(|(vt_region, day, rec, ack)| {
+            Some(AckMinutes {
+                vt_region,
+                day: NaiveDate::parse_from_str(&day, "%Y-%m-%d").ok()?,
+                minutes: (parse_ts(&ack)? - parse_ts(&rec)?).num_minutes(),
+            })
+        })
         .collect())
+}
+
+#[cfg(test)]
+mod tests {
+    use chrono::{DateTime, Duration, TimeZone, Utc};
+
+    use super::*;
+    use crate::settings::Settings;
+    use crate::store::intake::{Action, act};
+
+    fn store() -> anyhow::Result<Connection> {
+        let mut conn = Connection::open_in_memory()?;
+        crate::db::MIGRATIONS.to_latest(&mut conn)?;
+        Ok(conn)
+    }
+
+    fn insert(conn: &Connection, id: &str, region: &str, at: &str) -> rusqlite::Result<usize> {
+        conn.execute(
+            "INSERT INTO report (id, kind, channel, vt_region, status, content_hash, received_at)
+             VALUES (?1, 'melding', 'balie', ?2, 'received', 'h', ?3)",
+            params![id, region, at],
+        )
+    }
+
+    /// What the aggregate must hold: the counting records grouped by Amsterdam day, in Rust.
+    /// Day, region, kind, channel and count.
+    type Aggregate = (String, String, String, String, u32);
+
+    fn recount(conn: &Connection) -> anyhow::Result<Vec<Aggregate>> {
+        let mut grouped = std::collections::BTreeMap::new();
+        let mut stmt = conn.prepare("SELECT day, vt_region, kind, channel, count FROM stats_day")?;
+        let stored: Vec<Aggregate> = stmt
+            .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?)))?
+            .collect::<Result<_, _>>()?;
+        let mut stmt = conn.prepare("SELECT received_at, vt_region, kind, channel FROM report")?;
+        let rows: Vec<(String, String, String, String)> = stmt
+            .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))?
+            .collect::<Result<_, _>>()?;
+        for (at, region, kind, channel) in rows {
+            let day = crate::db::parse_ts(&at)
+                .map(|t| t.with_timezone(&meldcode::TIME_ZONE).date_naive().to_string())
+                .unwrap_or_default();
+            *grouped.entry((day, region, kind, channel)).or_insert(0u32) += 1;
+        }
+        let expected: Vec<_> = grouped.into_iter().map(|((d, r, k, c), n)| (d, r, k, c, n)).collect();
+        let mut stored = stored;
+        stored.sort();
+        anyhow::ensure!(stored == expected, "stats_day {stored:?} != records {expected:?}");
+        Ok(stored)
+    }
+
+    #[test]
+    fn the_stored_amsterdam_day_is_chronos() -> anyhow::Result<()> {
+        let conn = store()?;
+        // Every 3 h 7 min over six years: all hours of the day, both clock changes every year.
+        let start = Utc.with_ymd_and_hms(2024, 1, 1, 0, 0, 0).single().unwrap_or_default();
+        let mut at: DateTime<Utc> = start;
+        let mut i = 0;
+        while at < start + Duration::days(6 * 366) {
+            insert(&conn, &format!("r{i}"), "VT01", &crate::db::ts(at))?;
+            i += 1;
+            at += Duration::minutes(187);
+        }
+        // The minutes around each clock change, in the purge's whole-second form too.
+        for year in 2024..2031 {
+            for (month, day) in [(3, 25), (10, 25)] {
+                for d in 0..7 {
+                    for minute in [58, 59, 60, 61, 119, 120] {
+                        let t = Utc
+                            .with_ymd_and_hms(year, month, day + d, 0, 0, 0)
+                            .single()
+                            .unwrap_or_default()
+                            + Duration::minutes(minute);
+                        let text = t.to_rfc3339_opts(chrono::SecondsFormat::Secs, true);
+                        insert(&conn, &format!("r{i}"), "VT01", &text)?;
+                        i += 1;
+                    }
+                }
+            }
+        }
+        let mismatches: Vec<(String, String)> = conn
+            .prepare("SELECT received_at, amsterdam_day FROM report")?
+            .query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?)))?
+            .filter_map(Result::ok)
+            .filter(|(at, day)| {
+                crate::db::parse_ts(at).map(|t| t.with_timezone(&meldcode::TIME_ZONE).date_naive().to_string())
+                    != Some(day.clone())
+            })
+            .collect();
+        assert!(mismatches.is_empty(), "{:?}", &mismatches[..mismatches.len().min(5)]);
+        recount(&conn)?;
+        Ok(())
+    }
+
+    #[test]
+    fn the_daily_aggregate_follows_submission_transfer_and_purge() -> anyhow::Result<()> {
+        let mut conn = store()?;
+        let now = Utc::now();
+        for (i, (region, minutes_ago)) in [("VT01", 10), ("VT01", 20), ("VT02", 30), ("VT01", 60 * 24 * 200)]
+            .into_iter()
+            .enumerate()
+        {
+            insert(
+                &conn,
+                &format!("r{i}"),
+                region,
+                &crate::db::ts(now - Duration::minutes(minutes_ago)),
+            )?;
+        }
+        let before = recount(&conn)?;
+        assert_eq!(before.iter().map(|r| r.4).sum::<u32>(), 4);
+        // A transfer moves the count to the region that holds the report last.
+        let moved = act(
+            &mut conn,
+            "r0",
+            "VT01",
+            "test",
+            &Action::Transfer { to: "VT03".into() },
+            now,
+        )?;
+        assert!(moved.is_ok(), "{moved:?}");
+        let after = recount(&conn)?;
+        assert!(after.iter().any(|r| r.1 == "VT03" && r.4 == 1), "{after:?}");
+        // The purge coarsens the 200-day-old record's time to its Amsterdam date: same day.
+        let purged = crate::store::retention::purge(&mut conn, &Settings::default(), now)?;
+        let received: String = conn.query_row("SELECT received_at FROM report WHERE id = 'r3'", [], |r| r.get(0))?;
+        assert!(!received.contains('.'), "purged: {received} ({purged})");
+        assert_eq!(recount(&conn)?, after);
+        conn.execute("DELETE FROM report_event WHERE report_id = 'r1'", [])?;
+        conn.execute("DELETE FROM report WHERE id = 'r1'", [])?;
+        assert_eq!(recount(&conn)?.iter().map(|r| r.4).sum::<u32>(), 3);
+        Ok(())
+    }
 }

@@ -58,7 +58,9 @@ fn main() -> anyhow::Result<()> {
         "records={n} (generated over 2024–2026 in {:.1} s)",
         t0.elapsed().as_secs_f64()
     );
-    let server = TestServer::start(&db, false)?;
+    // The generated records reach back years: without this the retention purge at start-up
+    // would strip most of them first (not what this measures) and hold the writer meanwhile.
+    let server = TestServer::start_with(&db, false, &[("MASKER19_RETENTION_MAX_DAYS", "3650")])?;
     let api = server.client();
     let token = api.login("eva", "evaluatie-wachtwoord")?;
     let query = "/api/v1/stats?period=quarter&from=2024-Q1&to=2026-Q4";
