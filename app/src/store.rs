@@ -50,6 +50,9 @@ pub mod keys {
     pub const SERVER_URL: &str = "server_url";
     pub const DEVICE_TOKEN: &str = "device_token";
     pub const PHARMACY: &str = "pharmacy";
+    pub const PHARMACY_GEMEENTE: &str = "pharmacy_gemeente";
+    /// The pharmacy team on this device (JSON, `meldcode::staff::StaffMember`s).
+    pub const STAFF: &str = "staff";
     pub const PIN_HASH: &str = "pin_hash";
     pub const LANG: &str = "lang";
 }
