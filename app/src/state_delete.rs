@@ -15,6 +15,16 @@ pub struct DeleteForm {
     pub attempts: u32,
 }
 
+/// One PIN attempt: whether `pin` matches the PIN set (none set: never); the typed PIN is
+/// cleared and counted, a wrong one noted.
+fn attempt(hash: Option<&str>, pin: &mut String, error: &mut bool, attempts: &mut u32) -> bool {
+    let ok = hash.is_some_and(|h| crate::pin::verify(pin, h));
+    pin.clear();
+    *attempts += 1;
+    *error = !ok;
+    ok
+}
+
 impl AppState {
     /// "Verwijderen" on a rejected report opens the PIN prompt (nothing else can be deleted).
     pub(super) fn ask_delete(&mut self, id: Uuid) {
@@ -39,11 +49,7 @@ impl AppState {
     /// nothing is deleted (the PIN is what keeps a passer-by from wiping a report).
     pub(super) fn confirm_delete(&mut self) -> Vec<Effect> {
         let Some(d) = self.delete.as_mut() else { return vec![] };
-        let ok = self.pin_hash.as_deref().is_some_and(|h| crate::pin::verify(&d.pin, h));
-        d.pin.clear();
-        d.attempts += 1;
-        if !ok {
-            d.error = true;
+        if !attempt(self.pin_hash.as_deref(), &mut d.pin, &mut d.error, &mut d.attempts) {
             return vec![];
         }
         let id = d.id;
@@ -80,11 +86,7 @@ impl AppState {
     /// start; else say so and keep asking. Without a PIN set nothing is discarded.
     pub(super) fn confirm_discard(&mut self) -> Vec<Effect> {
         let Some(d) = self.discard.as_mut() else { return vec![] };
-        let ok = self.pin_hash.as_deref().is_some_and(|h| crate::pin::verify(&d.pin, h));
-        d.pin.clear();
-        d.attempts += 1;
-        if !ok {
-            d.error = true;
+        if !attempt(self.pin_hash.as_deref(), &mut d.pin, &mut d.error, &mut d.attempts) {
             return vec![];
         }
         self.discard = None;

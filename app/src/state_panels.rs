@@ -83,22 +83,10 @@ impl AppState {
 #[cfg(test)]
 mod tests {
     use chrono::Utc;
-    use meldcode::Lang;
 
     use super::*;
-    use crate::config::Settings;
     use crate::state::Action;
-
-    fn enrolled() -> AppState {
-        AppState::start(
-            Some("Demo".into()),
-            None,
-            None,
-            Lang::Nl,
-            Settings::default(),
-            Utc::now(),
-        )
-    }
+    use crate::state::tests::enrolled;
 
     fn in_case() -> AppState {
         let mut s = enrolled();

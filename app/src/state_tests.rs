@@ -9,7 +9,7 @@ use super::*;
 use crate::answers::Input;
 use crate::store::LocalState;
 
-fn enrolled() -> AppState {
+pub(crate) fn enrolled() -> AppState {
     AppState::start(
         Some("Demo-apotheek".into()),
         crate::pin::hash("1919").ok(),

@@ -10,7 +10,7 @@ use meldcode::flow::{Question as Q, Step};
 use meldcode::{Kind, Lang};
 
 mod common;
-use common::{enrolled, entry, in_flow, render};
+use common::{enrolled, entry, in_flow, render, submitted_screen};
 
 /// A case walked with real answers to `step` (a melding for an accompanied client).
 fn at_step(step: Step) -> AppState {
@@ -203,20 +203,14 @@ fn bar(html: &str) -> (usize, usize) {
 #[test]
 fn the_progress_bar_never_goes_backwards() {
     let mut last = (0, 1);
-    for step in [
-        Step::Channel,
-        Step::Acute,
-        Step::Accompanied,
-        Step::Kindcheck,
-        Step::Signals,
-        Step::Consultation,
-        Step::Suspicion,
-        Step::UnsafeSituation,
-        Step::Outcome,
-        Step::Person,
-        Step::SafeContact,
-        Step::Reporter,
-    ] {
+    // Every step this case shows (accompanied: no conversation; afweging 2 = yes: 3-5 skipped).
+    let shown = Step::ALL.into_iter().filter(|s| {
+        !matches!(
+            s,
+            Step::Conversation | Step::OwnHelp | Step::HelpAccepted | Step::LastingSafety | Step::Review
+        )
+    });
+    for step in shown {
         let now = bar(&render(at_step(step)));
         assert!(now.0 * last.1 > last.0 * now.1, "{step:?}: {last:?} → {now:?}");
         last = now;
@@ -279,16 +273,8 @@ fn the_queue_is_honest_in_dutch() {
 
 #[test]
 fn an_accepted_report_says_what_the_server_did() {
-    let mut s = enrolled(Lang::Nl);
     let e = entry(LocalState::Server(meldcode::Status::Received), Kind::Melding, 0);
-    let id = e.id;
-    s.update(Action::Loaded {
-        reports: vec![e],
-        problem: None,
-        now: Utc::now(),
-    });
-    s.update(Action::Go(Screen::Submitted(id)));
-    assert!(render(s).contains("Verstuurd — ontvangen door de server"));
+    assert!(render(submitted_screen(e)).contains("Verstuurd — ontvangen door de server"));
 }
 
 #[test]

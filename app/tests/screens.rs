@@ -9,7 +9,7 @@ use meldcode::flow::Question as Q;
 use meldcode::{Kind, Lang, Status};
 
 mod common;
-use common::{enrolled, entry, in_flow, render};
+use common::{enrolled, entry, in_flow, render, submitted_screen};
 
 #[test]
 fn home_has_the_codeword_and_the_emergency_bar_in_both_languages() {
@@ -230,18 +230,6 @@ fn rejected_for(path: &str, rule: meldcode::Rule) -> OutboxEntry {
         fields: vec![meldcode::FieldError::new(path, rule, "x")],
     });
     e
-}
-
-fn submitted_screen(e: OutboxEntry) -> AppState {
-    let mut s = enrolled(Lang::Nl);
-    let id = e.id;
-    s.update(Action::Loaded {
-        reports: vec![e],
-        problem: None,
-        now: Utc::now(),
-    });
-    s.update(Action::Go(Screen::Submitted(id)));
-    s
 }
 
 #[test]

@@ -4,7 +4,7 @@
 use chrono::Utc;
 use dioxus::prelude::*;
 use masker19::config::Settings;
-use masker19::state::{Action, AppState};
+use masker19::state::{Action, AppState, Screen};
 use masker19::store::{LocalState, OutboxEntry};
 use masker19::views::{Shell, Ui};
 use meldcode::{Kind, Lang};
@@ -70,4 +70,17 @@ pub fn entry(state: LocalState, kind: Kind, hours_ago: i64) -> OutboxEntry {
         accepted_at: None,
         wiped: false,
     }
+}
+
+/// The status screen of one outbox line.
+pub fn submitted_screen(e: OutboxEntry) -> AppState {
+    let mut s = enrolled(Lang::Nl);
+    let id = e.id;
+    s.update(Action::Loaded {
+        reports: vec![e],
+        problem: None,
+        now: Utc::now(),
+    });
+    s.update(Action::Go(Screen::Submitted(id)));
+    s
 }
