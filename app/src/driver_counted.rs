@@ -68,6 +68,7 @@ async fn key(name: &str) -> R {
 /// counted); every character must arrive.
 async fn fill_in(sel: &str, text: &str) -> R {
     tap(sel).await?;
+    uncovered(sel).await?;
     xdo(vec![
         "type".into(),
         "--delay".into(),
@@ -84,6 +85,25 @@ async fn fill_in(sel: &str, text: &str) -> R {
         pause(100).await;
     }
     Err(format!("typed {text:?} into {sel}, it holds {:?}", value(sel).await?))
+}
+
+/// The focused field is not under the sticky bars (the emergency bar on top, the step's
+/// buttons below): the tap found it at the window's edge, where a person scrolled it to.
+async fn uncovered(sel: &str) -> R {
+    let v = js(format!(
+        "const el = document.querySelector({}); const r = el.getBoundingClientRect();
+         const nav = document.querySelector('.stepnav'); const bar = document.querySelector('.topbar');
+         const bottom = nav ? nav.getBoundingClientRect().top : window.innerHeight;
+         const top = bar ? bar.getBoundingClientRect().bottom : 0;
+         return [document.activeElement === el, r.top >= top && r.bottom <= bottom];",
+        json!(sel)
+    ))
+    .await?;
+    if v == json!([true, true]) {
+        Ok(())
+    } else {
+        Err(format!("{sel} focused but covered by a sticky bar: {v}"))
+    }
 }
 
 /// Set-up, not counted: the PIN and a saved profile (what a pharmacy does once).
