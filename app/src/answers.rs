@@ -185,7 +185,19 @@ pub fn widget(flow: &Flow, q: Question, lang: Lang, cx: Context) -> Widget {
         Q::Channel => choice(&Channel::ALL, d.channel.as_ref(), lang),
         Q::AcuteDanger => yes_no(d.acute_danger, false, lang),
         Q::Accompanied => yes_no(d.accompanied, false, lang),
-        Q::KindcheckStatus => choice(&KINDCHECK, d.kindcheck_status.as_ref(), lang),
+        // The kindcheck starts with one yes/no: "Ja" is a kindcheck to do here, "Nee" is not
+        // applicable.
+        Q::KindcheckStatus => Widget::Choice {
+            options: KINDCHECK
+                .iter()
+                .zip([Ui::Yes, Ui::No])
+                .map(|(k, yn)| Opt {
+                    code: code(k),
+                    label: yn.label(lang).to_owned(),
+                })
+                .collect(),
+            selected: d.kindcheck_status.as_ref().map(code),
+        },
         Q::ChildrenCount => text(
             &d.children_count.map(|n| n.to_string()).unwrap_or_default(),
             TextKind::Number,

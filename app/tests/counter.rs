@@ -294,3 +294,21 @@ fn a_draft_can_be_discarded_with_the_pin() {
     assert!(s.flow.is_none() && s.screen == Screen::Home);
     assert_eq!(effects, vec![masker19::state::Effect::DiscardDraft]);
 }
+
+#[test]
+fn the_kindcheck_starts_with_one_yes_or_no() {
+    let html = render(at_step(Step::Kindcheck));
+    let yes = html.split("id=\"q-kindcheck_status-done\"").nth(1).unwrap_or_default();
+    let no = html
+        .split("id=\"q-kindcheck_status-not_applicable\"")
+        .nth(1)
+        .unwrap_or_default();
+    assert!(
+        yes.split("</button>").next().unwrap_or_default().ends_with(">Ja"),
+        "{html}"
+    );
+    assert!(
+        no.split("</button>").next().unwrap_or_default().ends_with(">Nee"),
+        "{html}"
+    );
+}

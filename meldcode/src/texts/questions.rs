@@ -272,8 +272,8 @@ impl Question {
                 "Assume the companion is the perpetrator. Act as if this is an ordinary prescription: nothing on screen or on paper may reveal what is going on. Complete the steps afterwards, alone. If the client is alone, take them to the consultation room.",
             ),
             Q::KindcheckStatus => (
-                "Vraag naar kinderen in het huishouden, hun aantal en leeftijden, en naar een zwangerschap. Niet van toepassing: de cliënt zorgt niet voor kinderen en er wonen geen kinderen in het huishouden.",
-                "Ask about children in the household, how many and how old, and about a pregnancy. Not applicable: the client does not care for children and no children live in the household.",
+                "Ja: vraag daarna naar hun aantal en leeftijden. Nee: de cliënt zorgt niet voor kinderen en er wonen geen kinderen in het huishouden. Vraag ook naar een zwangerschap.",
+                "Yes: then ask how many and how old. No: the client does not care for children and no children live in the household. Ask about a pregnancy too.",
             ),
             Q::ChildrenAges => (
                 "Eén leeftijd per kind, van 0 tot en met 17 jaar.",
