@@ -32,6 +32,13 @@ fn Accompanied() -> Element {
 #[component]
 pub fn Procedure() -> Element {
     let ui = use_context::<Ui>();
+    // Each step opens at the top with the focus on its heading (never on 112): Tab goes on to
+    // its first answer. (A hook: before any early return.)
+    let opened = ui.state.read().flow.as_ref().map(|f| f.current());
+    use_effect(use_reactive!(|opened| {
+        let _ = opened;
+        document::eval(FOCUS_HEADING);
+    }));
     let s = ui.state.read();
     let Some(flow) = s.flow.as_ref() else { return rsx! {} };
     let lang = s.lang;
@@ -60,12 +67,6 @@ pub fn Procedure() -> Element {
     let review = step == Step::Review;
     let drawn = s.fields_drawn;
     drop(s);
-    // Each step opens at the top with the focus on its heading (never on 112): Tab goes on to
-    // its first answer.
-    use_effect(use_reactive!(|step| {
-        let _ = step;
-        document::eval(FOCUS_HEADING);
-    }));
     rsx! {
         section { id: "step-{step.code()}", class: "procedure",
             div { class: "progress",
