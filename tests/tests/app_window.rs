@@ -3,9 +3,13 @@
 //! flag), check on the server that it arrived; then kill the app in the middle of a second
 //! report, start it again and find the draft restored behind the neutral screen and the PIN;
 //! finally search the app's files byte by byte for the test's personal data. Screenshots go to
-//! `target/screenshots/` at desktop and phone size.
+//! `target/screenshots/` at desktop and phone size. The observation, a name and a Dutch date
+//! are typed with real key events at 10 ms per key (`xdotool`) and must arrive intact; the
+//! window's title stays neutral. A second test walks the counter melding with real clicks and
+//! keys only and asserts `meldcode::counter`'s targets.
 //!
-//! Needs `DISPLAY` (scripts/test starts Xvfb) and the debug app binary; bounded in time.
+//! Needs `DISPLAY` (scripts/test starts Xvfb), `xdotool` and the debug app binary; bounded in
+//! time.
 
 use std::time::Duration;
 
