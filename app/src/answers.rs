@@ -1,7 +1,8 @@
 //! Every question of the procedure as a widget the views can render, and the user's input back
 //! into the draft. Pure: the views never touch the draft themselves.
 
-use chrono::{NaiveDate, NaiveDateTime, TimeZone, Utc};
+use chrono::{DateTime, NaiveTime, Utc};
+use meldcode::dates::{self, DateError, Reachable};
 use meldcode::flow::{Flow, Question};
 use meldcode::texts::Ui;
 use meldcode::{Answer, Channel, Consent, Consulted, Disclosure, Kind, KindcheckStatus, Label, Lang, ReporterRole};
@@ -22,8 +23,11 @@ pub enum TextKind {
     Long,
     Phone,
     Number,
+    /// `dd-mm-jjjj`, a plain text field (never `<input type=date>`: its order follows the
+    /// system's locale, and 15-03-1988 became 3 December).
     Date,
-    DateTime,
+    /// `uu:mm`, the moment today (or the nearest day it makes sense for).
+    Time,
 }
 
 /// How a question is asked.
@@ -51,6 +55,12 @@ pub enum Widget {
     /// One age per child.
     Ages {
         values: Vec<String>,
+    },
+    /// "Bereikbaar tot": quick choices, or a time typed.
+    Until {
+        choices: Vec<Opt>,
+        selected: Option<String>,
+        time: String,
     },
 }
 
@@ -136,18 +146,31 @@ fn text(value: &str, kind: TextKind) -> Widget {
     }
 }
 
-/// `yyyy-mm-ddThh:mm` in Dutch time, for `<input type=datetime-local>`.
-fn local_input(at: Option<chrono::DateTime<Utc>>) -> String {
-    at.map(|t| t.with_timezone(&TIME_ZONE).format("%Y-%m-%dT%H:%M").to_string())
+/// `uu:mm` in Dutch time.
+fn local_time(at: Option<DateTime<Utc>>) -> String {
+    at.map(|t| dates::format_time(t.with_timezone(&TIME_ZONE).time()))
         .unwrap_or_default()
 }
 
-fn parse_local(v: &str) -> Option<chrono::DateTime<Utc>> {
-    let naive = NaiveDateTime::parse_from_str(v.trim(), "%Y-%m-%dT%H:%M").ok()?;
-    TIME_ZONE
-        .from_local_datetime(&naive)
-        .earliest()
-        .map(|t| t.with_timezone(&Utc))
+/// What the clock and the pharmacy say when an answer is put in: `now` (for times of day) and
+/// the closing time (for "tot sluitingstijd").
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Context {
+    pub now: DateTime<Utc>,
+    pub closing: NaiveTime,
+}
+
+/// Why the text typed for `q` is not an answer (a date or time the Dutch way), if it is not;
+/// `None` for an empty field or a question that takes any text.
+pub fn typed_error(q: Question, text: &str) -> Option<DateError> {
+    if text.trim().is_empty() {
+        return None;
+    }
+    match q {
+        Question::DateOfBirth => dates::parse_date(text).err(),
+        Question::ConsultedAt | Question::ReachableUntil => dates::parse_time(text).err(),
+        _ => None,
+    }
 }
 
 const KINDCHECK: [KindcheckStatus; 2] = [KindcheckStatus::Done, KindcheckStatus::NotApplicable];
@@ -155,14 +178,26 @@ const ROLES: [ReporterRole; 2] = [ReporterRole::Pharmacist, ReporterRole::Assist
 const DISCLOSURES: [Disclosure; 2] = [Disclosure::Open, Disclosure::Anonymous];
 
 /// The widget for question `q` with the flow's current answers.
-pub fn widget(flow: &Flow, q: Question, lang: Lang) -> Widget {
+pub fn widget(flow: &Flow, q: Question, lang: Lang, cx: Context) -> Widget {
     use Question as Q;
     let d = &flow.draft;
     match q {
         Q::Channel => choice(&Channel::ALL, d.channel.as_ref(), lang),
         Q::AcuteDanger => yes_no(d.acute_danger, false, lang),
         Q::Accompanied => yes_no(d.accompanied, false, lang),
-        Q::KindcheckStatus => choice(&KINDCHECK, d.kindcheck_status.as_ref(), lang),
+        // The kindcheck starts with one yes/no: "Ja" is a kindcheck to do here, "Nee" is not
+        // applicable.
+        Q::KindcheckStatus => Widget::Choice {
+            options: KINDCHECK
+                .iter()
+                .zip([Ui::Yes, Ui::No])
+                .map(|(k, yn)| Opt {
+                    code: code(k),
+                    label: yn.label(lang).to_owned(),
+                })
+                .collect(),
+            selected: d.kindcheck_status.as_ref().map(code),
+        },
         Q::ChildrenCount => text(
             &d.children_count.map(|n| n.to_string()).unwrap_or_default(),
             TextKind::Number,
@@ -184,7 +219,7 @@ pub fn widget(flow: &Flow, q: Question, lang: Lang) -> Widget {
             options: opts(&Consulted::ALL, lang),
             selected: d.consulted.iter().map(code).collect(),
         },
-        Q::ConsultedAt => text(&local_input(d.consulted_at), TextKind::DateTime),
+        Q::ConsultedAt => text(&local_time(d.consulted_at), TextKind::Time),
         Q::Advice => text(&d.advice, TextKind::Long),
         Q::Consent => choice(&Consent::ALL, d.consent.as_ref(), lang),
         Q::Suspicion | Q::UnsafeSituation | Q::OwnHelp | Q::HelpAccepted | Q::LastingSafety => {
@@ -214,9 +249,7 @@ pub fn widget(flow: &Flow, q: Question, lang: Lang) -> Widget {
         }
         Q::PersonName => text(&d.person_name, TextKind::Line),
         Q::DateOfBirth => text(
-            &d.date_of_birth
-                .map(|b| b.format("%Y-%m-%d").to_string())
-                .unwrap_or_default(),
+            &d.date_of_birth.map(dates::format_date).unwrap_or_default(),
             TextKind::Date,
         ),
         Q::Street => text(&d.street, TextKind::Line),
@@ -236,7 +269,28 @@ pub fn widget(flow: &Flow, q: Question, lang: Lang) -> Widget {
         Q::ReporterName => text(&d.reporter_name, TextKind::Line),
         Q::ReporterRole => choice(&ROLES, d.reporter_role.as_ref(), lang),
         Q::ReporterPhone => text(&d.reporter_phone, TextKind::Phone),
-        Q::ReachableUntil => text(&local_input(d.reachable_until), TextKind::DateTime),
+        Q::ReachableUntil => {
+            let choices = dates::reachable_choices(cx.now, cx.closing);
+            let selected = choices
+                .iter()
+                .find(|(_, at)| Some(*at) == d.reachable_until)
+                .map(|(r, _)| r.code().to_owned());
+            Widget::Until {
+                choices: choices
+                    .iter()
+                    .map(|(r, _)| Opt {
+                        code: r.code().to_owned(),
+                        label: r.label(cx.closing, lang),
+                    })
+                    .collect(),
+                time: if selected.is_some() {
+                    String::new()
+                } else {
+                    local_time(d.reachable_until)
+                },
+                selected,
+            }
+        }
         Q::Disclosure => choice(&DISCLOSURES, d.disclosure.as_ref(), lang),
         Q::AnonymousReason => text(&d.anonymous_reason, TextKind::Long),
     }
@@ -254,7 +308,7 @@ fn toggle<T: PartialEq + DeserializeOwned>(list: &mut Vec<T>, c: &str) {
 
 /// Put the user's input for question `q` into the draft. Input that does not fit (an unknown
 /// code, a number out of range) leaves the answer empty, so that the step says what is missing.
-pub fn apply(flow: &mut Flow, q: Question, input: Input) {
+pub fn apply(flow: &mut Flow, q: Question, input: Input, cx: Context) {
     use Question as Q;
     let d = &mut flow.draft;
     let (choose, txt) = match &input {
@@ -292,7 +346,9 @@ pub fn apply(flow: &mut Flow, q: Question, input: Input) {
         Q::Observed => d.observed = t,
         Q::Said => d.said = t,
         Q::Interpretation => d.interpretation = t,
-        Q::ConsultedAt => d.consulted_at = parse_local(&t),
+        Q::ConsultedAt => {
+            d.consulted_at = dates::parse_time(&t).ok().and_then(|time| dates::last_at(cx.now, time));
+        }
         Q::Advice => d.advice = t,
         Q::Consent => d.consent = from_code(c),
         Q::Suspicion | Q::UnsafeSituation | Q::OwnHelp | Q::HelpAccepted | Q::LastingSafety => {
@@ -304,7 +360,7 @@ pub fn apply(flow: &mut Flow, q: Question, input: Input) {
         Q::OverrideReason => d.override_reason = t,
         Q::Gemeente => d.gemeente = c.to_owned(),
         Q::PersonName => d.person_name = t,
-        Q::DateOfBirth => d.date_of_birth = NaiveDate::parse_from_str(t.trim(), "%Y-%m-%d").ok(),
+        Q::DateOfBirth => d.date_of_birth = dates::parse_date(&t).ok(),
         Q::Street => d.street = t,
         Q::HouseNumber => d.house_number = t,
         Q::Postcode => d.postcode = t,
@@ -322,7 +378,15 @@ pub fn apply(flow: &mut Flow, q: Question, input: Input) {
         Q::ReporterName => d.reporter_name = t,
         Q::ReporterRole => d.reporter_role = from_code(c),
         Q::ReporterPhone => d.reporter_phone = t,
-        Q::ReachableUntil => d.reachable_until = parse_local(&t),
+        Q::ReachableUntil => {
+            d.reachable_until = match choose {
+                Some(c) => Reachable::ALL
+                    .into_iter()
+                    .find(|r| r.code() == c)
+                    .and_then(|r| r.at(cx.now, cx.closing)),
+                None => dates::parse_time(&t).ok().and_then(|time| dates::next_at(cx.now, time)),
+            };
+        }
         Q::Disclosure => d.disclosure = from_code(c),
         Q::AnonymousReason => d.anonymous_reason = t,
     }
@@ -332,17 +396,25 @@ pub fn apply(flow: &mut Flow, q: Question, input: Input) {
 mod tests {
     use super::*;
 
+    fn cx() -> Context {
+        Context {
+            now: Utc::now(),
+            closing: dates::default_closing(),
+        }
+    }
+
     #[test]
     fn every_question_round_trips_through_its_widget() {
         let now = Utc::now();
+        let cx = cx();
         let mut flow = Flow::new(uuid::Uuid::new_v4(), now);
         for q in Question::ALL {
-            match widget(&flow, q, Lang::Nl) {
+            match widget(&flow, q, Lang::Nl, cx) {
                 Widget::Choice { options, .. } | Widget::Select { options, .. } => {
                     if let Some(first) = options.first() {
-                        apply(&mut flow, q, Input::Choose(first.code.clone()));
+                        apply(&mut flow, q, Input::Choose(first.code.clone()), cx);
                         let (Widget::Choice { selected, .. } | Widget::Select { selected, .. }) =
-                            widget(&flow, q, Lang::Nl)
+                            widget(&flow, q, Lang::Nl, cx)
                         else {
                             panic!("{q:?} changed widget");
                         };
@@ -360,14 +432,27 @@ mod tests {
                 Widget::Text { kind, .. } => {
                     let v = match kind {
                         TextKind::Number => "2",
-                        TextKind::Date => "1990-04-01",
-                        TextKind::DateTime => "2026-11-23T10:15",
+                        TextKind::Date => "01-04-1990",
+                        TextKind::Time => "10:15",
                         _ => "tekst",
                     };
-                    apply(&mut flow, q, Input::Text(v.into()));
-                    assert_eq!(widget(&flow, q, Lang::Nl), text(v, kind), "{q:?}");
+                    apply(&mut flow, q, Input::Text(v.into()), cx);
+                    assert_eq!(widget(&flow, q, Lang::Nl, cx), text(v, kind), "{q:?}");
                 }
                 Widget::Ages { .. } => {}
+                Widget::Until { choices, .. } => {
+                    let last = choices.last().map(|c| c.code.clone()).unwrap_or_default();
+                    apply(&mut flow, q, Input::Choose(last.clone()), cx);
+                    let Widget::Until { selected, .. } = widget(&flow, q, Lang::Nl, cx) else {
+                        panic!("{q:?} changed widget");
+                    };
+                    assert_eq!(selected, Some(last));
+                    apply(&mut flow, q, Input::Text("9:05".into()), cx);
+                    let Widget::Until { selected, time, .. } = widget(&flow, q, Lang::Nl, cx) else {
+                        panic!("{q:?} changed widget");
+                    };
+                    assert_eq!((selected, time.as_str()), (None, "09:05"));
+                }
             }
         }
     }
@@ -375,18 +460,41 @@ mod tests {
     #[test]
     fn ages_follow_the_count_and_multi_toggles() {
         let mut flow = Flow::new(uuid::Uuid::new_v4(), Utc::now());
-        apply(&mut flow, Question::ChildrenCount, Input::Text("2".into()));
-        apply(&mut flow, Question::ChildrenAges, Input::Age(0, "4".into()));
-        apply(&mut flow, Question::ChildrenAges, Input::Age(1, "9".into()));
+        apply(&mut flow, Question::ChildrenCount, Input::Text("2".into()), cx());
+        apply(&mut flow, Question::ChildrenAges, Input::Age(0, "4".into()), cx());
+        apply(&mut flow, Question::ChildrenAges, Input::Age(1, "9".into()), cx());
         assert_eq!(flow.draft.children_ages, vec![4, 9]);
         assert_eq!(
-            widget(&flow, Question::ChildrenAges, Lang::Nl),
+            widget(&flow, Question::ChildrenAges, Lang::Nl, cx()),
             Widget::Ages {
                 values: vec!["4".into(), "9".into()]
             }
         );
-        apply(&mut flow, Question::SignalCategories, Input::Toggle("physical".into()));
-        apply(&mut flow, Question::SignalCategories, Input::Toggle("codeword".into()));
+        apply(
+            &mut flow,
+            Question::SignalCategories,
+            Input::Toggle("physical".into()),
+            cx(),
+        );
+        apply(
+            &mut flow,
+            Question::SignalCategories,
+            Input::Toggle("codeword".into()),
+            cx(),
+        );
         assert_eq!(flow.draft.signal_categories, vec![SignalCategory::Physical]);
+    }
+
+    #[test]
+    fn a_date_typed_the_dutch_way_is_day_month_year() {
+        let mut flow = Flow::new(uuid::Uuid::new_v4(), Utc::now());
+        apply(&mut flow, Question::DateOfBirth, Input::Text("15-03-1988".into()), cx());
+        assert_eq!(flow.draft.date_of_birth, chrono::NaiveDate::from_ymd_opt(1988, 3, 15));
+        assert_eq!(
+            typed_error(Question::DateOfBirth, "15-03-88"),
+            Some(DateError::DateFormat)
+        );
+        assert_eq!(typed_error(Question::DateOfBirth, ""), None);
+        assert_eq!(typed_error(Question::Observed, "15-03-88"), None);
     }
 }

@@ -37,7 +37,7 @@ pub fn boot(dir: &Path, settings: Settings) -> Result<Boot, StoreError> {
         .setting(keys::LANG)?
         .and_then(|l| Lang::from_code(&l))
         .unwrap_or_default();
-    let state = AppState::start(
+    let mut state = AppState::start(
         pharmacy,
         store.setting(keys::PIN_HASH)?,
         store.load_draft()?,
@@ -45,6 +45,8 @@ pub fn boot(dir: &Path, settings: Settings) -> Result<Boot, StoreError> {
         settings,
         Utc::now(),
     );
+    state.pharmacy_gemeente = store.setting(keys::PHARMACY_GEMEENTE)?;
+    state.staff = crate::staff::load(&store)?;
     Ok(Boot { store, state })
 }
 
@@ -85,6 +87,24 @@ fn run_effect(effect: Effect, store: &Store, mut state: Signal<AppState>, wake: 
             reload(store, state, now);
             wake.notify_one();
         }
+        Effect::SaveStaff(team) => {
+            if crate::staff::save(store, &team).is_err() {
+                state.write().update(Action::SaveFailed);
+            }
+        }
+        Effect::DiscardDraft => {
+            // Gone from the device: the WAL is checkpointed so no old page keeps it.
+            if store.clear_draft().and_then(|()| store.checkpoint()).is_err() {
+                state.write().update(Action::SaveFailed);
+            }
+        }
+        Effect::RetryNow => {
+            if store.retry_now(now).is_err() {
+                state.write().update(Action::SaveFailed);
+            }
+            reload(store, state, now);
+            wake.notify_one();
+        }
         Effect::DeleteRejected(id) => {
             if store.delete_rejected(id).is_err() {
                 state.write().update(Action::SaveFailed);
@@ -96,6 +116,9 @@ fn run_effect(effect: Effect, store: &Store, mut state: Signal<AppState>, wake: 
             let wake = wake.clone();
             spawn(async move {
                 let result = crate::sync::enroll_and_store(&store, &server, &code, Some(&pin), "apotheek-app").await;
+                if let Ok(g) = store.setting(keys::PHARMACY_GEMEENTE) {
+                    state.write().pharmacy_gemeente = g;
+                }
                 let action = match result {
                     Ok((pharmacy, pin_hash)) => Action::Enrolled { pharmacy, pin_hash },
                     Err(e) => Action::EnrollFailed(e.to_string()),
@@ -124,10 +147,10 @@ async fn sync_worker(store: Store, mut state: Signal<AppState>, wake: Arc<tokio:
         let problem = match crate::sync::client_for(&store) {
             Ok(Some(client)) => match crate::sync::sync_once(&store, &client, now, interval).await {
                 Ok(sum) => sum.problem,
-                Err(e) => Some(e.to_string()),
+                Err(e) => Some(e.problem().code().to_owned()),
             },
             Ok(None) => None,
-            Err(e) => Some(e.to_string()),
+            Err(e) => Some(e.problem().code().to_owned()),
         };
         if let Ok(reports) = store.outbox() {
             state.write().update(Action::Loaded {
@@ -168,10 +191,33 @@ pub fn App() -> Element {
         let (store, wake) = (boot.store.clone(), wake.clone());
         use_future(move || sync_worker(store.clone(), state, wake.clone()));
     }
-    // Escape hides at once, wherever the focus is.
+    // Escape hides at once, wherever the focus is. A field that gets the focus is never left
+    // under the sticky bars (top: emergency buttons, bottom: the step's buttons).
     use_future(move || async move {
         let mut listener = document::eval(
-            "document.addEventListener('keydown', (e) => { if (e.key === 'Escape') { dioxus.send('hide'); } });
+            "document.addEventListener('keydown', (e) => {
+               if (e.key === 'Escape') { dioxus.send('hide'); return; }
+               // Enter confirms a step (not in a text area, not on a button or in a form, which
+               // have their own Enter; never the review's \"Versturen\").
+               const t = e.target;
+               if (e.key === 'Enter' && !e.isComposing && t && t.tagName !== 'TEXTAREA' && t.tagName !== 'BUTTON'
+                   && t.tagName !== 'A' && t.tagName !== 'SELECT' && !(t.closest && t.closest('form'))) {
+                 const next = document.getElementById('btn-next');
+                 if (next) { e.preventDefault(); next.click(); }
+               }
+             });
+             document.addEventListener('focusin', (e) => {
+               const t = e.target;
+               // Only answers: a scroll under a button being pressed would lose its click.
+               if (!t || !t.closest || !t.matches('input, textarea, select, [role=radio], [role=checkbox]')
+                   || t.closest('.stepnav, .topbar, .actions')) { return; }
+               const r = t.getBoundingClientRect();
+               const bar = document.querySelector('.topbar');
+               const nav = document.querySelector('.stepnav');
+               const top = bar ? bar.getBoundingClientRect().bottom : 0;
+               const bottom = nav ? nav.getBoundingClientRect().top : window.innerHeight;
+               if (r.bottom > bottom - 8 || r.top < top + 8) { t.scrollIntoView({ block: 'center' }); }
+             });
              await new Promise(() => {});",
         );
         while listener.recv::<String>().await.is_ok() {

@@ -3,7 +3,8 @@
 //! DOM back, saves screenshots (`MASKER19_TEST_SHOTS=<dir>`, `import -window root`), and exits 0,
 //! or 1 with `DRIVER FAIL: …` on stderr. Scenarios: `melding` (every screen to a submitted
 //! melding), `midway` (half a second report, then waits to be killed), `restored` (after the
-//! restart: the neutral screen, the PIN, the draft).
+//! restart: the neutral screen, the PIN, the draft), `counted` (the shortest melding with real
+//! X events only, counted: [`counted`]).
 
 use std::time::{Duration, Instant};
 
@@ -11,6 +12,9 @@ use dioxus::prelude::*;
 use serde_json::{Value, json};
 
 const PIN: &str = "1919";
+
+#[path = "driver_counted.rs"]
+mod counted;
 
 pub fn use_driver() {
     use_future(|| async {
@@ -24,6 +28,7 @@ pub fn use_driver() {
             }
             Err(e) => {
                 eprintln!("DRIVER FAIL {scenario}: {e}");
+                let _ = shot("failure").await;
                 1
             }
         };
@@ -115,6 +120,45 @@ async fn fill(sel: &str, value: &str) -> R {
     Ok(())
 }
 
+/// The delay between real key events of [`type_keys`]: a fast typist.
+const KEY_DELAY_MS: &str = "10";
+
+/// Type `value` into `sel` with real X key events (`xdotool type --delay 10`), as a person
+/// would: focus the field, move the pointer onto the window (no window manager under Xvfb:
+/// the keyboard follows the pointer), type, and check that every character arrived.
+async fn type_keys(sel: &str, value: &str) -> R {
+    wait_for(sel).await?;
+    act(format!(
+        "const el = document.querySelector({}); el.scrollIntoView({{block: 'center'}}); el.focus();",
+        json!(sel)
+    ))
+    .await?;
+    let typed = value.to_owned();
+    let status = tokio::task::spawn_blocking(move || {
+        std::process::Command::new("xdotool")
+            .args(["mousemove", "5", "200", "type", "--delay", KEY_DELAY_MS, "--", &typed])
+            .status()
+    })
+    .await
+    .map_err(|e| format!("xdotool: {e}"))?
+    .map_err(|e| format!("xdotool: {e}"))?;
+    if !status.success() {
+        return Err(format!("xdotool type failed for {sel}"));
+    }
+    // Let the last events land, then compare what the field holds.
+    let start = Instant::now();
+    loop {
+        pause(300).await;
+        let now = self::value(sel).await?;
+        if now == value {
+            return Ok(());
+        }
+        if start.elapsed() > Duration::from_secs(10) {
+            return Err(format!("typed {value:?} into {sel}, the field holds {now:?}"));
+        }
+    }
+}
+
 async fn text(sel: &str) -> R<String> {
     let v = js(format!(
         "const el = document.querySelector({}); return el ? el.innerText : '';",
@@ -139,7 +183,29 @@ async fn escape() -> R {
 
 async fn next_to(step: &str) -> R {
     click("#btn-next").await?;
-    wait_for(&format!("#step-{step}")).await
+    opened(step).await
+}
+
+/// Pick an option that moves on by itself to `step`.
+async fn choose_to(option: &str, step: &str) -> R {
+    click(option).await?;
+    opened(step).await
+}
+
+/// `step` is on screen, scrolled to the top, with the focus on its heading (never on 112).
+async fn opened(step: &str) -> R {
+    wait_for(&format!("#step-{step}")).await?;
+    let start = Instant::now();
+    loop {
+        let at = js("return [document.activeElement ? document.activeElement.id : '', window.scrollY];".into()).await?;
+        if at == json!(["step-title", 0]) {
+            return Ok(());
+        }
+        if start.elapsed() > Duration::from_secs(5) {
+            return Err(format!("step {step} opened with focus and scroll {at}"));
+        }
+        pause(50).await;
+    }
 }
 
 /// A screenshot of the window (at 0,0) into `MASKER19_TEST_SHOTS/<prefix>-<name>.png`.
@@ -163,6 +229,11 @@ async fn shot(name: &str) -> R {
     }
 }
 
+/// The observation the `melding` scenario types (the window test finds it on the server).
+fn observed(secret: &str) -> String {
+    format!("Blauwe plek op de linker onderarm, zegt van de trap gevallen te zijn ({secret}-OBS)")
+}
+
 fn secret() -> String {
     std::env::var("MASKER19_TEST_SECRET").unwrap_or_else(|_| "E2E-ZEBRA".into())
 }
@@ -173,6 +244,7 @@ async fn run(scenario: &str) -> R {
         "melding" => melding().await,
         "midway" => midway().await,
         "restored" => restored().await,
+        "counted" => counted::counted().await,
         other => Err(format!("unknown scenario {other}")),
     }
 }
@@ -187,16 +259,21 @@ async fn melding() -> R {
     shot("home").await?;
     click("#btn-codeword").await?;
     wait_for("#step-channel").await?;
-    click("#q-channel-balie").await?;
+    // A lone single choice moves on by itself.
+    choose_to("#q-channel-balie", "acute").await?;
+    // 112 asks "112 gebeld?" before it records anything.
     click("#btn-112").await?;
+    wait_for("#btn-confirm-112").await?;
+    if exists("#panel-112 .recorded").await? {
+        return Err("112 recorded before the question was answered".into());
+    }
+    click("#btn-confirm-112").await?;
     wait_for("#panel-112 .recorded").await?;
+    wait_for("#btn-undo-112").await?;
     shot("panel-112").await?;
     click("#btn-close-112").await?;
-    next_to("acute").await?;
-    click("#q-acute_danger-no").await?;
-    next_to("accompanied").await?;
-    click("#q-accompanied-no").await?;
-    next_to("kindcheck").await?;
+    choose_to("#q-acute_danger-no", "accompanied").await?;
+    choose_to("#q-accompanied-no", "kindcheck").await?;
     click("#q-kindcheck_status-done").await?;
     fill("#q-children_count", "2").await?;
     fill("#q-children_ages-0", "4").await?;
@@ -204,7 +281,7 @@ async fn melding() -> R {
     click("#q-pregnant-unknown").await?;
     next_to("signals").await?;
     click("#q-signal_categories-physical").await?;
-    fill("#q-observed", &format!("Blauwe plek op de onderarm ({s}-OBS)")).await?;
+    type_keys("#q-observed", &observed(&s)).await?;
     fill("#q-said", &format!("\"Hij slaat mij\" ({s}-SAID)")).await?;
     fill("#q-interpretation", "Mogelijk huiselijk geweld").await?;
     shot("signals").await?;
@@ -212,8 +289,7 @@ async fn melding() -> R {
     click("#q-consulted-aandachtsfunctionaris").await?;
     fill("#q-advice", "Melden").await?;
     next_to("conversation").await?;
-    click("#q-consent-given").await?;
-    next_to("suspicion").await?;
+    choose_to("#q-consent-given", "suspicion").await?;
     // Quick hide with Escape, a wrong PIN, then the right one.
     escape().await?;
     wait_for("#neutral").await?;
@@ -227,19 +303,18 @@ async fn melding() -> R {
     fill("#unlock-pin", PIN).await?;
     click("#btn-unlock").await?;
     wait_for("#step-suspicion").await?;
-    click("#q-suspicion-yes").await?;
+    // The codeword answered afweging question 1: shown, and confirmed with "Volgende".
+    wait_for("#q-suspicion-yes[aria-checked=\"true\"]").await?;
     next_to("unsafe_situation").await?;
-    click("#q-unsafe_situation-no").await?;
-    next_to("own_help").await?;
-    click("#q-own_help-yes").await?;
-    next_to("help_accepted").await?;
-    click("#q-help_accepted-no").await?;
+    choose_to("#q-unsafe_situation-no", "own_help").await?;
+    choose_to("#q-own_help-yes", "help_accepted").await?;
+    choose_to("#q-help_accepted-no", "outcome").await?;
     wait_for("#recommendation").await?;
-    next_to("outcome").await?;
     shot("outcome").await?;
     next_to("person").await?;
-    fill("#q-person_name", &format!("{s} Persoon")).await?;
-    fill("#q-date_of_birth", "1985-06-15").await?;
+    type_keys("#q-person_name", &format!("{s} Persoon")).await?;
+    // The Dutch way: 15 March 1988 (the server must store 1988-03-15).
+    type_keys("#q-date_of_birth", "15-03-1988").await?;
     fill("#q-street", &format!("{s}straat")).await?;
     fill("#q-house_number", "19").await?;
     fill("#q-postcode", "1012 AB").await?;
@@ -254,24 +329,20 @@ async fn melding() -> R {
     click("#q-never_at_home-yes").await?;
     click("#q-via_pharmacy-no").await?;
     next_to("reporter").await?;
-    let until = (chrono::Utc::now() + chrono::Duration::hours(6))
-        .with_timezone(&meldcode::TIME_ZONE)
-        .format("%Y-%m-%dT%H:%M")
-        .to_string();
     fill("#q-reporter_name", "A. de Apotheker").await?;
     click("#q-reporter_role-pharmacist").await?;
     fill("#q-reporter_phone", "0201234567").await?;
-    fill("#q-reachable_until", &until).await?;
+    click("#q-reachable_until-tomorrow_noon").await?;
     next_to("review").await?;
     let review = text("#review").await?;
-    if !review.contains(&format!("{s} Persoon")) || !review.contains("0612345678") {
+    if !review.contains(&format!("{s} Persoon")) || !review.contains("0612345678") || !review.contains("15-03-1988") {
         return Err(format!("the review does not show what will be sent: {review}"));
     }
     shot("review").await?;
     click("#btn-submit").await?;
     wait_for("#submitted").await?;
     let start = Instant::now();
-    while !text("#submitted-status").await?.contains("Ontvangen") {
+    while !text("#submitted-status").await?.contains("ontvangen door de server") {
         if start.elapsed() > Duration::from_secs(20) {
             return Err(format!("not received: {}", text("#submitted").await?));
         }
@@ -290,14 +361,11 @@ async fn midway() -> R {
     shot("home").await?;
     click("#btn-codeword").await?;
     wait_for("#step-channel").await?;
-    click("#q-channel-telefoon").await?;
-    next_to("acute").await?;
-    click("#q-acute_danger-no").await?;
-    next_to("accompanied").await?;
-    click("#q-accompanied-yes").await?;
+    choose_to("#q-channel-telefoon", "acute").await?;
+    choose_to("#q-acute_danger-no", "accompanied").await?;
+    choose_to("#q-accompanied-yes", "kindcheck").await?;
     wait_for("#accompanied").await?;
     shot("accompanied").await?;
-    next_to("kindcheck").await?;
     click("#q-kindcheck_status-not_applicable").await?;
     next_to("signals").await?;
     fill("#q-observed", &format!("{s}-MIDWAY")).await?;

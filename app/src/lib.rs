@@ -17,6 +17,7 @@ pub mod config;
 pub mod driver;
 pub mod pin;
 pub mod platform;
+pub mod staff;
 pub mod state;
 pub mod store;
 pub mod sync;

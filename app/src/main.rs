@@ -74,7 +74,8 @@ fn launch(boot: masker19::app::Boot) {
     let (w, h) = window_size();
     let webview_dir = boot.store.path().with_file_name("webview");
     let window = WindowBuilder::new()
-        .with_title("Masker 19")
+        // Neutral at all times: the taskbar and alt-tab are seen by whoever stands at the counter.
+        .with_title(masker19::texts::WINDOW_TITLE)
         .with_inner_size(LogicalSize::new(w, h))
         .with_position(LogicalPosition::new(0.0, 0.0))
         .with_always_on_top(false);

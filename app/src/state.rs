@@ -2,12 +2,15 @@
 //! render an [`AppState`] and send [`Action`]s; [`AppState::update`] returns the [`Effect`]s the
 //! runtime carries out (store, network).
 
-use chrono::{DateTime, Utc};
-use meldcode::flow::{Flow, Question, Step};
-use meldcode::{FieldError, Label, Lang, Report};
+use std::collections::BTreeMap;
+
+use chrono::{DateTime, NaiveTime, Utc};
+use meldcode::dates::DateError;
+use meldcode::flow::{Flow, Question};
+use meldcode::{FieldError, Label, Lang};
 use uuid::Uuid;
 
-use crate::answers::{self, Input};
+use crate::answers;
 use crate::config::Settings;
 use crate::store::OutboxEntry;
 
@@ -22,6 +25,8 @@ pub enum Screen {
     Submitted(Uuid),
     /// This device's reports by status.
     Reports,
+    /// The pharmacy team on this device.
+    Team,
 }
 
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -50,18 +55,33 @@ pub struct AppState {
     pub pin_hash: Option<String>,
     pub unlock_input: String,
     pub unlock_error: bool,
+    /// Unlock attempts so far: each one gets a fresh, empty PIN field.
+    pub unlock_attempts: u32,
     pub pin_form: PinForm,
     pub first_start: FirstStartForm,
     /// The enrolled pharmacy's name (`None`: not enrolled).
     pub pharmacy: Option<String>,
+    /// The pharmacy's gemeente (the person's, when nothing else is known).
+    pub pharmacy_gemeente: Option<String>,
+    /// The gemeente was picked by hand: the city no longer changes it.
+    pub gemeente_by_hand: bool,
     /// The procedure in progress.
     pub flow: Option<Flow>,
     /// What keeps the current step from moving on.
     pub problems: Vec<FieldError>,
+    /// Dates and times typed that are not one (the draft holds no answer for them): shown, and
+    /// they keep the step from moving on.
+    pub typed_errors: BTreeMap<Question, DateError>,
+    /// Text fields are uncontrolled (a value re-set while keys arrive loses them); when an
+    /// answer changes other than by typing (a quick choice, a profile), this count goes up and
+    /// the step's fields are drawn afresh.
+    pub fields_drawn: u32,
+    /// The pharmacy's closing time ("bereikbaar tot sluitingstijd").
+    pub closing: NaiveTime,
     /// The flow was restored after a crash or restart.
     pub restored: bool,
-    /// The 112 panel is open; the recorded call time when a procedure is in progress.
-    pub panel_112: Option<Option<DateTime<Utc>>>,
+    /// The 112 or Veilig Thuis panel, when open.
+    pub panel: Option<Panel>,
     pub reports: Vec<OutboxEntry>,
     /// The last network problem of the sync worker.
     pub sync_problem: Option<String>,
@@ -72,86 +92,14 @@ pub struct AppState {
     pub not_stored: bool,
     /// A rejected report about to be deleted, waiting for the PIN.
     pub delete: Option<DeleteForm>,
+    /// The draft about to be discarded, waiting for the PIN.
+    pub discard: Option<DiscardForm>,
+    /// The pharmacy team on this device ("Wie bent u?").
+    pub staff: Vec<meldcode::staff::StaffMember>,
+    pub staff_form: StaffForm,
     pub settings: Settings,
     /// The time of the last refresh (for "not yet in intake" flags).
     pub now: DateTime<Utc>,
-}
-
-#[derive(Debug, Clone, PartialEq)]
-pub enum Action {
-    SetLang(Lang),
-    /// "Masker 19" tapped: `id` becomes the report id.
-    Codeword {
-        id: Uuid,
-        now: DateTime<Utc>,
-    },
-    Answer(Question, Input),
-    Next(DateTime<Utc>),
-    Back,
-    GoTo(Step),
-    Call112(DateTime<Utc>),
-    Close112,
-    Stop112(DateTime<Utc>),
-    Resume,
-    Submit(DateTime<Utc>),
-    Hide,
-    UnlockInput(String),
-    Unlock,
-    PinInput(String),
-    PinAgainInput(String),
-    SavePin,
-    PinSaved(String),
-    Go(Screen),
-    FirstServer(String),
-    FirstCode(String),
-    FirstPin(String),
-    FirstPinAgain(String),
-    Enroll,
-    Enrolled {
-        pharmacy: String,
-        pin_hash: Option<String>,
-    },
-    EnrollFailed(String),
-    Loaded {
-        reports: Vec<OutboxEntry>,
-        problem: Option<String>,
-        now: DateTime<Utc>,
-    },
-    SaveFailed,
-    /// The outbox write of the report `id` is durable: the case is done on this screen.
-    Enqueued(Uuid),
-    /// The outbox write of the report `id` failed: nothing was stored.
-    EnqueueFailed(Uuid),
-    /// "Opnieuw versturen" on a report rejected only for a wrong device clock.
-    Resend {
-        id: Uuid,
-        now: DateTime<Utc>,
-    },
-    /// "Verwijderen" on a rejected report: asks for the PIN.
-    AskDelete(Uuid),
-    DeletePinInput(String),
-    ConfirmDelete,
-    CancelDelete,
-}
-
-/// Work for the runtime.
-#[derive(Debug, Clone, PartialEq)]
-pub enum Effect {
-    SaveDraft(Box<Flow>),
-    /// Write to the outbox (removing the draft) and send; answered by [`Action::Enqueued`] or
-    /// [`Action::EnqueueFailed`]. Until then the flow stays.
-    Enqueue(Box<Report>),
-    StorePin(String),
-    Enroll {
-        server: String,
-        code: String,
-        pin: String,
-    },
-    SaveLang(Lang),
-    /// Put a rejected report back in the queue under its id (and wake the sender).
-    Resend(Uuid),
-    /// Delete a rejected report from the device (the PIN was checked).
-    DeleteRejected(Uuid),
 }
 
 impl AppState {
@@ -177,28 +125,45 @@ impl AppState {
             pin_hash,
             unlock_input: String::new(),
             unlock_error: false,
+            unlock_attempts: 0,
             pin_form: PinForm::default(),
             first_start: FirstStartForm::default(),
             pharmacy,
+            pharmacy_gemeente: None,
+            gemeente_by_hand: false,
             flow: draft,
             problems: Vec::new(),
+            typed_errors: BTreeMap::new(),
+            fields_drawn: 0,
+            closing: meldcode::dates::default_closing(),
             restored,
-            panel_112: None,
+            panel: None,
             reports: Vec::new(),
             sync_problem: None,
             save_error: false,
             not_stored: false,
             delete: None,
+            discard: None,
+            staff: Vec::new(),
+            staff_form: StaffForm::default(),
             settings,
             now,
         }
     }
 
-    fn save(&self) -> Vec<Effect> {
+    pub(super) fn save(&self) -> Vec<Effect> {
         self.flow
             .as_ref()
             .map(|f| vec![Effect::SaveDraft(Box::new(f.clone()))])
             .unwrap_or_default()
+    }
+
+    /// The clock and the pharmacy, for answers that depend on them.
+    pub fn context(&self) -> answers::Context {
+        answers::Context {
+            now: self.now,
+            closing: self.closing,
+        }
     }
 
     pub fn update(&mut self, action: Action) -> Vec<Effect> {
@@ -208,28 +173,18 @@ impl AppState {
                 return vec![Effect::SaveLang(lang)];
             }
             Action::Codeword { id, now } => {
+                self.now = now;
                 if self.flow.is_none() {
-                    self.flow = Some(Flow::new(id, now));
+                    self.flow = Some(meldcode::counter::start(id, now));
+                    self.gemeente_by_hand = false;
                 }
                 self.problems.clear();
                 self.restored = false;
                 self.screen = Screen::Procedure;
                 return self.save();
             }
-            Action::Answer(q, input) => {
-                let Some(flow) = self.flow.as_mut() else { return vec![] };
-                answers::apply(flow, q, input);
-                self.problems.retain(|p| Question::at_pointer(&p.path) != Some(q));
-                return self.save();
-            }
-            Action::Next(now) => {
-                let Some(flow) = self.flow.as_mut() else { return vec![] };
-                match flow.next(now) {
-                    Ok(_) => self.problems.clear(),
-                    Err(p) => self.problems = p,
-                }
-                return self.save();
-            }
+            Action::Answer(q, input) => return self.answer(q, input),
+            Action::Next(now) => return self.next(now),
             Action::Back => {
                 if let Some(flow) = self.flow.as_mut() {
                     flow.back();
@@ -245,19 +200,19 @@ impl AppState {
                 }
                 return self.save();
             }
-            Action::Call112(now) => {
-                let at = self.flow.as_mut().map(|f| f.call_112(now));
-                self.panel_112 = Some(at);
-                self.problems.retain(|p| p.path != "/acute_112_at");
-                return self.save();
-            }
-            Action::Close112 => self.panel_112 = None,
+            Action::Call112 => self.ask_112(),
+            Action::Confirm112(now) => return self.confirm_112(now),
+            Action::Undo112(now) => return self.undo_112(now),
+            Action::ShowVeiligThuis => self.panel = Some(Panel::VeiligThuis),
+            Action::Tick(now) => self.now = now,
+            Action::RetryNow => return self.retry_now(),
+            Action::Close112 => self.panel = None,
             Action::Stop112(now) => {
                 if let Some(flow) = self.flow.as_mut() {
                     match flow.stop_at_112(now) {
                         Ok(_) => {
                             self.problems.clear();
-                            self.panel_112 = None;
+                            self.panel = None;
                             self.screen = Screen::Procedure;
                         }
                         Err(p) => self.problems = p,
@@ -284,7 +239,7 @@ impl AppState {
             }
             Action::Hide => {
                 self.hidden = true;
-                self.panel_112 = None;
+                self.panel = None;
                 self.unlock_input.clear();
                 self.unlock_error = false;
             }
@@ -304,6 +259,7 @@ impl AppState {
                     self.unlock_error = true;
                 }
                 self.unlock_input.clear();
+                self.unlock_attempts += 1;
             }
             Action::PinInput(v) => self.pin_form.pin = v,
             Action::PinAgainInput(v) => self.pin_form.pin_again = v,
@@ -390,6 +346,17 @@ impl AppState {
             Action::DeletePinInput(v) => self.delete_pin_input(v),
             Action::ConfirmDelete => return self.confirm_delete(),
             Action::CancelDelete => self.delete = None,
+            Action::AskDiscard => self.ask_discard(),
+            Action::DiscardPinInput(v) => self.discard_pin_input(v),
+            Action::ConfirmDiscard => return self.confirm_discard(),
+            Action::CancelDiscard => self.discard = None,
+            Action::StaffName(v) => self.staff_form.name = v,
+            Action::StaffRole(r) => self.staff_form.role = Some(r),
+            Action::StaffPhone(v) => self.staff_form.phone = v,
+            Action::StaffReachable(r) => self.staff_form.reachable = r,
+            Action::AddStaff => return self.add_staff(),
+            Action::RemoveStaff(i) => return self.remove_staff(i),
+            Action::PickStaff(i) => return self.pick_staff(i),
         }
         Vec::new()
     }
@@ -400,9 +367,27 @@ impl AppState {
     }
 }
 
+#[path = "state_answers.rs"]
+mod answering;
+
+#[path = "state_actions.rs"]
+mod actions;
+pub use actions::{Action, Effect};
+
 #[path = "state_delete.rs"]
 mod delete;
-pub use delete::DeleteForm;
+pub use delete::{DeleteForm, DiscardForm};
+
+#[path = "state_staff.rs"]
+mod staff;
+pub use staff::StaffForm;
+
+#[path = "state_queue.rs"]
+mod queue;
+
+#[path = "state_panels.rs"]
+mod panels;
+pub use panels::{Panel, UNDO_112};
 
 #[cfg(test)]
 #[path = "state_tests.rs"]

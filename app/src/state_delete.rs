@@ -11,6 +11,18 @@ pub struct DeleteForm {
     pub id: Uuid,
     pub pin: String,
     pub error: bool,
+    /// Attempts so far: each one gets a fresh, empty field.
+    pub attempts: u32,
+}
+
+/// One PIN attempt: whether `pin` matches the PIN set (none set: never); the typed PIN is
+/// cleared and counted, a wrong one noted.
+fn attempt(hash: Option<&str>, pin: &mut String, error: &mut bool, attempts: &mut u32) -> bool {
+    let ok = hash.is_some_and(|h| crate::pin::verify(pin, h));
+    pin.clear();
+    *attempts += 1;
+    *error = !ok;
+    ok
 }
 
 impl AppState {
@@ -21,6 +33,7 @@ impl AppState {
                 id,
                 pin: String::new(),
                 error: false,
+                attempts: 0,
             });
         }
     }
@@ -36,15 +49,53 @@ impl AppState {
     /// nothing is deleted (the PIN is what keeps a passer-by from wiping a report).
     pub(super) fn confirm_delete(&mut self) -> Vec<Effect> {
         let Some(d) = self.delete.as_mut() else { return vec![] };
-        let ok = self.pin_hash.as_deref().is_some_and(|h| crate::pin::verify(&d.pin, h));
-        d.pin.clear();
-        if !ok {
-            d.error = true;
+        if !attempt(self.pin_hash.as_deref(), &mut d.pin, &mut d.error, &mut d.attempts) {
             return vec![];
         }
         let id = d.id;
         self.delete = None;
         self.screen = Screen::Reports;
         vec![Effect::DeleteRejected(id)]
+    }
+}
+
+/// Discarding the draft in progress ("Weggooien en opnieuw beginnen"): asks for confirmation
+/// and the PIN.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct DiscardForm {
+    pub pin: String,
+    pub error: bool,
+    pub attempts: u32,
+}
+
+impl AppState {
+    pub(super) fn ask_discard(&mut self) {
+        if self.flow.is_some() {
+            self.discard = Some(DiscardForm::default());
+        }
+    }
+
+    pub(super) fn discard_pin_input(&mut self, pin: String) {
+        if let Some(d) = self.discard.as_mut() {
+            d.pin = pin;
+            d.error = false;
+        }
+    }
+
+    /// The PIN matches: the draft is gone (from the screen and the device) and a new case can
+    /// start; else say so and keep asking. Without a PIN set nothing is discarded.
+    pub(super) fn confirm_discard(&mut self) -> Vec<Effect> {
+        let Some(d) = self.discard.as_mut() else { return vec![] };
+        if !attempt(self.pin_hash.as_deref(), &mut d.pin, &mut d.error, &mut d.attempts) {
+            return vec![];
+        }
+        self.discard = None;
+        self.flow = None;
+        self.restored = false;
+        self.problems.clear();
+        self.typed_errors.clear();
+        self.not_stored = false;
+        self.screen = Screen::Home;
+        vec![Effect::DiscardDraft]
     }
 }

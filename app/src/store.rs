@@ -52,6 +52,9 @@ pub mod keys {
     pub const PHARMACY: &str = "pharmacy";
     /// The server's id of this device (`device list`), for an administrator revoking it.
     pub const DEVICE_ID: &str = "device_id";
+    pub const PHARMACY_GEMEENTE: &str = "pharmacy_gemeente";
+    /// The pharmacy team on this device (JSON, `meldcode::staff::StaffMember`s).
+    pub const STAFF: &str = "staff";
     pub const PIN_HASH: &str = "pin_hash";
     pub const LANG: &str = "lang";
 }

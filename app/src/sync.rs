@@ -8,6 +8,7 @@ use std::time::Duration;
 
 use chrono::{DateTime, Utc};
 use meldcode::api::{EnrollRequest, EnrollResponse, ErrorBody, StatusBody};
+use meldcode::delivery::DeliveryProblem;
 use uuid::Uuid;
 
 use crate::config::ServerUrl;
@@ -31,12 +32,26 @@ pub enum SyncError {
     Pin(#[from] crate::pin::PinError),
 }
 
+impl SyncError {
+    /// What went wrong, for the screen (in Dutch through `meldcode`'s wording).
+    pub fn problem(&self) -> DeliveryProblem {
+        match self {
+            SyncError::Network(_) | SyncError::Address(_) => DeliveryProblem::Unreachable,
+            SyncError::Refused { status, .. } | SyncError::Unexpected(status) => {
+                DeliveryProblem::from_http(Some(*status))
+            }
+            SyncError::Store(_) | SyncError::Task(_) | SyncError::Pin(_) => DeliveryProblem::Device,
+        }
+    }
+}
+
 /// What an answer to `POST /api/v1/reports` means for the report.
 #[derive(Debug, Clone, PartialEq)]
 pub enum SendOutcome {
     /// 201, or 200 for an identical resubmission: accepted.
     Accepted(StatusBody),
-    /// Network error, 401, 408, 429 or 5xx: try again later (`Retry-After` when given).
+    /// Network error, 401, 408, 429 or 5xx: try again later (`Retry-After` when given); the
+    /// reason is a [`DeliveryProblem`] code.
     Retry {
         reason: String,
         status: Option<u16>,
@@ -62,13 +77,13 @@ pub fn classify(status: u16, retry_after: Option<Duration>, body: &[u8]) -> Send
         200 | 201 => match serde_json::from_slice::<StatusBody>(body) {
             Ok(b) => SendOutcome::Accepted(b),
             Err(_) => SendOutcome::Retry {
-                reason: format!("HTTP {status}: unreadable answer"),
+                reason: DeliveryProblem::from_http(Some(status)).code().to_owned(),
                 status: Some(status),
                 retry_after,
             },
         },
         401 | 408 | 429 | 500..=599 => SendOutcome::Retry {
-            reason: format!("HTTP {status}"),
+            reason: DeliveryProblem::from_http(Some(status)).code().to_owned(),
             status: Some(status),
             retry_after,
         },
@@ -80,13 +95,13 @@ pub fn classify(status: u16, retry_after: Option<Duration>, body: &[u8]) -> Send
             }),
         },
         300..=399 => SendOutcome::Retry {
-            reason: format!("HTTP {status}: redirect not followed"),
+            reason: DeliveryProblem::from_http(Some(status)).code().to_owned(),
             status: Some(status),
             retry_after,
         },
         // 1xx and anything odd: not accepted, not the report's fault.
         _ => SendOutcome::Retry {
-            reason: format!("HTTP {status}"),
+            reason: DeliveryProblem::from_http(Some(status)).code().to_owned(),
             status: Some(status),
             retry_after,
         },
@@ -179,6 +194,7 @@ pub async fn enroll_and_store(
         if let Some(id) = enrolled.device_id {
             s.set_setting(keys::DEVICE_ID, &id.to_string())?;
         }
+        s.set_setting(keys::PHARMACY_GEMEENTE, &enrolled.pharmacy.gemeente)?;
         if let Some(h) = h {
             s.set_setting(keys::PIN_HASH, &h)?;
         }
@@ -218,9 +234,9 @@ impl Client {
             .await;
         let resp = match sent {
             Ok(r) => r,
-            Err(e) => {
+            Err(_) => {
                 return SendOutcome::Retry {
-                    reason: network_reason(&e),
+                    reason: DeliveryProblem::Unreachable.code().to_owned(),
                     status: None,
                     retry_after: None,
                 };
@@ -234,8 +250,8 @@ impl Client {
             .and_then(|v| parse_retry_after(v, now));
         match resp.bytes().await {
             Ok(body) => classify(status, retry_after, &body),
-            Err(e) => SendOutcome::Retry {
-                reason: network_reason(&e),
+            Err(_) => SendOutcome::Retry {
+                reason: DeliveryProblem::Unreachable.code().to_owned(),
                 status: Some(status),
                 retry_after,
             },
@@ -250,23 +266,12 @@ impl Client {
             .bearer_auth(&self.token)
             .send()
             .await
-            .map_err(|e| SyncError::Network(network_reason(&e)))?;
+            .map_err(|e| SyncError::Network(e.to_string()))?;
         if resp.status().as_u16() != 200 {
             return Ok(None);
         }
         let bytes = resp.bytes().await.map_err(|e| SyncError::Network(e.to_string()))?;
         Ok(serde_json::from_slice(&bytes).ok())
-    }
-}
-
-/// A transport error in a few words (never the request body).
-fn network_reason(e: &reqwest::Error) -> String {
-    if e.is_timeout() {
-        "time-out".to_owned()
-    } else if e.is_connect() {
-        "no connection".to_owned()
-    } else {
-        "network error".to_owned()
     }
 }
 
@@ -357,7 +362,7 @@ pub async fn sync_once(
             Ok(None) => blocking(store, move |s| s.record_polled(id, now)).await?,
             Err(e) => {
                 blocking(store, move |s| s.record_polled(id, now)).await?;
-                sum.problem = Some(e.to_string());
+                sum.problem = Some(e.problem().code().to_owned());
             }
         }
     }

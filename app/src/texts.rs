@@ -4,16 +4,20 @@
 
 use meldcode::{Label, Lang};
 
+/// The window's title, at all times (taskbar, alt-tab): nothing of the scheme.
+pub const WINDOW_TITLE: &str = "Apotheek";
+
 /// Veilig Thuis' national number, shown on every screen.
 pub const VEILIG_THUIS_NUMBER: &str = "0800-2000";
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum T {
-    AppName,
     Call112Short,
     VeiligThuisShort,
     Hide,
-    HideHint,
+    NewCase,
+    NeutralScreen,
+    Menu,
     Call112Title,
     Call112Body,
     Call112Recorded,
@@ -48,7 +52,6 @@ pub enum T {
     HideUntilLeft,
     ReviewIntro,
     NothingToSend,
-    SubmittedTitle,
     StatusOfReport,
     NotSentYet,
     RetryAt,
@@ -79,20 +82,41 @@ pub enum T {
     Cancel,
     RequiredNote,
     Because,
+    OrUntilTime,
+    CallVeiligThuisTitle,
+    Called112Question,
+    Called112Yes,
+    NotCalled112,
+    Undo,
+    RetryNow,
+    UnsentBadge,
+    Discard,
+    DiscardAsk,
+    DiscardConfirm,
+    TeamTitle,
+    TeamIntro,
+    TeamAdd,
+    StaffName,
+    StaffRole,
+    StaffPhone,
+    StaffReachable,
+    Remove,
+    WhoAreYou,
 }
 
 impl Label for T {
     fn label(&self, lang: Lang) -> &'static str {
         let (nl, en) = match self {
-            T::AppName => ("Masker 19", "Masker 19"),
             T::Call112Short => ("112", "112"),
             T::VeiligThuisShort => ("Veilig Thuis 0800-2000", "Veilig Thuis 0800-2000"),
             T::Hide => ("Verbergen", "Hide"),
-            T::HideHint => ("Toets Esc verbergt ook", "The Esc key hides too"),
+            T::NewCase => ("Hulpvraag starten", "Start a request for help"),
+            T::NeutralScreen => ("Neutraal scherm", "Neutral screen"),
+            T::Menu => ("Menu", "Menu"),
             T::Call112Title => ("Bel nu 112", "Call 112 now"),
             T::Call112Body => (
-                "Bel 112 met de telefoon van de apotheek. Het tijdstip is vastgelegd; daarna kunt u verder met de stappen of hier afronden.",
-                "Call 112 with the pharmacy's phone. The time is recorded; afterwards you can continue with the steps or finish here.",
+                "Bel 112 met de telefoon van de apotheek. Daarna kunt u verder met de stappen of hier afronden.",
+                "Call 112 with the pharmacy's phone. Afterwards you can continue with the steps or finish here.",
             ),
             T::Call112Recorded => ("Tijdstip vastgelegd", "Time recorded"),
             T::CallVeiligThuis => ("Bel Veilig Thuis: 0800-2000", "Call Veilig Thuis: 0800-2000"),
@@ -147,7 +171,6 @@ impl Label for T {
                 "This is exactly what will be sent. Check it and change what is wrong.",
             ),
             T::NothingToSend => ("Geen gegevens om te tonen.", "Nothing to show."),
-            T::SubmittedTitle => ("Opgeslagen en verstuurd", "Saved and sent"),
             T::StatusOfReport => ("Status", "Status"),
             T::NotSentYet => (
                 "Nog niet verstuurd: de server is niet bereikbaar. De melding is veilig opgeslagen en wordt automatisch opnieuw verstuurd.",
@@ -184,6 +207,32 @@ impl Label for T {
             T::Choose => ("Kies…", "Choose…"),
             T::RequiredNote => ("* verplicht", "* required"),
             T::Because => ("Waarom", "Why"),
+            T::OrUntilTime => ("of tot (uu:mm)", "or until (hh:mm)"),
+            T::CallVeiligThuisTitle => ("Bel Veilig Thuis", "Call Veilig Thuis"),
+            T::Called112Question => ("112 gebeld?", "Called 112?"),
+            T::Called112Yes => ("Ja, 112 gebeld", "Yes, 112 called"),
+            T::NotCalled112 => ("Nee, niet gebeld", "No, not called"),
+            T::Undo => ("Ongedaan maken", "Undo"),
+            T::RetryNow => ("Nu opnieuw proberen", "Try again now"),
+            T::UnsentBadge => ("nog niet verstuurd", "not sent yet"),
+            T::Discard => ("Weggooien en opnieuw beginnen", "Discard and start again"),
+            T::DiscardAsk => (
+                "De onafgemaakte melding wordt van dit apparaat verwijderd en kan niet terug. Voer de pincode in om door te gaan.",
+                "The unfinished report is removed from this device and cannot be brought back. Enter the PIN to go on.",
+            ),
+            T::DiscardConfirm => ("Weggooien", "Discard"),
+            T::TeamTitle => ("Team", "Team"),
+            T::TeamIntro => (
+                "Wie hier meldt: dan is de stap Melder één tik. Alleen op dit apparaat bewaard, versleuteld.",
+                "Who reports here: then the reporter step is one tap. Kept on this device only, encrypted.",
+            ),
+            T::TeamAdd => ("Toevoegen aan het team", "Add to the team"),
+            T::StaffName => ("Naam", "Name"),
+            T::StaffRole => ("Functie", "Role"),
+            T::StaffPhone => ("Direct telefoonnummer", "Direct phone number"),
+            T::StaffReachable => ("Meestal bereikbaar", "Usually reachable"),
+            T::Remove => ("Verwijderen", "Remove"),
+            T::WhoAreYou => ("Wie bent u?", "Who are you?"),
             T::RejectedCall => ("bel Veilig Thuis: 0800-2000", "call Veilig Thuis: 0800-2000"),
             T::Resend => ("Opnieuw versturen", "Send again"),
             T::ResendHint => (

@@ -1,84 +1,22 @@
 //! Each screen's key content, rendered without a display (VirtualDom + dioxus-ssr).
 
 use chrono::Utc;
-use dioxus::prelude::*;
 use masker19::answers::Input;
 use masker19::config::Settings;
 use masker19::state::{Action, AppState, Screen};
 use masker19::store::{LocalState, OutboxEntry};
-use masker19::views::{Shell, Ui};
 use meldcode::flow::Question as Q;
 use meldcode::{Kind, Lang, Status};
 
-#[derive(Props, Clone)]
-struct Root {
-    state: AppState,
-}
-
-impl PartialEq for Root {
-    fn eq(&self, _: &Root) -> bool {
-        false
-    }
-}
-
-#[allow(non_snake_case)]
-fn RootView(props: Root) -> Element {
-    let state = use_signal(|| props.state.clone());
-    use_context_provider(|| Ui { state, effects: None });
-    rsx! { Shell {} }
-}
-
-fn render(state: AppState) -> String {
-    let mut dom = VirtualDom::new_with_props(RootView, Root { state });
-    dom.rebuild_in_place();
-    dioxus_ssr::render(&dom)
-}
-
-fn enrolled(lang: Lang) -> AppState {
-    AppState::start(
-        Some("Demo-apotheek".into()),
-        masker19::pin::hash("1919").ok(),
-        None,
-        lang,
-        Settings::default(),
-        Utc::now(),
-    )
-}
-
-fn in_flow() -> AppState {
-    let mut s = enrolled(Lang::Nl);
-    s.update(Action::Codeword {
-        id: uuid::Uuid::new_v4(),
-        now: Utc::now(),
-    });
-    s
-}
-
-fn entry(state: LocalState, kind: Kind, hours_ago: i64) -> OutboxEntry {
-    let t = Utc::now() - chrono::Duration::hours(hours_ago);
-    OutboxEntry {
-        id: uuid::Uuid::new_v4(),
-        kind,
-        created_at: t,
-        queued_at: t,
-        state,
-        attempts: 2,
-        next_attempt_at: Some(Utc::now()),
-        last_error: Some("no connection".into()),
-        rejection: None,
-        http_status: None,
-        vt_region: None,
-        accepted_at: None,
-        wiped: false,
-    }
-}
+mod common;
+use common::{enrolled, entry, in_flow, render, submitted_screen};
 
 #[test]
 fn home_has_the_codeword_and_the_emergency_bar_in_both_languages() {
     let html = render(enrolled(Lang::Nl));
     for needle in [
         "id=\"btn-codeword\"",
-        "Masker 19",
+        "Hulpvraag starten",
         "Bel 112",
         "Veilig Thuis 0800-2000",
         "Verbergen",
@@ -87,7 +25,7 @@ fn home_has_the_codeword_and_the_emergency_bar_in_both_languages() {
     }
     assert!(!html.contains("pin-setup"), "a PIN is set");
     let en = render(enrolled(Lang::En));
-    assert!(en.contains("Call 112") && en.contains("Hide") && en.contains("Someone says"));
+    assert!(en.contains("Call 112") && en.contains("Hide") && en.contains("Start a request for help"));
 }
 
 #[test]
@@ -130,7 +68,7 @@ fn first_start_asks_server_code_and_pin() {
 fn a_step_shows_progress_its_question_and_its_options() {
     let html = render(in_flow());
     assert!(html.contains("id=\"step-channel\""));
-    assert!(html.contains("Stap 1 / "));
+    assert!(html.contains("Stap 1<"), "{html}");
     assert!(html.contains("<progress"));
     assert!(html.contains("Hoe kwam de hulpvraag binnen?"));
     assert!(html.contains("id=\"q-channel-balie\"") && html.contains("role=\"radio\""));
@@ -250,7 +188,10 @@ fn the_list_flags_meldingen_not_in_intake_after_four_hours() {
         1,
         "{html}"
     );
-    assert!(html.contains("In behandeling bij Veilig Thuis") && html.contains("Geteld (niet doorgestuurd)"));
+    assert!(
+        html.contains("Verstuurd — in behandeling bij Veilig Thuis")
+            && html.contains("Verstuurd — geteld (niet doorgestuurd)")
+    );
 }
 
 #[test]
@@ -289,18 +230,6 @@ fn rejected_for(path: &str, rule: meldcode::Rule) -> OutboxEntry {
         fields: vec![meldcode::FieldError::new(path, rule, "x")],
     });
     e
-}
-
-fn submitted_screen(e: OutboxEntry) -> AppState {
-    let mut s = enrolled(Lang::Nl);
-    let id = e.id;
-    s.update(Action::Loaded {
-        reports: vec![e],
-        problem: None,
-        now: Utc::now(),
-    });
-    s.update(Action::Go(Screen::Submitted(id)));
-    s
 }
 
 #[test]

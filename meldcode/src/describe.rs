@@ -103,7 +103,7 @@ pub fn describe(r: &Report, lang: Lang) -> Vec<Section> {
     if let Some(p) = &r.person {
         b.section(Step::Person);
         b.row(Question::PersonName, &p.name);
-        b.row(Question::DateOfBirth, p.date_of_birth.format("%d-%m-%Y").to_string());
+        b.row(Question::DateOfBirth, crate::dates::format_date(p.date_of_birth));
         b.row(
             Question::Street,
             format!("{} {}", p.address.street, p.address.house_number),

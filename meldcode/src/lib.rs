@@ -4,14 +4,21 @@
 //! - [`report`]: report v1, the wire format; [`parse`] and [`validate`]: its rules.
 //! - [`afweging`]: the afwegingskader. [`flow`]: the codeword procedure as a step table.
 //! - [`status`]: the server's statuses. [`regions`]: gemeente → Veilig Thuis region by year.
+//! - [`staff`]: the pharmacy team on a device (the reporter in one tap).
 //! - [`texts`]: every question, option and label in Dutch and English.
 //! - [`practice`]: the oefenmodus's scenarios and the feedback on a practice run.
 //! - [`intake`]: what the Veilig Thuis intake pages say, and the report in intake's order.
+//! - [`counter`]: the counter's rules: a case's first answers, steps that move on by
+//!   themselves, the gemeente suggested, the interaction targets.
+//! - [`dates`]: dates and times the Dutch way (dd-mm-jjjj, uu:mm), "bereikbaar tot" choices.
 //! - [`endpoint`]: where reports and webhooks may go (https, or http on loopback only).
 
 pub mod afweging;
 pub mod api;
 pub mod client_screen;
+pub mod counter;
+pub mod dates;
+pub mod delivery;
 pub mod describe;
 pub mod endpoint;
 pub mod error;
@@ -20,8 +27,10 @@ pub mod flow;
 pub mod intake;
 pub mod parse;
 pub mod practice;
+pub mod progress;
 pub mod regions;
 pub mod report;
+pub mod staff;
 pub mod status;
 pub mod texts;
 pub mod validate;

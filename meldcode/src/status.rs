@@ -76,6 +76,46 @@ impl Status {
     }
 }
 
+/// A report's state as the pharmacy's device sees it: the two local states that never reach the
+/// server (DESIGN.md, Statuses), or the server's status. Its wording for people is one sentence
+/// per state ([`crate::texts::Label`]): the app never says "verstuurd" before the server accepted.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum LocalState {
+    /// Written to the device's outbox, not yet accepted by the server.
+    Queued,
+    /// Refused by the server with a 4xx other than 401/408/429.
+    Rejected,
+    Server(Status),
+}
+
+impl LocalState {
+    pub fn code(self) -> &'static str {
+        match self {
+            LocalState::Queued => "queued",
+            LocalState::Rejected => "rejected",
+            LocalState::Server(s) => s.code(),
+        }
+    }
+
+    pub fn from_code(code: &str) -> Option<LocalState> {
+        match code {
+            "queued" => Some(LocalState::Queued),
+            "rejected" => Some(LocalState::Rejected),
+            other => Status::from_code(other).map(LocalState::Server),
+        }
+    }
+
+    /// The loop is closed: Veilig Thuis acknowledged it, closed it, or it was only counted.
+    pub fn is_settled(self) -> bool {
+        matches!(self, LocalState::Server(s) if s.is_settled())
+    }
+
+    /// The server has accepted it (only then may a screen say "verstuurd").
+    pub fn is_sent(self) -> bool {
+        matches!(self, LocalState::Server(_))
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -98,5 +138,16 @@ mod tests {
         assert!(!Closed.can_become(Received));
         assert!(Recorded.next().is_empty());
         assert!(!Recorded.is_open() && Recorded.is_settled());
+    }
+
+    #[test]
+    fn local_states_round_trip() {
+        let all = [LocalState::Queued, LocalState::Rejected]
+            .into_iter()
+            .chain(Status::ALL.map(LocalState::Server));
+        for s in all {
+            assert_eq!(LocalState::from_code(s.code()), Some(s));
+            assert_eq!(s.is_sent(), !matches!(s, LocalState::Queued | LocalState::Rejected));
+        }
     }
 }

@@ -211,6 +211,43 @@ impl Label for Status {
     }
 }
 
+/// One wording per state of a report on the pharmacy's device; "verstuurd" only once the server
+/// accepted it.
+impl Label for crate::status::LocalState {
+    fn label(&self, lang: Lang) -> &'static str {
+        use crate::status::LocalState as L;
+        let (nl, en) = match self {
+            L::Queued => ("Opgeslagen — nog niet verstuurd", "Saved — not sent yet"),
+            L::Rejected => (
+                "Geweigerd door de server — niet verstuurd",
+                "Rejected by the server — not sent",
+            ),
+            L::Server(Status::Received) => ("Verstuurd — ontvangen door de server", "Sent — received by the server"),
+            L::Server(Status::Forwarded) => (
+                "Verstuurd — doorgestuurd naar Veilig Thuis",
+                "Sent — forwarded to Veilig Thuis",
+            ),
+            L::Server(Status::Acknowledged) => (
+                "Verstuurd — in behandeling bij Veilig Thuis",
+                "Sent — taken into intake by Veilig Thuis",
+            ),
+            L::Server(Status::Transferred) => (
+                "Verstuurd — overgedragen aan een andere regio",
+                "Sent — transferred to another region",
+            ),
+            L::Server(Status::Closed) => (
+                "Verstuurd — afgesloten door Veilig Thuis",
+                "Sent — closed by Veilig Thuis",
+            ),
+            L::Server(Status::Recorded) => (
+                "Verstuurd — geteld (niet doorgestuurd)",
+                "Sent — counted (not forwarded)",
+            ),
+        };
+        lang.pick(nl, en)
+    }
+}
+
 impl Label for SignalCategory {
     fn label(&self, lang: Lang) -> &'static str {
         let (nl, en) = match self {

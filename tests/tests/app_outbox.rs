@@ -105,7 +105,11 @@ fn network_errors_back_off_and_the_same_report_is_accepted_later() -> R {
     let e = store.outbox_entry(report.id)?.ok_or_else(|| anyhow::anyhow!("gone"))?;
     assert_eq!((e.state, e.attempts), (LocalState::Queued, 1));
     assert_eq!(e.next_attempt_at, Some(now + chrono::Duration::seconds(5)));
-    assert_eq!(e.last_error.as_deref(), Some("no connection"));
+    // Kept as meldcode's problem code, shown in Dutch ("Geen verbinding met de server …").
+    assert_eq!(
+        e.last_error.as_deref(),
+        Some(meldcode::delivery::DeliveryProblem::Unreachable.code())
+    );
 
     let sum = rt.block_on(sync::sync_once(
         &store,

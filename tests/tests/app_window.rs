@@ -3,9 +3,13 @@
 //! flag), check on the server that it arrived; then kill the app in the middle of a second
 //! report, start it again and find the draft restored behind the neutral screen and the PIN;
 //! finally search the app's files byte by byte for the test's personal data. Screenshots go to
-//! `target/screenshots/` at desktop and phone size.
+//! `target/screenshots/` at desktop and phone size. The observation, a name and a Dutch date
+//! are typed with real key events at 10 ms per key (`xdotool`) and must arrive intact; the
+//! window's title stays neutral. A second test walks the counter melding with real clicks and
+//! keys only and asserts `meldcode::counter`'s targets.
 //!
-//! Needs `DISPLAY` (scripts/test starts Xvfb) and the debug app binary; bounded in time.
+//! Needs `DISPLAY` (scripts/test starts Xvfb), `xdotool` and the debug app binary; bounded in
+//! time.
 
 use std::time::Duration;
 
@@ -37,6 +41,68 @@ fn driven(data: &std::path::Path, scenario: &str, size: &str, prefix: &str, secr
     AppRun::spawn(cmd)
 }
 
+/// The visible X windows (what a taskbar and alt-tab show) whose title contains `name`.
+fn windows_named(name: &str) -> anyhow::Result<Vec<String>> {
+    let out = std::process::Command::new("xdotool")
+        .args(["search", "--onlyvisible", "--name", name])
+        .output()?;
+    Ok(String::from_utf8_lossy(&out.stdout)
+        .lines()
+        .map(str::to_owned)
+        .collect())
+}
+
+/// Issue 10's measure: the shortest melding for a client who is alone, with a saved profile,
+/// driven by real pointer clicks and keys only (typing at 10 ms per key), every interaction and
+/// character counted by the driver; then the report on the server holds what was typed.
+#[test]
+fn the_counter_melding_in_real_clicks_and_keys_meets_the_targets() -> R {
+    display_ready()?;
+    let (_sdir, db) = temp_db()?;
+    let server = TestServer::start(&db, true)?;
+    let data = tempfile::tempdir()?;
+    let out = enroll_cli(data.path(), &server.url, &server.info["enrollment_code"])?;
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+
+    let mut run = driven(data.path(), "counted", DESKTOP, "counted", "ZEBRA-DRIE")?;
+    let line = run.wait_line("COUNT", RUN)?;
+    run.finish(RUN)?;
+    let figure = |name: &str| -> usize {
+        line.split_whitespace()
+            .find_map(|w| w.strip_prefix(&format!("{name}=")))
+            .and_then(|v| v.parse().ok())
+            .unwrap_or(usize::MAX)
+    };
+    let (n, typed, neutral) = (figure("interactions"), figure("typed"), figure("neutral"));
+    println!("counter melding: {n} interactions, {typed} characters typed; {neutral} to the neutral screen");
+    assert!(n <= meldcode::counter::MAX_INTERACTIONS, "{n} interactions");
+    assert!(typed <= meldcode::counter::MAX_TYPED, "{typed} characters");
+    assert!(
+        neutral <= meldcode::counter::MAX_TO_NEUTRAL,
+        "{neutral} to the neutral screen"
+    );
+
+    let api = server.client();
+    let intake = api.login("intake-vt01", DEMO_PASSWORD)?;
+    let list = api.get("/api/v1/intake/reports", Some(&intake))?;
+    let id = list.body["reports"][0]["id"].as_str().unwrap_or_default().to_owned();
+    let shown = api.get(&format!("/api/v1/intake/reports/{id}"), Some(&intake))?;
+    let r = &shown.body["report"];
+    assert_eq!(r["person"]["name"], "Test Persoon", "{r}");
+    assert_eq!(r["person"]["date_of_birth"], "1988-03-15");
+    assert_eq!(r["gemeente"], "GM0363", "suggested from the city");
+    assert_eq!(
+        r["signals"]["observed"],
+        "Blauwe plek op de onderarm, schrikt van geluid"
+    );
+    assert_eq!(
+        r["reporter"]["name"], "A. de Apotheker",
+        "the saved profile, in one tap"
+    );
+    assert_eq!(r["safe_contact"]["voicemail_ok"], false);
+    Ok(())
+}
+
 #[test]
 fn the_app_window_end_to_end() -> R {
     display_ready()?;
@@ -62,7 +128,16 @@ fn the_app_window_end_to_end() -> R {
     let id = reports[0]["id"].as_str().unwrap_or_default().to_owned();
     let shown = api.get(&format!("/api/v1/intake/reports/{id}"), Some(&intake))?;
     assert_eq!(shown.body["report"]["kind"], "melding");
+    // Both typed with real key events at 10 ms per key: not one character lost.
     assert_eq!(shown.body["report"]["person"]["name"], format!("{first} Persoon"));
+    assert_eq!(
+        shown.body["report"]["signals"]["observed"],
+        format!("Blauwe plek op de linker onderarm, zegt van de trap gevallen te zijn ({first}-OBS)")
+    );
+    assert_eq!(
+        shown.body["report"]["person"]["date_of_birth"], "1988-03-15",
+        "15-03-1988 typed the Dutch way is 15 March"
+    );
     assert!(
         shown.body["report"]["acute_112_at"].is_string(),
         "the 112 call is noted"
@@ -72,6 +147,9 @@ fn the_app_window_end_to_end() -> R {
     let second = "ZEBRA-TWEE";
     let mut run = driven(data.path(), "midway", PHONE, "phone", second)?;
     run.wait_line("DRIVER midway", RUN)?;
+    // The window's title is neutral (taskbar, alt-tab) in the middle of a case.
+    assert!(windows_named("Masker")?.is_empty(), "a window title shows the scheme");
+    assert!(!windows_named("Apotheek")?.is_empty(), "the window is called Apotheek");
     run.kill9()?;
     driven(data.path(), "restored", PHONE, "phone", second)?.finish(RUN)?;
 

@@ -13,38 +13,8 @@ use super::{Store, StoreError, parse_ts, ts};
 /// How long a rejected report's personal data stays on the device.
 pub const REJECTED_KEPT: chrono::Duration = chrono::Duration::days(30);
 
-/// A report's state on this device: the two local states, or the server's status.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum LocalState {
-    /// Written to the outbox, not yet accepted by the server (never sent to the server).
-    Queued,
-    /// Refused by the server with a 4xx other than 401/408/429 (never sent to the server).
-    Rejected,
-    Server(Status),
-}
-
-impl LocalState {
-    pub fn code(self) -> &'static str {
-        match self {
-            LocalState::Queued => "queued",
-            LocalState::Rejected => "rejected",
-            LocalState::Server(s) => s.code(),
-        }
-    }
-
-    pub fn from_code(code: &str) -> Option<LocalState> {
-        match code {
-            "queued" => Some(LocalState::Queued),
-            "rejected" => Some(LocalState::Rejected),
-            other => Status::from_code(other).map(LocalState::Server),
-        }
-    }
-
-    /// The loop is closed: Veilig Thuis acknowledged it, closed it, or it was only counted.
-    pub fn is_settled(self) -> bool {
-        matches!(self, LocalState::Server(s) if s.is_settled())
-    }
-}
+/// A report's state on this device (`meldcode`'s, with its wording).
+pub use meldcode::status::LocalState;
 
 /// One outbox line, without personal data: what the status list shows.
 #[derive(Debug, Clone, PartialEq)]
@@ -188,6 +158,15 @@ impl Store {
         opt_ts(t)
     }
 
+    /// "Nu opnieuw proberen": every queued report is due at `now` (its attempts and backoff
+    /// stay as they are; the next failure waits as long as it would have).
+    pub fn retry_now(&self, now: DateTime<Utc>) -> Result<usize, StoreError> {
+        Ok(self.lock().execute(
+            "UPDATE outbox SET next_attempt_at = ?1 WHERE state = 'queued' AND report IS NOT NULL AND next_attempt_at > ?1",
+            params![ts(now)],
+        )?)
+    }
+
     /// A failed attempt that will be retried at `next`.
     pub fn record_retry(
         &self,
@@ -301,6 +280,25 @@ impl Store {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn retry_now_makes_queued_reports_due_at_once() -> Result<(), Box<dyn std::error::Error>> {
+        let dir = tempfile::tempdir()?;
+        let store = Store::open_dir(dir.path(), false)?;
+        let now = Utc::now();
+        let report = meldcode::examples::example(Kind::Melding, Uuid::new_v4(), now);
+        store.enqueue(&report, now)?;
+        store.record_retry(report.id, now + chrono::Duration::minutes(15), "unreachable", None)?;
+        assert!(store.due(now)?.is_empty(), "waits for its backoff");
+        assert_eq!(store.retry_now(now)?, 1);
+        assert_eq!(store.due(now)?.len(), 1, "due now");
+        assert_eq!(
+            store.outbox_entry(report.id)?.map(|e| e.attempts),
+            Some(1),
+            "attempts kept"
+        );
+        Ok(())
+    }
 
     #[test]
     fn a_rejected_report_is_wiped_after_30_days() -> Result<(), Box<dyn std::error::Error>> {

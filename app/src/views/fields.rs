@@ -2,6 +2,7 @@
 
 use dioxus::prelude::*;
 use meldcode::Label;
+use meldcode::dates::{DATE_PLACEHOLDER, TIME_PLACEHOLDER};
 use meldcode::flow::Question;
 use meldcode::texts::describe_error;
 
@@ -16,15 +17,20 @@ pub fn Field(q: Question) -> Element {
     let (lang, widget, errors, required) = {
         let s = ui.state.read();
         let Some(flow) = s.flow.as_ref() else { return rsx! {} };
+        let typed = s.typed_errors.get(&q);
         let errors: Vec<String> = s
             .problems
             .iter()
             .filter(|p| Question::at_pointer(&p.path) == Some(q))
-            .map(|p| describe_error(p, s.lang))
+            .map(|p| match typed {
+                // A date or time typed that is not one: say how to type it.
+                Some(e) => format!("{}: {}", q.short(s.lang), e.label(s.lang)),
+                None => describe_error(p, s.lang),
+            })
             .collect();
         (
             s.lang,
-            crate::answers::widget(flow, q, s.lang),
+            crate::answers::widget(flow, q, s.lang, s.context()),
             errors,
             flow.draft.is_required(q),
         )
@@ -73,28 +79,51 @@ pub fn Field(q: Question) -> Element {
             value,
             kind: TextKind::Long,
         } => rsx! {
-            textarea { id: "{id}", "aria-labelledby": "{id}-label", "aria-invalid": invalid, rows: "3", value: "{value}",
+            textarea { id: "{id}", "aria-labelledby": "{id}-label", "aria-invalid": invalid, rows: "3", initial_value: "{value}",
                 oninput: move |e: FormEvent| ui.send(Action::Answer(q, Input::Text(e.value()))) }
         },
         Widget::Text { value, kind } => {
-            let (ty, mode) = match kind {
-                TextKind::Phone => ("tel", "tel"),
-                TextKind::Number => ("text", "numeric"),
-                TextKind::Date => ("date", "numeric"),
-                TextKind::DateTime => ("datetime-local", "numeric"),
-                TextKind::Line | TextKind::Long => ("text", "text"),
+            // Dates and times are plain text fields the Dutch way (never type=date, whose order
+            // and calendar follow the system's locale).
+            let (ty, mode, placeholder) = match kind {
+                TextKind::Phone => ("tel", "tel", ""),
+                TextKind::Number => ("text", "numeric", ""),
+                TextKind::Date => ("text", "numeric", DATE_PLACEHOLDER),
+                TextKind::Time => ("text", "numeric", TIME_PLACEHOLDER),
+                TextKind::Line | TextKind::Long => ("text", "text", ""),
             };
             rsx! {
                 input { id: "{id}", r#type: ty, inputmode: mode, autocomplete: "off", "aria-labelledby": "{id}-label",
-                    "aria-invalid": invalid, value: "{value}",
+                    "aria-invalid": invalid, initial_value: "{value}", placeholder,
                     oninput: move |e: FormEvent| ui.send(Action::Answer(q, Input::Text(e.value()))) }
             }
         }
+        Widget::Until {
+            choices,
+            selected,
+            time,
+        } => rsx! {
+            div { class: "options", role: "radiogroup", "aria-labelledby": "{id}-label",
+                for o in choices {
+                    button { key: "{o.code}", id: "{id}-{o.code}", r#type: "button", role: "radio",
+                        class: if selected.as_deref() == Some(o.code.as_str()) { "option selected" } else { "option" },
+                        "aria-checked": if selected.as_deref() == Some(o.code.as_str()) { "true" } else { "false" },
+                        onclick: { let c = o.code.clone(); move |_| ui.send(Action::Answer(q, Input::Choose(c.clone()))) },
+                        "{o.label}"
+                    }
+                }
+            }
+            label { class: "until-time", r#for: "{id}", "{T::OrUntilTime.label(lang)}"
+                input { id: "{id}", r#type: "text", inputmode: "numeric", autocomplete: "off",
+                    placeholder: TIME_PLACEHOLDER, "aria-invalid": invalid, initial_value: "{time}",
+                    oninput: move |e: FormEvent| ui.send(Action::Answer(q, Input::Text(e.value()))) }
+            }
+        },
         Widget::Ages { values } => rsx! {
             div { class: "ages", role: "group", "aria-labelledby": "{id}-label",
                 for (i, v) in values.into_iter().enumerate() {
                     label { key: "{i}", r#for: "{id}-{i}", "{T::ChildAge.label(lang)} {i + 1}"
-                        input { id: "{id}-{i}", r#type: "text", inputmode: "numeric", value: "{v}",
+                        input { id: "{id}-{i}", r#type: "text", inputmode: "numeric", initial_value: "{v}",
                             oninput: move |e: FormEvent| ui.send(Action::Answer(q, Input::Age(i, e.value()))) }
                     }
                 }

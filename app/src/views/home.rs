@@ -11,29 +11,41 @@ use crate::texts::T;
 #[component]
 pub fn Home() -> Element {
     let ui = use_context::<Ui>();
-    let (lang, has_pin, in_progress, overdue) = {
+    let (lang, has_pin, in_progress, overdue, unsent) = {
         let s = ui.state.read();
         let overdue = s
             .reports
             .iter()
             .filter(|e| e.needs_call(s.now, s.settings.ack_alert))
             .count();
-        (s.lang, s.pin_hash.is_some(), s.flow.is_some(), overdue)
+        (s.lang, s.pin_hash.is_some(), s.flow.is_some(), overdue, s.unsent())
     };
     rsx! {
         section { class: "home",
             button { id: "btn-codeword", r#type: "button", class: "codeword",
                 onclick: move |_| ui.send(Action::Codeword { id: uuid::Uuid::new_v4(), now: chrono::Utc::now() }),
-                span { class: "codeword-title", "{M::Codeword.label(lang)}" }
-                span { class: "codeword-sub", "{M::Start.label(lang)}" }
+                // Nothing of the scheme in large type: whoever stands beside the client sees it.
+                span { class: "codeword-title", "{T::NewCase.label(lang)}" }
             }
+            button { id: "btn-neutral-home", r#type: "button", class: "secondary neutral-now",
+                onclick: move |_| ui.send(Action::Hide), "{T::NeutralScreen.label(lang)}" }
             if in_progress {
-                p { class: "notice", "{T::Restored.label(lang)}" }
+                div { class: "notice",
+                    p { "{T::Restored.label(lang)}" }
+                    Discard {}
+                }
             }
             ul { class: "tips",
                 li { "{M::NeutralResponse.label(lang)}" }
                 li { "{M::KeepOutOfAis.label(lang)}" }
                 li { "{M::VeiligThuis.label(lang)}" }
+            }
+            if unsent > 0 {
+                div { id: "home-unsent", class: "problems", role: "status",
+                    button { r#type: "button", class: "link", onclick: move |_| ui.send(Action::Go(Screen::Reports)),
+                        span { class: "badge", "{unsent}" } " {T::UnsentBadge.label(lang)}" }
+                    super::reports::RetryNow {}
+                }
             }
             if overdue > 0 {
                 button { id: "home-overdue", r#type: "button", class: "overdue",
@@ -43,6 +55,38 @@ pub fn Home() -> Element {
             }
             if !has_pin {
                 PinSetup {}
+            }
+        }
+    }
+}
+
+/// "Weggooien en opnieuw beginnen": confirmation with the PIN.
+#[component]
+fn Discard() -> Element {
+    let ui = use_context::<Ui>();
+    let (lang, form) = {
+        let s = ui.state.read();
+        (s.lang, s.discard.clone())
+    };
+    let Some(d) = form else {
+        return rsx! {
+            button { id: "btn-discard", r#type: "button", class: "secondary",
+                onclick: move |_| ui.send(Action::AskDiscard), "{T::Discard.label(lang)}" }
+        };
+    };
+    rsx! {
+        form { id: "discard-form", class: "unlock",
+            onsubmit: move |e: FormEvent| { e.prevent_default(); ui.send(Action::ConfirmDiscard) },
+            p { "{T::DiscardAsk.label(lang)}" }
+            label { r#for: "discard-pin", "{T::Pin.label(lang)}" }
+            input { key: "{d.attempts}", id: "discard-pin", r#type: "password", inputmode: "numeric", autocomplete: "off",
+                autofocus: true, onmounted: move |e: MountedEvent| async move { let _ = e.set_focus(true).await; },
+                oninput: move |e: FormEvent| ui.send(Action::DiscardPinInput(e.value())) }
+            button { id: "btn-discard-confirm", r#type: "submit", class: "secondary", "{T::DiscardConfirm.label(lang)}" }
+            button { id: "btn-discard-cancel", r#type: "button", class: "link",
+                onclick: move |_| ui.send(Action::CancelDiscard), "{T::Cancel.label(lang)}" }
+            if d.error {
+                p { class: "error", role: "alert", "{T::PinWrong.label(lang)}" }
             }
         }
     }
@@ -62,11 +106,11 @@ fn PinSetup() -> Element {
             p { "{T::NoPinYet.label(lang)}" }
             label { r#for: "pin-new", "{T::Pin.label(lang)}" }
             input { id: "pin-new", r#type: "password", inputmode: "numeric", autocomplete: "off",
-                "aria-describedby": "pin-rules", value: "{form.pin}",
+                "aria-describedby": "pin-rules", initial_value: "{form.pin}",
                 oninput: move |e: FormEvent| ui.send(Action::PinInput(e.value())) }
             label { r#for: "pin-again", "{T::PinConfirm.label(lang)}" }
             input { id: "pin-again", r#type: "password", inputmode: "numeric", autocomplete: "off",
-                value: "{form.pin_again}",
+                initial_value: "{form.pin_again}",
                 oninput: move |e: FormEvent| ui.send(Action::PinAgainInput(e.value())) }
             p { id: "pin-rules", class: "hint", "{T::PinRules.label(lang)}" }
             if form.error {
@@ -91,18 +135,18 @@ pub fn FirstStart() -> Element {
             p { "{T::FirstStartIntro.label(lang)}" }
             label { r#for: "fs-server", "{T::ServerAddress.label(lang)}" }
             input { id: "fs-server", r#type: "url", autocomplete: "off", "aria-describedby": "fs-server-hint",
-                value: "{f.server}", placeholder: "https://",
+                initial_value: "{f.server}", placeholder: "https://",
                 oninput: move |e: FormEvent| ui.send(Action::FirstServer(e.value())) }
             p { id: "fs-server-hint", class: "hint", "{T::ServerHint.label(lang)}" }
             label { r#for: "fs-code", "{T::EnrollCode.label(lang)}" }
-            input { id: "fs-code", r#type: "text", autocomplete: "off", value: "{f.code}",
+            input { id: "fs-code", r#type: "text", autocomplete: "off", initial_value: "{f.code}",
                 oninput: move |e: FormEvent| ui.send(Action::FirstCode(e.value())) }
             label { r#for: "fs-pin", "{T::Pin.label(lang)}" }
             input { id: "fs-pin", r#type: "password", inputmode: "numeric", "aria-describedby": "fs-pin-hint",
-                value: "{f.pin}", oninput: move |e: FormEvent| ui.send(Action::FirstPin(e.value())) }
+                initial_value: "{f.pin}", oninput: move |e: FormEvent| ui.send(Action::FirstPin(e.value())) }
             label { r#for: "fs-pin-again", "{T::PinConfirm.label(lang)}" }
             input { id: "fs-pin-again", r#type: "password", inputmode: "numeric",
-                value: "{f.pin_again}", oninput: move |e: FormEvent| ui.send(Action::FirstPinAgain(e.value())) }
+                initial_value: "{f.pin_again}", oninput: move |e: FormEvent| ui.send(Action::FirstPinAgain(e.value())) }
             p { id: "fs-pin-hint", class: "hint", "{T::PinRules.label(lang)} {T::NoPinYet.label(lang)}" }
             if let Some(e) = f.error {
                 p { class: "error", role: "alert", "{e}" }

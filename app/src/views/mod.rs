@@ -8,6 +8,7 @@ mod neutral;
 mod procedure;
 mod reports;
 mod review;
+mod team;
 
 use dioxus::prelude::*;
 use meldcode::Label;
@@ -51,11 +52,13 @@ pub fn Shell() -> Element {
     };
     if hidden {
         return rsx! {
+            document::Title { "{crate::texts::WINDOW_TITLE}" }
             document::Style { {CSS} }
             neutral::Neutral {}
         };
     }
     rsx! {
+        document::Title { "{crate::texts::WINDOW_TITLE}" }
         document::Style { {CSS} }
         div { class: "app", lang: lang.code(),
             chrome::TopBar {}
@@ -67,6 +70,7 @@ pub fn Shell() -> Element {
                     Screen::Procedure => rsx! { procedure::Procedure {} },
                     Screen::Submitted(id) => rsx! { reports::Submitted { id } },
                     Screen::Reports => rsx! { reports::Reports {} },
+                    Screen::Team => rsx! { team::Team {} },
                 }
             }
         }

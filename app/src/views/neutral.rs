@@ -10,9 +10,9 @@ use crate::texts::{NEUTRAL_STOCK, T};
 #[component]
 pub fn Neutral() -> Element {
     let ui = use_context::<Ui>();
-    let (lang, input, error) = {
+    let (lang, attempt, error) = {
         let s = ui.state.read();
-        (s.lang, s.unlock_input.clone(), s.unlock_error)
+        (s.lang, s.unlock_attempts, s.unlock_error)
     };
     rsx! {
         div { id: "neutral", class: "neutral",
@@ -32,8 +32,9 @@ pub fn Neutral() -> Element {
             form { class: "unlock",
                 onsubmit: move |e: FormEvent| { e.prevent_default(); ui.send(Action::Unlock) },
                 label { r#for: "unlock-pin", "{T::Pin.label(lang)}" }
-                input { id: "unlock-pin", r#type: "password", inputmode: "numeric", autocomplete: "off",
-                    value: "{input}",
+                // Uncontrolled (never re-set while keys arrive); a new attempt is a new, empty field.
+                input { key: "{attempt}", id: "unlock-pin", r#type: "password", inputmode: "numeric", autocomplete: "off",
+                    autofocus: true, onmounted: move |e: MountedEvent| async move { let _ = e.set_focus(true).await; },
                     oninput: move |e: FormEvent| ui.send(Action::UnlockInput(e.value())),
                 }
                 button { id: "btn-unlock", r#type: "submit", class: "secondary", "{T::Unlock.label(lang)}" }

@@ -2,6 +2,7 @@
 //! without personal data.
 
 use dioxus::prelude::*;
+use meldcode::delivery::DeliveryProblem;
 use meldcode::texts::{Ui as M, describe_error};
 use meldcode::{Label, Lang};
 
@@ -11,12 +12,14 @@ use crate::state::{Action, Screen};
 use crate::store::{LocalState, OutboxEntry};
 use crate::texts::T;
 
+/// One wording per state, from `meldcode`.
 fn state_label(state: LocalState, lang: Lang) -> &'static str {
-    match state {
-        LocalState::Queued => M::Queued.label(lang),
-        LocalState::Rejected => M::Rejected.label(lang),
-        LocalState::Server(s) => s.label(lang),
-    }
+    state.label(lang)
+}
+
+/// Why it is not sent yet, in Dutch (a stored problem code).
+fn problem_label(code: &str, lang: Lang) -> &'static str {
+    DeliveryProblem::from_code(code).label(lang)
 }
 
 /// The server's reason for a rejection, in words (meldcode's texts for broken rules).
@@ -46,7 +49,8 @@ pub fn Submitted(id: uuid::Uuid) -> Element {
     let short = id.to_string()[..8].to_owned();
     rsx! {
         section { id: "submitted", class: "submitted",
-            h1 { "{T::SubmittedTitle.label(lang)}" }
+            // The headline is the report's state: never "verstuurd" before the server accepted.
+            h1 { id: "submitted-title", class: "status-{state.code()}", "{state_label(state, lang)}" }
             p { "{T::ColReference.label(lang)}: " code { "{short}" } }
             if let Some(e) = &entry {
                 p { "{T::ColKind.label(lang)}: {e.kind.label(lang)}" }
@@ -63,8 +67,9 @@ pub fn Submitted(id: uuid::Uuid) -> Element {
                         p { "{T::RetryAt.label(lang)}: {meldcode::describe::local_time(next)}" }
                     }
                     if let Some(p) = entry.as_ref().and_then(|e| e.last_error.clone()).or(problem) {
-                        p { "{T::LastProblem.label(lang)}: {p}" }
+                        p { "{T::LastProblem.label(lang)}: {problem_label(&p, lang)}" }
                     }
+                    RetryNow {}
                 }
                 CallVeiligThuis {}
             }
@@ -94,18 +99,24 @@ pub fn Submitted(id: uuid::Uuid) -> Element {
 #[component]
 pub fn Reports() -> Element {
     let ui = use_context::<Ui>();
-    let (lang, rows) = {
+    let (lang, rows, unsent) = {
         let s = ui.state.read();
         let rows: Vec<(OutboxEntry, bool)> = s
             .reports
             .iter()
             .map(|e| (e.clone(), e.needs_call(s.now, s.settings.ack_alert)))
             .collect();
-        (s.lang, rows)
+        (s.lang, rows, s.unsent())
     };
     rsx! {
         section { id: "reports", class: "reports",
             h1 { "{T::ReportsTitle.label(lang)}" }
+            if unsent > 0 {
+                div { id: "unsent", class: "problems", role: "status",
+                    p { "{unsent} × {state_label(LocalState::Queued, lang)}" }
+                    RetryNow {}
+                }
+            }
             if rows.is_empty() {
                 p { "{T::NoReports.label(lang)}" }
             } else {
@@ -142,6 +153,17 @@ pub fn Reports() -> Element {
     }
 }
 
+/// "Nu opnieuw proberen": send what waits, now.
+#[component]
+pub fn RetryNow() -> Element {
+    let ui = use_context::<Ui>();
+    let lang = ui.state.read().lang;
+    rsx! {
+        button { id: "btn-retry-now", r#type: "button", class: "secondary",
+            onclick: move |_| ui.send(Action::RetryNow), "{T::RetryNow.label(lang)}" }
+    }
+}
+
 /// Under a rejection: "Opnieuw versturen" when only the device's clock was wrong and it is right
 /// now; "Verwijderen" behind the PIN.
 #[component]
@@ -175,8 +197,8 @@ fn RejectedActions(id: uuid::Uuid) -> Element {
                 onsubmit: move |e: FormEvent| { e.prevent_default(); ui.send(Action::ConfirmDelete) },
                 p { "{T::DeleteAsk.label(lang)}" }
                 label { r#for: "delete-pin", "{T::Pin.label(lang)}" }
-                input { id: "delete-pin", r#type: "password", inputmode: "numeric", autocomplete: "off",
-                    value: "{d.pin}",
+                input { key: "{d.attempts}", id: "delete-pin", r#type: "password", inputmode: "numeric", autocomplete: "off",
+                    autofocus: true, onmounted: move |e: MountedEvent| async move { let _ = e.set_focus(true).await; },
                     oninput: move |e: FormEvent| ui.send(Action::DeletePinInput(e.value())),
                 }
                 button { id: "btn-delete-confirm", r#type: "submit", class: "secondary", "{T::DeleteConfirm.label(lang)}" }

@@ -63,8 +63,8 @@ impl Label for Reason {
     fn label(&self, lang: Lang) -> &'static str {
         let (nl, en) = match self {
             Reason::NoSuspicion => (
-                "Er is geen vermoeden van huiselijk geweld of kindermishandeling: geen melding. Leg uw afweging vast in het eigen dossier van de apotheek.",
-                "There is no suspicion of domestic violence or child abuse: no report. Record your reasoning in the pharmacy's own record.",
+                "Er is geen vermoeden van huiselijk geweld of kindermishandeling: geen melding. Zet niets over deze hulpvraag in het AIS.",
+                "There is no suspicion of domestic violence or child abuse: no report. Record nothing about this request in the pharmacy system.",
             ),
             Reason::Unsafe => (
                 "Er is sprake van acute en/of structurele onveiligheid: melden bij Veilig Thuis is de norm.",

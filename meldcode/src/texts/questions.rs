@@ -272,14 +272,17 @@ impl Question {
                 "Assume the companion is the perpetrator. Act as if this is an ordinary prescription: nothing on screen or on paper may reveal what is going on. Complete the steps afterwards, alone. If the client is alone, take them to the consultation room.",
             ),
             Q::KindcheckStatus => (
-                "Vraag naar kinderen in het huishouden, hun aantal en leeftijden, en naar een zwangerschap. Niet van toepassing: de cliënt zorgt niet voor kinderen en er wonen geen kinderen in het huishouden.",
-                "Ask about children in the household, how many and how old, and about a pregnancy. Not applicable: the client does not care for children and no children live in the household.",
+                "Ja: vraag daarna naar hun aantal en leeftijden. Nee: de cliënt zorgt niet voor kinderen en er wonen geen kinderen in het huishouden. Vraag ook naar een zwangerschap.",
+                "Yes: then ask how many and how old. No: the client does not care for children and no children live in the household. Ask about a pregnancy too.",
             ),
             Q::ChildrenAges => (
                 "Eén leeftijd per kind, van 0 tot en met 17 jaar.",
                 "One age per child, from 0 to 17.",
             ),
-            Q::Pregnant => ("Laat leeg als u het niet weet.", "Leave empty if you do not know."),
+            Q::Pregnant => (
+                "Kies \"Weet ik niet\" als u het niet weet.",
+                "Choose \"Don't know\" if you do not know.",
+            ),
             Q::SignalCategories => (
                 "Kies alles wat van toepassing is. Meer signalen maken een vermoeden sterker; een signaal alleen bewijst niets.",
                 "Choose all that apply. More signals make a suspicion stronger; a signal alone proves nothing.",
@@ -314,8 +317,8 @@ impl Question {
                 "The decision framework's recommendation is preselected. If you choose otherwise, write down why; asking Veilig Thuis for advice is always possible, without a reason.",
             ),
             Q::OverrideReason => (
-                "Bij geen melding of acuut (112) blijft deze reden in het eigen dossier van de apotheek; alleen een telling verlaat de apotheek.",
-                "For no report or an emergency (112) this reason stays in the pharmacy's own record; only a count leaves the pharmacy.",
+                "Schrijf kort op waarom u anders kiest dan het advies. Bij geen melding of acuut (112) verlaat alleen een telling de apotheek; zet niets in het AIS.",
+                "Write briefly why you choose other than the recommendation. For no report or an emergency (112) only a count leaves the pharmacy; record nothing in the pharmacy system.",
             ),
             Q::Gemeente => (
                 "Hiermee komt de melding bij de juiste regio van Veilig Thuis.",
@@ -333,7 +336,10 @@ impl Question {
                 "In de woorden van de persoon, bijvoorbeeld \"werkdagen tussen 10 en 12 uur\".",
                 "In the person's words, for example \"weekdays between 10 and 12\".",
             ),
-            Q::PerpetratorInHousehold => ("Laat leeg als dit onbekend is.", "Leave empty if unknown."),
+            Q::PerpetratorInHousehold => (
+                "Kies \"Weet ik niet\" als dit onbekend is.",
+                "Choose \"Don't know\" if unknown.",
+            ),
             Q::ViaPharmacy => (
                 "De apotheek is dan het alternatieve contactpunt voor de persoon.",
                 "The pharmacy is then the person's alternative contact point.",
@@ -349,5 +355,24 @@ impl Question {
             _ => return None,
         };
         Some(lang.pick(nl, en))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::flow::Question;
+    use crate::texts::Lang;
+
+    #[test]
+    fn hints_never_contradict_the_screen_or_the_house_rules() {
+        for q in Question::ALL {
+            for lang in Lang::ALL {
+                let Some(h) = q.help(lang) else { continue };
+                // A question with a "Weet ik niet" button is never to be left empty.
+                assert!(!h.contains("Laat leeg") && !h.contains("Leave empty"), "{q:?}: {h}");
+                // Nothing about the case goes into any record of the pharmacy.
+                assert!(!h.contains("eigen dossier") && !h.contains("own record"), "{q:?}: {h}");
+            }
+        }
     }
 }
