@@ -82,6 +82,7 @@ mod tests {
                 pharmacies: 3,
                 median_minutes_to_acknowledgement: Some(314),
             }],
+            practice: Vec::new(),
             medians: vec![crate::stats::PeriodMedian {
                 period: "2026-Q1".into(),
                 vt_region: "VT21".into(),

@@ -184,7 +184,10 @@ mod tests {
             "r0",
             "VT01",
             "test",
-            &Action::Transfer { to: "VT03".into() },
+            &Action::Transfer {
+                to: "VT03".into(),
+                reason: Some("woont in Gooi en Vechtstreek".into()),
+            },
             now,
         )?;
         assert!(moved.is_ok(), "{moved:?}");
