@@ -22,6 +22,10 @@ const RUN: Duration = Duration::from_secs(150);
 const PHONE: &str = "390x844";
 const DESKTOP: &str = "1024x768";
 
+/// One app window at a time: `xdotool` types into whichever window has the focus, so two
+/// windows on one display would take each other's keys (cargo runs tests in parallel).
+static ONE_WINDOW: std::sync::Mutex<()> = std::sync::Mutex::new(());
+
 fn display_ready() -> anyhow::Result<()> {
     if std::env::var_os("DISPLAY").is_none() {
         anyhow::bail!(
@@ -57,6 +61,7 @@ fn windows_named(name: &str) -> anyhow::Result<Vec<String>> {
 /// character counted by the driver; then the report on the server holds what was typed.
 #[test]
 fn the_counter_melding_in_real_clicks_and_keys_meets_the_targets() -> R {
+    let _window = ONE_WINDOW.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
     display_ready()?;
     let (_sdir, db) = temp_db()?;
     let server = TestServer::start(&db, true)?;
@@ -105,6 +110,7 @@ fn the_counter_melding_in_real_clicks_and_keys_meets_the_targets() -> R {
 
 #[test]
 fn the_app_window_end_to_end() -> R {
+    let _window = ONE_WINDOW.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
     display_ready()?;
     let (_sdir, db) = temp_db()?;
     let server = TestServer::start(&db, true)?;
