@@ -305,9 +305,9 @@ fn an_intake_workers_day_in_the_browser() -> anyhow::Result<()> {
     Ok(())
 }
 
-/// An evaluator logs in and the statistics page draws its chart (server-rendered SVG, no script).
+/// An evaluator logs in and the statistics page draws its map (server-rendered SVG, no script).
 #[test]
-fn the_statistics_page_renders_its_chart() -> anyhow::Result<()> {
+fn the_statistics_page_renders_its_map() -> anyhow::Result<()> {
     let (_dir, server, _device) = demo_server(&[])?;
     let base = server.url.clone();
     let shots = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../target/screenshots");
@@ -322,14 +322,14 @@ fn the_statistics_page_renders_its_chart() -> anyhow::Result<()> {
             .await?
             .click()
             .await?;
-        c.wait().for_element(Locator::Css("svg.chart")).await?;
+        c.wait().for_element(Locator::Css("svg.map")).await?;
         assert_eq!(
             c.current_url().await?.path(),
             "/stats",
             "an evaluator lands on the statistics"
         );
-        let bars = c.find_all(Locator::Css("svg.chart rect")).await?;
-        assert_eq!(bars.len(), 25, "one bar per Veilig Thuis region");
+        let regions = c.find_all(Locator::Css("svg.map path[data-vt]")).await?;
+        assert_eq!(regions.len(), 25, "one shape per Veilig Thuis region");
         let page = c.source().await?;
         assert!(page.contains("VT01") && page.contains("Nederland") && page.contains("Landelijk per soort en kanaal"));
         b.screenshot(&shots.join("stats.png")).await?;
