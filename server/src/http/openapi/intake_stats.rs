@@ -5,6 +5,8 @@
 #![allow(dead_code)] // the functions exist for their `#[utoipa::path]` only
 
 use meldcode::api::ErrorBody;
+
+use crate::stats::period::Granularity;
 use serde::Serialize;
 use utoipa::ToSchema;
 
@@ -118,17 +120,6 @@ pub struct Stats {
     pub to: String,
     pub cells: Vec<serde_json::Value>,
     pub totals: Vec<serde_json::Value>,
-}
-
-/// `week`, `month`, `quarter`, `half_year` or `year` (default `quarter`).
-#[derive(Serialize, ToSchema)]
-#[serde(rename_all = "snake_case")]
-pub enum Granularity {
-    Week,
-    Month,
-    Quarter,
-    HalfYear,
-    Year,
 }
 
 /// `json` (default), `csv` (Dutch Excel) or `xlsx`.
