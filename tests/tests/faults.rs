@@ -47,6 +47,25 @@ impl Drop for Unmount<'_> {
     }
 }
 
+/// A pharmacy in the store at `db`, the server started on it, a device enrolled; and the
+/// example melding to send.
+fn enrolled_pharmacy(db: &Path, name: &str) -> anyhow::Result<(TestServer, String, Value)> {
+    let out = admin(db, &["pharmacy", "add", "--name", name, "--gemeente", "GM0363"], "")?;
+    anyhow::ensure!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let server = TestServer::start(db, false)?;
+    let api = server.client();
+    let token = api.enroll(String::from_utf8(out.stdout)?.trim())?;
+    let template = api.example("melding")?;
+    Ok((server, token, template))
+}
+
+/// The example with a new id: a report not sent before.
+fn fresh_report(template: &Value) -> Value {
+    let mut r = template.clone();
+    r["id"] = Value::from(uuid::Uuid::new_v4().to_string());
+    r
+}
+
 #[test]
 fn disk_full_answers_503_loses_nothing_and_recovers() -> R {
     let dir = tempfile::tempdir()?;
@@ -56,21 +75,9 @@ fn disk_full_answers_503_loses_nothing_and_recovers() -> R {
     }
     let _unmount = Unmount(dir.path());
     let db = dir.path().join("masker19.db");
-    let out = admin(
-        &db,
-        &["pharmacy", "add", "--name", "Apotheek Vol", "--gemeente", "GM0363"],
-        "",
-    )?;
-    anyhow::ensure!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
-    let server = TestServer::start(&db, false)?;
+    let (server, token, template) = enrolled_pharmacy(&db, "Apotheek Vol")?;
     let api = server.client();
-    let token = api.enroll(String::from_utf8(out.stdout)?.trim())?;
-    let template = api.example("melding")?;
-    let fresh = || {
-        let mut r = template.clone();
-        r["id"] = Value::from(uuid::Uuid::new_v4().to_string());
-        r
-    };
+    let fresh = || fresh_report(&template);
 
     // Fill the disk.
     let mut accepted = Vec::new();
@@ -194,28 +201,9 @@ fn read_only_file_system_answers_503_loses_nothing_and_recovers_after_repair() -
         }
     };
     let db = fs.dir.path().join("masker19.db");
-    let out = admin(
-        &db,
-        &[
-            "pharmacy",
-            "add",
-            "--name",
-            "Apotheek Alleen-lezen",
-            "--gemeente",
-            "GM0363",
-        ],
-        "",
-    )?;
-    anyhow::ensure!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
-    let server = TestServer::start(&db, false)?;
+    let (server, token, template) = enrolled_pharmacy(&db, "Apotheek Alleen-lezen")?;
     let api = server.client();
-    let token = api.enroll(String::from_utf8(out.stdout)?.trim())?;
-    let template = api.example("melding")?;
-    let fresh = || {
-        let mut r = template.clone();
-        r["id"] = Value::from(uuid::Uuid::new_v4().to_string());
-        r
-    };
+    let fresh = || fresh_report(&template);
     let mut accepted = Vec::new();
     for _ in 0..5 {
         let report = fresh();
