@@ -69,7 +69,8 @@ pub async fn practice() -> R {
     click("#q-kindcheck_status-not_applicable").await?;
     next_to("signals").await?;
     banner("signals").await?;
-    click("#q-signal_categories-codeword").await?;
+    // The codeword is a signal from the start.
+    wait_for("#q-signal_categories-codeword[aria-checked=\"true\"]").await?;
     next_to("consultation").await?;
     next_to("conversation").await?;
     step("#q-consent-given", "suspicion").await?;

@@ -133,7 +133,9 @@ fn walk(scenario: ScenarioId, choices: &Choices) -> AppState {
                 if choices.neutral_screen_at == Some(step) && !s.hidden && *q == step.def().questions[0] {
                     s.update(Action::Hide);
                     assert_banner(&s, "the neutral screen");
-                    assert!(render(s.clone()).contains("id=\"neutral\""));
+                    let neutral = render(s.clone());
+                    assert!(neutral.contains("id=\"neutral\""));
+                    assert!(!neutral.contains("hulpvraag"), "nothing hints at the case: {neutral}");
                     s.update(Action::UnlockInput("1919".into()));
                     s.update(Action::Unlock);
                     assert!(!s.hidden, "the PIN works as in a real case");

@@ -56,7 +56,7 @@ pub fn Shell() -> Element {
             document::Title { "{crate::texts::WINDOW_TITLE}" }
             document::Style { {CSS} }
             if practice {
-                practice::Banner {}
+                practice::Banner { neutral: true }
             }
             neutral::Neutral {}
         };
@@ -66,7 +66,7 @@ pub fn Shell() -> Element {
         document::Style { {CSS} }
         div { class: "app", lang: lang.code(),
             if practice {
-                practice::Banner {}
+                practice::Banner { neutral: false }
             }
             chrome::TopBar {}
             chrome::Panel112 {}

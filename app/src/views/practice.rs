@@ -22,14 +22,17 @@ fn use_focus_heading(id: &'static str) {
 
 /// On every screen while practising (the neutral screen too): the words, and a frame around
 /// the window that stays in view while scrolling.
+/// On the neutral screen only the word: nothing there may hint at a request for help.
 #[component]
-pub fn Banner() -> Element {
+pub fn Banner(neutral: bool) -> Element {
     let ui = use_context::<Ui>();
     let lang = ui.state.read().lang;
     rsx! {
         div { id: "practice-banner", class: "practice-banner", role: "note",
             strong { "{P::Banner.label(lang)}" }
-            span { " — {P::BannerDetail.label(lang)}" }
+            if !neutral {
+                span { " — {P::BannerDetail.label(lang)}" }
+            }
         }
         div { class: "practice-frame", "aria-hidden": "true" }
     }
