@@ -21,8 +21,8 @@ fn use_focus_heading(id: &'static str) {
 }
 
 /// On every screen while practising (the neutral screen too): the words, and a frame around
-/// the window that stays in view while scrolling.
-/// On the neutral screen only the word: nothing there may hint at a request for help.
+/// the window that stays in view while scrolling. On the neutral screen only the word
+/// "OEFENING": nothing there may hint at a request for help.
 #[component]
 pub fn Banner(neutral: bool) -> Element {
     let ui = use_context::<Ui>();
