@@ -153,4 +153,28 @@ mod tests {
         assert!(store.outbox_entry(real_report.id)?.is_some_and(|e| !e.practice));
         Ok(())
     }
+
+    /// A device that has reports from before the oefenmodus opens with them as real reports.
+    #[test]
+    fn an_outbox_from_before_migration_003_keeps_its_reports_as_real() -> Result<(), Box<dyn std::error::Error>> {
+        let dir = tempfile::tempdir()?;
+        let path = dir.path().join(super::super::DB_FILE);
+        let key = crate::platform::load_or_create_key(dir.path(), false, false)?;
+        {
+            let mut conn =
+                cipherdb::open(&path, &cipherdb::Protection::Key(key.clone())).map_err(|e| format!("{e:?}"))?;
+            rusqlite_migration::Migrations::from_slice(&super::super::MIGRATION_LIST[..2]).to_latest(&mut conn)?;
+            conn.execute(
+                "INSERT INTO outbox (id, kind, created_at, queued_at, state, report, next_attempt_at)
+                 VALUES (?1, 'melding', ?2, ?2, 'queued', '{}', ?2)",
+                params![uuid::Uuid::new_v4().to_string(), ts(Utc::now())],
+            )?;
+        }
+        let store = Store::open(&path, &key)?;
+        let lines = store.outbox()?;
+        assert_eq!(lines.len(), 1);
+        assert!(!lines[0].practice, "an old report is a real one");
+        assert!(store.practice_runs()?.is_empty());
+        Ok(())
+    }
 }
