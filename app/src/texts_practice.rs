@@ -35,6 +35,8 @@ pub enum P {
     FirstSeconds,
     RealDraftKept,
     FeedbackSentNote,
+    Practised,
+    Last,
 }
 
 impl Label for P {
@@ -88,6 +90,8 @@ impl Label for P {
                 "Uw echte hulpvraag in behandeling blijft bewaard en wordt door de oefening niet aangeraakt. \"Hulpvraag starten\" stopt de oefening en gaat er direct mee verder.",
                 "Your real request for help in progress is kept and not touched by the practice. \"Start a request for help\" stops the practice and goes straight back to it.",
             ),
+            P::Practised => ("Geoefend", "Practised"),
+            P::Last => ("laatst", "last"),
             P::FeedbackSentNote => (
                 "De oefening is in de wachtrij gezet als oefening: de server telt alleen dat er geoefend is en stuurt niets door.",
                 "The practice was queued as a practice: the server only counts that it took place and forwards nothing.",

@@ -88,7 +88,15 @@ fn assert_banner(s: &AppState, on: &str) {
 /// asserting the banner on every screen: the procedure's steps, the panels, the neutral screen,
 /// the review, and the feedback.
 fn walk(scenario: ScenarioId, choices: &Choices) -> AppState {
-    let mut s = enrolled(Lang::Nl);
+    walk_from(enrolled(Lang::Nl), scenario, choices)
+}
+
+/// The model run of `scenario` from state `s` (its staff pick and history kept).
+fn walk_as(s: &AppState, scenario: ScenarioId) -> AppState {
+    walk_from(s.clone(), scenario, &scenario.scenario().model())
+}
+
+fn walk_from(mut s: AppState, scenario: ScenarioId, choices: &Choices) -> AppState {
     s.update(Action::Practice(PracticeAction::Open));
     let start = Utc::now() - Duration::minutes(3);
     s.update(Action::Practice(PracticeAction::Start {
@@ -319,4 +327,24 @@ fn practice_reports_are_marked_oefening_in_the_list_and_never_overdue() {
         !html.contains("class=\"overdue\""),
         "a practice run never asks to call Veilig Thuis"
     );
+}
+
+#[test]
+fn the_team_screen_shows_how_often_each_member_practised() {
+    let mut s = enrolled(Lang::Nl);
+    s.staff = vec![meldcode::staff::StaffMember {
+        name: "A. de Apotheker".into(),
+        role: meldcode::ReporterRole::Pharmacist,
+        phone: "020-1234567".into(),
+        reachable: meldcode::dates::Reachable::UntilClosing,
+    }];
+    s.update(Action::Go(Screen::Team));
+    assert!(!render(s.clone()).contains("Geoefend"), "not practised yet");
+    s.update(Action::Practice(PracticeAction::Staff(Some("A. de Apotheker".into()))));
+    for _ in 0..2 {
+        s = walk_as(&s, ScenarioId::Bystander);
+    }
+    s.update(Action::Go(Screen::Team));
+    let html = render(s);
+    assert!(html.contains("Geoefend: 2×"), "{html}");
 }

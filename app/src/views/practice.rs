@@ -328,6 +328,26 @@ pub fn PracticePanel() -> Element {
     }
 }
 
+/// On the Team screen, beside a staff member: how often they practised on this device, and when
+/// last.
+#[component]
+pub fn StaffPracticed(name: String) -> Element {
+    let ui = use_context::<Ui>();
+    let (lang, runs, last) = {
+        let s = ui.state.read();
+        let mine: Vec<_> = s
+            .practice
+            .history
+            .iter()
+            .filter(|r| r.staff.as_deref() == Some(&name))
+            .collect();
+        (s.lang, mine.len(), mine.first().map(|r| r.finished_at))
+    };
+    let Some(last) = last else { return rsx! {} };
+    let date = last.with_timezone(&meldcode::TIME_ZONE).format("%d-%m-%Y").to_string();
+    rsx! { span { class: "staff-practised", " · {P::Practised.label(lang)}: {runs}× ({P::Last.label(lang)} {date})" } }
+}
+
 /// "Oefening" beside a report in the device's lists.
 #[component]
 pub fn Mark(practice: bool) -> Element {
