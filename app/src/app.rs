@@ -47,6 +47,7 @@ pub fn boot(dir: &Path, settings: Settings) -> Result<Boot, StoreError> {
     );
     state.pharmacy_gemeente = store.setting(keys::PHARMACY_GEMEENTE)?;
     state.staff = crate::staff::load(&store)?;
+    state.practice.history = store.practice_runs()?;
     Ok(Boot { store, state })
 }
 
@@ -89,6 +90,11 @@ fn run_effect(effect: Effect, store: &Store, mut state: Signal<AppState>, wake: 
         }
         Effect::SaveStaff(team) => {
             if crate::staff::save(store, &team).is_err() {
+                state.write().update(Action::SaveFailed);
+            }
+        }
+        Effect::RecordPractice(record) => {
+            if store.add_practice_run(&record).is_err() {
                 state.write().update(Action::SaveFailed);
             }
         }

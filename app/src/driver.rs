@@ -4,7 +4,7 @@
 //! or 1 with `DRIVER FAIL: …` on stderr. Scenarios: `melding` (every screen to a submitted
 //! melding), `midway` (half a second report, then waits to be killed), `restored` (after the
 //! restart: the neutral screen, the PIN, the draft), `counted` (the shortest melding with real
-//! X events only, counted: [`counted`]).
+//! X events only, counted: [`counted`]), `practice` (the oefenmodus: [`practice`]).
 
 use std::time::{Duration, Instant};
 
@@ -15,6 +15,9 @@ const PIN: &str = "1919";
 
 #[path = "driver_counted.rs"]
 mod counted;
+
+#[path = "driver_practice.rs"]
+mod practice;
 
 pub fn use_driver() {
     use_future(|| async {
@@ -245,6 +248,7 @@ async fn run(scenario: &str) -> R {
         "midway" => midway().await,
         "restored" => restored().await,
         "counted" => counted::counted().await,
+        "practice" => practice::practice().await,
         other => Err(format!("unknown scenario {other}")),
     }
 }

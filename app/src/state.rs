@@ -27,6 +27,12 @@ pub enum Screen {
     Reports,
     /// The pharmacy team on this device.
     Team,
+    /// Oefenmodus: the scenario picker and this device's practice history.
+    Practice,
+    /// The feedback at the end of a practice run.
+    PracticeFeedback,
+    /// "Wat doe ik nu?": the first 30 seconds at the counter.
+    FirstSeconds,
 }
 
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -100,6 +106,8 @@ pub struct AppState {
     pub settings: Settings,
     /// The time of the last refresh (for "not yet in intake" flags).
     pub now: DateTime<Utc>,
+    /// Oefenmodus: the run in progress, its feedback, the history.
+    pub practice: PracticeState,
 }
 
 impl AppState {
@@ -148,10 +156,15 @@ impl AppState {
             staff_form: StaffForm::default(),
             settings,
             now,
+            practice: PracticeState::default(),
         }
     }
 
     pub(super) fn save(&self) -> Vec<Effect> {
+        if self.practising() {
+            // The draft slot holds the real case, never a practice run.
+            return Vec::new();
+        }
         self.flow
             .as_ref()
             .map(|f| vec![Effect::SaveDraft(Box::new(f.clone()))])
@@ -167,6 +180,9 @@ impl AppState {
     }
 
     pub fn update(&mut self, action: Action) -> Vec<Effect> {
+        if let Some(effects) = self.practice_intercept(&action) {
+            return effects;
+        }
         match action {
             Action::SetLang(lang) => {
                 self.lang = lang;
@@ -357,6 +373,7 @@ impl AppState {
             Action::AddStaff => return self.add_staff(),
             Action::RemoveStaff(i) => return self.remove_staff(i),
             Action::PickStaff(i) => return self.pick_staff(i),
+            Action::Practice(a) => return self.practice_action(a),
         }
         Vec::new()
     }
@@ -388,6 +405,10 @@ mod queue;
 #[path = "state_panels.rs"]
 mod panels;
 pub use panels::{Panel, UNDO_112};
+
+#[path = "state_practice.rs"]
+mod practice;
+pub use practice::{PracticeAction, PracticeResult, PracticeRun, PracticeState};
 
 #[cfg(test)]
 #[path = "state_tests.rs"]

@@ -88,6 +88,8 @@ pub enum Action {
     RemoveStaff(usize),
     /// "Wie bent u?" on the reporter step.
     PickStaff(usize),
+    /// Oefenmodus.
+    Practice(super::PracticeAction),
 }
 
 /// Work for the runtime.
@@ -114,4 +116,6 @@ pub enum Effect {
     DiscardDraft,
     /// Keep the team in the encrypted store.
     SaveStaff(Vec<meldcode::staff::StaffMember>),
+    /// Add a finished practice run to the device's history.
+    RecordPractice(crate::store::PracticeRecord),
 }

@@ -286,6 +286,7 @@ fn rejected_for_clock(ahead: Duration) -> OutboxEntry {
         vt_region: None,
         accepted_at: None,
         wiped: false,
+        practice: false,
     }
 }
 

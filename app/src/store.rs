@@ -8,6 +8,7 @@
 //! read by [`cipherdb::read_key_file`] (refused when empty or readable by others).
 
 mod outbox;
+mod practice;
 mod rejected;
 
 use std::path::{Path, PathBuf};
@@ -18,12 +19,14 @@ use rusqlite::{Connection, OptionalExtension, TransactionBehavior, params};
 use rusqlite_migration::{M, Migrations};
 
 pub use outbox::{LocalState, OutboxEntry};
+pub use practice::PracticeRecord;
 
 use crate::platform::{self, DbKey, KeyError};
 
 const MIGRATION_LIST: &[M<'static>] = &[
     M::up(include_str!("../migrations/001_init.sql")),
     M::up(include_str!("../migrations/002_rejected_at.sql")),
+    M::up(include_str!("../migrations/003_practice.sql")),
 ];
 const MIGRATIONS: Migrations<'static> = Migrations::from_slice(MIGRATION_LIST);
 

@@ -8,10 +8,12 @@
 //! [`Question::short`]: crate::flow::Question::short
 //! [`Question::help`]: crate::flow::Question::help
 
+mod first_seconds;
 mod practice;
 mod procedure;
 mod questions;
 
+pub use first_seconds::FirstSeconds;
 use serde::{Deserialize, Serialize};
 
 use crate::error::{FieldError, Rule};

@@ -35,20 +35,23 @@ pub struct OutboxEntry {
     pub accepted_at: Option<DateTime<Utc>>,
     /// The personal data has been wiped from this device.
     pub wiped: bool,
+    /// A rehearsal (oefenmodus): never forwarded, shown as "Oefening".
+    pub practice: bool,
 }
 
 impl OutboxEntry {
     /// A report that goes to Veilig Thuis and is not yet in intake `threshold` after it was
     /// written: the pharmacist should call Veilig Thuis.
     pub fn needs_call(&self, now: DateTime<Utc>, threshold: chrono::Duration) -> bool {
-        self.kind.is_forwarded()
+        !self.practice
+            && self.kind.is_forwarded()
             && !matches!(self.state, LocalState::Server(Status::Acknowledged | Status::Closed))
             && now - self.queued_at >= threshold
     }
 }
 
 const COLUMNS: &str = "id, kind, created_at, queued_at, state, attempts, next_attempt_at, last_error, rejection, \
-                       http_status, vt_region, accepted_at, report IS NULL";
+                       http_status, vt_region, accepted_at, report IS NULL, practice";
 
 fn opt_ts(s: Option<String>) -> Result<Option<DateTime<Utc>>, StoreError> {
     s.as_deref().map(parse_ts).transpose()
@@ -73,27 +76,32 @@ fn entry(row: &Row<'_>) -> Result<OutboxEntry, StoreError> {
         vt_region: row.get(10)?,
         accepted_at: opt_ts(row.get(11)?)?,
         wiped: row.get(12)?,
+        practice: row.get(13)?,
     })
 }
 
 impl Store {
     /// Write a finished report to the outbox and remove the draft, in one transaction. A second
-    /// call with the same id (a double tap) changes nothing.
+    /// call with the same id (a double tap) changes nothing. A practice report never removes the
+    /// draft: that is a real case kept while practising.
     pub fn enqueue(&self, report: &Report, now: DateTime<Utc>) -> Result<(), StoreError> {
         let json = serde_json::to_string(report).map_err(|e| StoreError::Damaged(e.to_string()))?;
         self.write(|tx| {
             tx.execute(
-                "INSERT OR IGNORE INTO outbox (id, kind, created_at, queued_at, state, report, next_attempt_at)
-                 VALUES (?1, ?2, ?3, ?4, 'queued', ?5, ?4)",
+                "INSERT OR IGNORE INTO outbox (id, kind, created_at, queued_at, state, report, next_attempt_at, practice)
+                 VALUES (?1, ?2, ?3, ?4, 'queued', ?5, ?4, ?6)",
                 params![
                     report.id.to_string(),
                     report.kind.code(),
                     ts(report.created_at),
                     ts(now),
-                    json
+                    json,
+                    report.practice
                 ],
             )?;
-            tx.execute("DELETE FROM draft", [])?;
+            if !report.practice {
+                tx.execute("DELETE FROM draft", [])?;
+            }
             Ok(())
         })
     }

@@ -79,6 +79,10 @@ pub fn Panel112() -> Element {
         }
     }));
     let Some(panel) = panel else { return rsx! {} };
+    if ui.state.read().practising() {
+        // Never dials in a practice run: it says what you would do now.
+        return rsx! { super::practice::PracticePanel {} };
+    }
     let dial = crate::platform::can_dial();
     if panel == Panel::VeiligThuis {
         return rsx! {

@@ -11,14 +11,21 @@ use crate::texts::T;
 #[component]
 pub fn Home() -> Element {
     let ui = use_context::<Ui>();
-    let (lang, has_pin, in_progress, overdue, unsent) = {
+    let (lang, has_pin, in_progress, overdue, unsent, practising) = {
         let s = ui.state.read();
         let overdue = s
             .reports
             .iter()
             .filter(|e| e.needs_call(s.now, s.settings.ack_alert))
             .count();
-        (s.lang, s.pin_hash.is_some(), s.flow.is_some(), overdue, s.unsent())
+        (
+            s.lang,
+            s.pin_hash.is_some(),
+            s.flow.is_some(),
+            overdue,
+            s.unsent(),
+            s.practising(),
+        )
     };
     rsx! {
         section { class: "home",
@@ -29,7 +36,10 @@ pub fn Home() -> Element {
             }
             button { id: "btn-neutral-home", r#type: "button", class: "secondary neutral-now",
                 onclick: move |_| ui.send(Action::Hide), "{T::NeutralScreen.label(lang)}" }
-            if in_progress {
+            super::practice::HomeButtons {}
+            if practising {
+                super::practice::HomeNotice {}
+            } else if in_progress {
                 div { class: "notice",
                     p { "{T::Restored.label(lang)}" }
                     Discard {}

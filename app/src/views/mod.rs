@@ -5,6 +5,7 @@ mod chrome;
 mod fields;
 mod home;
 mod neutral;
+mod practice;
 mod procedure;
 mod reports;
 mod review;
@@ -46,14 +47,17 @@ impl Ui {
 #[component]
 pub fn Shell() -> Element {
     let ui = use_context::<Ui>();
-    let (hidden, screen, lang) = {
+    let (hidden, screen, lang, practice) = {
         let s = ui.state.read();
-        (s.hidden, s.screen, s.lang)
+        (s.hidden, s.screen, s.lang, s.practice_banner())
     };
     if hidden {
         return rsx! {
             document::Title { "{crate::texts::WINDOW_TITLE}" }
             document::Style { {CSS} }
+            if practice {
+                practice::Banner { neutral: true }
+            }
             neutral::Neutral {}
         };
     }
@@ -61,6 +65,9 @@ pub fn Shell() -> Element {
         document::Title { "{crate::texts::WINDOW_TITLE}" }
         document::Style { {CSS} }
         div { class: "app", lang: lang.code(),
+            if practice {
+                practice::Banner { neutral: false }
+            }
             chrome::TopBar {}
             chrome::Panel112 {}
             main { id: "main", class: "content",
@@ -71,6 +78,9 @@ pub fn Shell() -> Element {
                     Screen::Submitted(id) => rsx! { reports::Submitted { id } },
                     Screen::Reports => rsx! { reports::Reports {} },
                     Screen::Team => rsx! { team::Team {} },
+                    Screen::Practice => rsx! { practice::Picker {} },
+                    Screen::PracticeFeedback => rsx! { practice::Feedback {} },
+                    Screen::FirstSeconds => rsx! { practice::FirstSecondsCard {} },
                 }
             }
         }

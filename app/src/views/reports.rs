@@ -53,7 +53,7 @@ pub fn Submitted(id: uuid::Uuid) -> Element {
             h1 { id: "submitted-title", class: "status-{state.code()}", "{state_label(state, lang)}" }
             p { "{T::ColReference.label(lang)}: " code { "{short}" } }
             if let Some(e) = &entry {
-                p { "{T::ColKind.label(lang)}: {e.kind.label(lang)}" }
+                p { "{T::ColKind.label(lang)}: {e.kind.label(lang)}" super::practice::Mark { practice: e.practice } }
                 if !e.kind.is_forwarded() {
                     p { class: "notice", "{M::CountOnly.label(lang)}" }
                 }
@@ -133,7 +133,7 @@ pub fn Reports() -> Element {
                                 td { button { r#type: "button", class: "link", id: "report-{e.id}",
                                     onclick: move |_| ui.send(Action::Go(Screen::Submitted(e.id))),
                                     code { "{&e.id.to_string()[..8]}" } } }
-                                td { "{e.kind.label(lang)}" }
+                                td { "{e.kind.label(lang)}" super::practice::Mark { practice: e.practice } }
                                 td { "{meldcode::describe::local_time(e.queued_at)}" }
                                 td {
                                     span { class: "status", "{state_label(e.state, lang)}" }

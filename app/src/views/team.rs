@@ -26,7 +26,8 @@ pub fn Team() -> Element {
                 ul { class: "team-list",
                     for (i, m) in team.into_iter().enumerate() {
                         li { key: "{i}-{m.name}",
-                            span { strong { "{m.name}" } " · {m.role.label(lang)} · {m.phone} · {m.reachable.label(closing, lang)}" }
+                            span { strong { "{m.name}" } " · {m.role.label(lang)} · {m.phone} · {m.reachable.label(closing, lang)}"
+                                super::practice::StaffPracticed { name: m.name.clone() } }
                             button { id: "staff-remove-{i}", r#type: "button", class: "link",
                                 onclick: move |_| ui.send(Action::RemoveStaff(i)), "{T::Remove.label(lang)}" }
                         }

@@ -69,6 +69,7 @@ pub fn entry(state: LocalState, kind: Kind, hours_ago: i64) -> OutboxEntry {
         vt_region: None,
         accepted_at: None,
         wiped: false,
+        practice: false,
     }
 }
 
