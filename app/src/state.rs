@@ -27,6 +27,8 @@ pub enum Screen {
     Reports,
     /// The pharmacy team on this device.
     Team,
+    /// One report of this device: its status history.
+    Report(Uuid),
 }
 
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -100,6 +102,12 @@ pub struct AppState {
     pub settings: Settings,
     /// The time of the last refresh (for "not yet in intake" flags).
     pub now: DateTime<Utc>,
+    /// The screen turned to the client.
+    pub client: ClientState,
+    /// The history of the report on its page (loaded from the store).
+    pub history: Option<(Uuid, Vec<crate::store::HistoryItem>)>,
+    /// The server's id of this device, for an administrator who must revoke it.
+    pub device_id: Option<String>,
 }
 
 impl AppState {
@@ -148,6 +156,9 @@ impl AppState {
             staff_form: StaffForm::default(),
             settings,
             now,
+            client: ClientState::default(),
+            history: None,
+            device_id: None,
         }
     }
 
@@ -174,6 +185,7 @@ impl AppState {
             }
             Action::Codeword { id, now } => {
                 self.now = now;
+                self.client = ClientState::default();
                 if self.flow.is_none() {
                     self.flow = Some(meldcode::counter::start(id, now));
                     self.gemeente_by_hand = false;
@@ -232,6 +244,7 @@ impl AppState {
                     Ok(report) => {
                         // The flow stays until the write is durable ([`Action::Enqueued`]).
                         self.problems.clear();
+                        self.client_report_written(&report);
                         return vec![Effect::Enqueue(Box::new(report))];
                     }
                     Err(p) => self.problems = p,
@@ -239,6 +252,7 @@ impl AppState {
             }
             Action::Hide => {
                 self.hidden = true;
+                self.client_close();
                 self.panel = None;
                 self.unlock_input.clear();
                 self.unlock_error = false;
@@ -278,6 +292,7 @@ impl AppState {
                 if self.pharmacy.is_some() {
                     // Leaving the procedure keeps the draft; "Masker 19" resumes it.
                     self.screen = screen;
+                    self.client_close();
                 }
             }
             Action::FirstServer(v) => self.first_start.server = v,
@@ -357,6 +372,9 @@ impl AppState {
             Action::AddStaff => return self.add_staff(),
             Action::RemoveStaff(i) => return self.remove_staff(i),
             Action::PickStaff(i) => return self.pick_staff(i),
+            Action::Client(a) => self.client_action(a),
+            Action::OpenReport(id) => return self.open_report(id),
+            Action::HistoryLoaded(id, items) => self.history_loaded(id, items),
         }
         Vec::new()
     }
@@ -388,6 +406,13 @@ mod queue;
 #[path = "state_panels.rs"]
 mod panels;
 pub use panels::{Panel, UNDO_112};
+
+#[path = "state_client.rs"]
+mod client;
+pub use client::{ClientAction, ClientState, ClientView};
+
+#[path = "state_report.rs"]
+mod report;
 
 #[cfg(test)]
 #[path = "state_tests.rs"]

@@ -88,6 +88,11 @@ pub enum Action {
     RemoveStaff(usize),
     /// "Wie bent u?" on the reporter step.
     PickStaff(usize),
+    /// The screen turned to the client, its language, and back.
+    Client(super::ClientAction),
+    /// A report's page, from the list: its history is loaded.
+    OpenReport(Uuid),
+    HistoryLoaded(Uuid, Vec<crate::store::HistoryItem>),
 }
 
 /// Work for the runtime.
@@ -114,4 +119,6 @@ pub enum Effect {
     DiscardDraft,
     /// Keep the team in the encrypted store.
     SaveStaff(Vec<meldcode::staff::StaffMember>),
+    /// Read a report's history for its page ([`Action::HistoryLoaded`]).
+    LoadHistory(Uuid),
 }

@@ -268,3 +268,7 @@ pub const NEUTRAL_STOCK: &[(&str, &str, &str)] = &[
     ("Zinkzalf 100 g", "9", "D-07"),
     ("Hoestdrank, 200 ml", "12", "E-01"),
 ];
+
+#[path = "texts_client.rs"]
+mod client;
+pub use client::C;

@@ -2,10 +2,12 @@
 //! through [`Ui`]. No rule, text or IO lives here.
 
 mod chrome;
+mod client;
 mod fields;
 mod home;
 mod neutral;
 mod procedure;
+mod report;
 mod reports;
 mod review;
 mod team;
@@ -16,8 +18,12 @@ use meldcode::Label;
 use crate::state::{Action, AppState, Effect, Screen};
 use crate::texts::T;
 
-/// The stylesheet, compiled in (a binary run outside `dx` gets no `asset!()`).
-pub const CSS: &str = include_str!("../../assets/app.css");
+/// The stylesheet, compiled in (a binary run outside `dx` gets no `asset!()`): the app's, then
+/// the client's screen's and the report page's.
+pub const CSS: &str = concat!(
+    include_str!("../../assets/app.css"),
+    include_str!("../../assets/client.css")
+);
 
 /// The state and the way back: views send actions; effects go to the runtime (none in tests).
 #[derive(Clone, Copy)]
@@ -46,15 +52,22 @@ impl Ui {
 #[component]
 pub fn Shell() -> Element {
     let ui = use_context::<Ui>();
-    let (hidden, screen, lang) = {
+    let (hidden, screen, lang, turned) = {
         let s = ui.state.read();
-        (s.hidden, s.screen, s.lang)
+        (s.hidden, s.screen, s.lang, s.client_on_screen())
     };
     if hidden {
         return rsx! {
             document::Title { "{crate::texts::WINDOW_TITLE}" }
             document::Style { {CSS} }
             neutral::Neutral {}
+        };
+    }
+    if let Some(screen) = turned {
+        return rsx! {
+            document::Title { "{crate::texts::WINDOW_TITLE}" }
+            document::Style { {CSS} }
+            client::ClientView { screen }
         };
     }
     rsx! {
@@ -71,6 +84,7 @@ pub fn Shell() -> Element {
                     Screen::Submitted(id) => rsx! { reports::Submitted { id } },
                     Screen::Reports => rsx! { reports::Reports {} },
                     Screen::Team => rsx! { team::Team {} },
+                    Screen::Report(id) => rsx! { report::ReportPage { id } },
                 }
             }
         }
