@@ -13,6 +13,8 @@ use serde_json::{Value, json};
 
 const PIN: &str = "1919";
 
+#[path = "driver_client.rs"]
+mod client;
 #[path = "driver_counted.rs"]
 mod counted;
 
@@ -24,6 +26,10 @@ pub fn use_driver() {
         let code = match run(&scenario).await {
             Ok(()) => {
                 println!("DRIVER OK {scenario}");
+                // app/bench.sh measures the memory after the scenario.
+                if let Some(ms) = std::env::var("MASKER19_TEST_HOLD_MS").ok().and_then(|v| v.parse().ok()) {
+                    pause(ms).await;
+                }
                 0
             }
             Err(e) => {
@@ -245,6 +251,7 @@ async fn run(scenario: &str) -> R {
         "midway" => midway().await,
         "restored" => restored().await,
         "counted" => counted::counted().await,
+        "client" => client::client().await,
         other => Err(format!("unknown scenario {other}")),
     }
 }
