@@ -48,7 +48,18 @@ pub fn boot(dir: &Path, settings: Settings) -> Result<Boot, StoreError> {
     state.pharmacy_gemeente = store.setting(keys::PHARMACY_GEMEENTE)?;
     state.staff = crate::staff::load(&store)?;
     state.practice.history = store.practice_runs()?;
+    state.device_id = store.setting(keys::DEVICE_ID)?;
     Ok(Boot { store, state })
+}
+
+/// Write a finished report to the outbox: [`Action::Enqueued`] once its line is durable (only
+/// then does the case leave the screen), else [`Action::EnqueueFailed`] (disk full, a broken
+/// file): the draft stays and the screen says it is not stored.
+pub fn enqueue(store: &Store, report: &meldcode::Report, now: chrono::DateTime<Utc>) -> Action {
+    match store.enqueue(report, now) {
+        Ok(()) => Action::Enqueued(report.id),
+        Err(_) => Action::EnqueueFailed(report.id),
+    }
 }
 
 /// Carry out one effect; results come back as actions on `state`.
@@ -61,11 +72,7 @@ fn run_effect(effect: Effect, store: &Store, mut state: Signal<AppState>, wake: 
             }
         }
         Effect::Enqueue(report) => {
-            // The case leaves the screen only once its outbox line is durable.
-            let action = match store.enqueue(&report, now) {
-                Ok(()) => Action::Enqueued(report.id),
-                Err(_) => Action::EnqueueFailed(report.id),
-            };
+            let action = enqueue(store, &report, now);
             state.write().update(action);
             reload(store, state, now);
             wake.notify_one();
@@ -82,7 +89,17 @@ fn run_effect(effect: Effect, store: &Store, mut state: Signal<AppState>, wake: 
             let _ = store.set_setting(keys::LANG, lang.code());
         }
         Effect::Resend(id) => {
-            if store.resend_rejected(id, now).is_err() {
+            if store
+                .resend_rejected(id, now)
+                .and_then(|resent| {
+                    if resent {
+                        store.record_resent_event(id, now)
+                    } else {
+                        Ok(())
+                    }
+                })
+                .is_err()
+            {
                 state.write().update(Action::SaveFailed);
             }
             reload(store, state, now);
@@ -111,6 +128,7 @@ fn run_effect(effect: Effect, store: &Store, mut state: Signal<AppState>, wake: 
             reload(store, state, now);
             wake.notify_one();
         }
+        Effect::LoadHistory(id) => load_history(store, state, id),
         Effect::DeleteRejected(id) => {
             if store.delete_rejected(id).is_err() {
                 state.write().update(Action::SaveFailed);
@@ -125,6 +143,9 @@ fn run_effect(effect: Effect, store: &Store, mut state: Signal<AppState>, wake: 
                 if let Ok(g) = store.setting(keys::PHARMACY_GEMEENTE) {
                     state.write().pharmacy_gemeente = g;
                 }
+                if let Ok(d) = store.setting(keys::DEVICE_ID) {
+                    state.write().device_id = d;
+                }
                 let action = match result {
                     Ok((pharmacy, pin_hash)) => Action::Enrolled { pharmacy, pin_hash },
                     Err(e) => Action::EnrollFailed(e.to_string()),
@@ -136,11 +157,27 @@ fn run_effect(effect: Effect, store: &Store, mut state: Signal<AppState>, wake: 
     }
 }
 
-/// Show the outbox as it is now.
+/// Show the outbox as it is now (and the history of the report on screen).
 fn reload(store: &Store, mut state: Signal<AppState>, now: chrono::DateTime<Utc>) {
     if let Ok(reports) = store.outbox() {
         let problem = state.read().sync_problem.clone();
         state.write().update(Action::Loaded { reports, problem, now });
+    }
+    let on_screen = state.read().report_on_screen();
+    if let Some(id) = on_screen {
+        load_history(store, state, id);
+    }
+}
+
+/// Read a report's history for its page.
+fn load_history(store: &Store, mut state: Signal<AppState>, id: uuid::Uuid) {
+    match store.history(id) {
+        Ok(items) => {
+            state.write().update(Action::HistoryLoaded(id, items));
+        }
+        Err(_) => {
+            state.write().update(Action::SaveFailed);
+        }
     }
 }
 
@@ -164,6 +201,10 @@ async fn sync_worker(store: Store, mut state: Signal<AppState>, wake: Arc<tokio:
                 problem,
                 now: Utc::now(),
             });
+        }
+        let on_screen = state.read().report_on_screen();
+        if let Some(id) = on_screen {
+            load_history(&store, state, id);
         }
         let next_due = store.next_due().ok().flatten();
         let until_due = next_due.map_or(interval, |t| t - Utc::now());
@@ -248,7 +289,7 @@ pub fn App() -> Element {
             tokio::time::sleep(std::time::Duration::from_millis(5)).await;
         }
     });
-    #[cfg(debug_assertions)]
+    #[cfg(any(debug_assertions, feature = "bench-driver"))]
     crate::driver::use_driver();
     rsx! { Shell {} }
 }

@@ -13,6 +13,8 @@ use serde_json::{Value, json};
 
 const PIN: &str = "1919";
 
+#[path = "driver_client.rs"]
+mod client;
 #[path = "driver_counted.rs"]
 mod counted;
 
@@ -27,6 +29,10 @@ pub fn use_driver() {
         let code = match run(&scenario).await {
             Ok(()) => {
                 println!("DRIVER OK {scenario}");
+                // app/bench.sh measures the memory after the scenario.
+                if let Some(ms) = std::env::var("MASKER19_TEST_HOLD_MS").ok().and_then(|v| v.parse().ok()) {
+                    pause(ms).await;
+                }
                 0
             }
             Err(e) => {
@@ -249,6 +255,7 @@ async fn run(scenario: &str) -> R {
         "restored" => restored().await,
         "counted" => counted::counted().await,
         "practice" => practice::practice().await,
+        "client" => client::client().await,
         other => Err(format!("unknown scenario {other}")),
     }
 }

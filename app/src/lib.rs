@@ -13,7 +13,7 @@ pub mod answers;
 pub mod app;
 pub mod cli;
 pub mod config;
-#[cfg(debug_assertions)]
+#[cfg(any(debug_assertions, feature = "bench-driver"))]
 pub mod driver;
 pub mod pin;
 pub mod platform;

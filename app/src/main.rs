@@ -18,7 +18,8 @@ fn main() {
 
 fn run() -> anyhow::Result<()> {
     let command = cli::parse(std::env::args().skip(1)).map_err(|e| anyhow::anyhow!("{e}\n\n{}", cli::USAGE))?;
-    if cfg!(not(debug_assertions)) && std::env::var_os("MASKER19_TEST_DRIVER").is_some() {
+    if cfg!(not(any(debug_assertions, feature = "bench-driver"))) && std::env::var_os("MASKER19_TEST_DRIVER").is_some()
+    {
         anyhow::bail!("MASKER19_TEST_DRIVER: the test driver exists only in debug builds");
     }
     let dir = masker19::platform::data_dir()?;

@@ -33,6 +33,8 @@ pub enum Screen {
     PracticeFeedback,
     /// "Wat doe ik nu?": the first 30 seconds at the counter.
     FirstSeconds,
+    /// One report of this device: its status history.
+    Report(Uuid),
 }
 
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -108,6 +110,12 @@ pub struct AppState {
     pub now: DateTime<Utc>,
     /// Oefenmodus: the run in progress, its feedback, the history.
     pub practice: PracticeState,
+    /// The screen turned to the client.
+    pub client: ClientState,
+    /// The history of the report on its page (loaded from the store).
+    pub history: Option<(Uuid, Vec<crate::store::HistoryItem>)>,
+    /// The server's id of this device, for an administrator who must revoke it.
+    pub device_id: Option<String>,
 }
 
 impl AppState {
@@ -157,6 +165,9 @@ impl AppState {
             settings,
             now,
             practice: PracticeState::default(),
+            client: ClientState::default(),
+            history: None,
+            device_id: None,
         }
     }
 
@@ -190,6 +201,7 @@ impl AppState {
             }
             Action::Codeword { id, now } => {
                 self.now = now;
+                self.client = ClientState::default();
                 if self.flow.is_none() {
                     self.flow = Some(meldcode::counter::start(id, now));
                     self.gemeente_by_hand = false;
@@ -248,6 +260,7 @@ impl AppState {
                     Ok(report) => {
                         // The flow stays until the write is durable ([`Action::Enqueued`]).
                         self.problems.clear();
+                        self.client_report_written(&report);
                         return vec![Effect::Enqueue(Box::new(report))];
                     }
                     Err(p) => self.problems = p,
@@ -255,6 +268,7 @@ impl AppState {
             }
             Action::Hide => {
                 self.hidden = true;
+                self.client_close();
                 self.panel = None;
                 self.unlock_input.clear();
                 self.unlock_error = false;
@@ -294,6 +308,7 @@ impl AppState {
                 if self.pharmacy.is_some() {
                     // Leaving the procedure keeps the draft; "Masker 19" resumes it.
                     self.screen = screen;
+                    self.client_close();
                 }
             }
             Action::FirstServer(v) => self.first_start.server = v,
@@ -374,6 +389,9 @@ impl AppState {
             Action::RemoveStaff(i) => return self.remove_staff(i),
             Action::PickStaff(i) => return self.pick_staff(i),
             Action::Practice(a) => return self.practice_action(a),
+            Action::Client(a) => self.client_action(a),
+            Action::OpenReport(id) => return self.open_report(id),
+            Action::HistoryLoaded(id, items) => self.history_loaded(id, items),
         }
         Vec::new()
     }
@@ -409,6 +427,12 @@ pub use panels::{Panel, UNDO_112};
 #[path = "state_practice.rs"]
 mod practice;
 pub use practice::{PracticeAction, PracticeResult, PracticeRun, PracticeState};
+#[path = "state_client.rs"]
+mod client;
+pub use client::{ClientAction, ClientState, ClientView};
+
+#[path = "state_report.rs"]
+mod report;
 
 #[cfg(test)]
 #[path = "state_tests.rs"]

@@ -90,6 +90,11 @@ pub enum Action {
     PickStaff(usize),
     /// Oefenmodus.
     Practice(super::PracticeAction),
+    /// The screen turned to the client, its language, and back.
+    Client(super::ClientAction),
+    /// A report's page, from the list: its history is loaded.
+    OpenReport(Uuid),
+    HistoryLoaded(Uuid, Vec<crate::store::HistoryItem>),
 }
 
 /// Work for the runtime.
@@ -118,4 +123,6 @@ pub enum Effect {
     SaveStaff(Vec<meldcode::staff::StaffMember>),
     /// Add a finished practice run to the device's history.
     RecordPractice(crate::store::PracticeRecord),
+    /// Read a report's history for its page ([`Action::HistoryLoaded`]).
+    LoadHistory(Uuid),
 }

@@ -7,6 +7,7 @@
 //! (wiped personal data is overwritten on disk). The key comes from the OS keyring or a key file
 //! read by [`cipherdb::read_key_file`] (refused when empty or readable by others).
 
+mod history;
 mod outbox;
 mod practice;
 mod rejected;
@@ -18,6 +19,7 @@ use chrono::{DateTime, Utc};
 use rusqlite::{Connection, OptionalExtension, TransactionBehavior, params};
 use rusqlite_migration::{M, Migrations};
 
+pub use history::{HistoryEvent, HistoryItem};
 pub use outbox::{LocalState, OutboxEntry};
 pub use practice::PracticeRecord;
 
@@ -27,6 +29,7 @@ const MIGRATION_LIST: &[M<'static>] = &[
     M::up(include_str!("../migrations/001_init.sql")),
     M::up(include_str!("../migrations/002_rejected_at.sql")),
     M::up(include_str!("../migrations/003_practice.sql")),
+    M::up(include_str!("../migrations/004_report_history.sql")),
 ];
 const MIGRATIONS: Migrations<'static> = Migrations::from_slice(MIGRATION_LIST);
 

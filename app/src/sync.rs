@@ -307,7 +307,9 @@ async fn record_status(
     sum: &mut SyncSummary,
 ) -> Result<(), SyncError> {
     let settled = blocking(store, move |s| {
-        s.record_status(id, b.status, b.vt_region.as_deref(), now)
+        let settled = s.record_status(id, b.status, b.vt_region.as_deref(), now)?;
+        s.record_server_history(id, &b.history)?;
+        Ok(settled)
     })
     .await?;
     if settled {
@@ -342,12 +344,20 @@ pub async fn sync_once(
                 let wait = backoff(attempts + 1, retry_after);
                 let next = now + chrono::Duration::from_std(wait).unwrap_or(chrono::Duration::minutes(15));
                 let r = reason.clone();
-                blocking(store, move |s| s.record_retry(id, next, &r, status)).await?;
+                blocking(store, move |s| {
+                    s.record_retry(id, next, &r, status)?;
+                    s.record_attempt_failed(id, now, &r, status)
+                })
+                .await?;
                 sum.retrying.push(id);
                 sum.problem = Some(reason);
             }
             SendOutcome::Rejected { status, body } => {
-                blocking(store, move |s| s.record_rejected(id, status, &body, now)).await?;
+                blocking(store, move |s| {
+                    s.record_rejected(id, status, &body, now)?;
+                    s.record_rejected_event(id, now, status)
+                })
+                .await?;
                 sum.rejected.push(id);
             }
         }

@@ -272,3 +272,6 @@ pub const NEUTRAL_STOCK: &[(&str, &str, &str)] = &[
 #[path = "texts_practice.rs"]
 mod practice;
 pub use practice::P;
+#[path = "texts_client.rs"]
+mod client;
+pub use client::C;

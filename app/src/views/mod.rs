@@ -2,11 +2,13 @@
 //! through [`Ui`]. No rule, text or IO lives here.
 
 mod chrome;
+mod client;
 mod fields;
 mod home;
 mod neutral;
 mod practice;
 mod procedure;
+mod report;
 mod reports;
 mod review;
 mod team;
@@ -17,8 +19,12 @@ use meldcode::Label;
 use crate::state::{Action, AppState, Effect, Screen};
 use crate::texts::T;
 
-/// The stylesheet, compiled in (a binary run outside `dx` gets no `asset!()`).
-pub const CSS: &str = include_str!("../../assets/app.css");
+/// The stylesheet, compiled in (a binary run outside `dx` gets no `asset!()`): the app's, then
+/// the client's screen's and the report page's.
+pub const CSS: &str = concat!(
+    include_str!("../../assets/app.css"),
+    include_str!("../../assets/client.css")
+);
 
 /// The state and the way back: views send actions; effects go to the runtime (none in tests).
 #[derive(Clone, Copy)]
@@ -47,9 +53,9 @@ impl Ui {
 #[component]
 pub fn Shell() -> Element {
     let ui = use_context::<Ui>();
-    let (hidden, screen, lang, practice) = {
+    let (hidden, screen, lang, practice, turned) = {
         let s = ui.state.read();
-        (s.hidden, s.screen, s.lang, s.practice_banner())
+        (s.hidden, s.screen, s.lang, s.practice_banner(), s.client_on_screen())
     };
     if hidden {
         return rsx! {
@@ -59,6 +65,16 @@ pub fn Shell() -> Element {
                 practice::Banner { neutral: true }
             }
             neutral::Neutral {}
+        };
+    }
+    if let Some(screen) = turned {
+        return rsx! {
+            document::Title { "{crate::texts::WINDOW_TITLE}" }
+            document::Style { {CSS} }
+            if practice {
+                practice::Banner { neutral: false }
+            }
+            client::ClientView { screen }
         };
     }
     rsx! {
@@ -81,6 +97,7 @@ pub fn Shell() -> Element {
                     Screen::Practice => rsx! { practice::Picker {} },
                     Screen::PracticeFeedback => rsx! { practice::Feedback {} },
                     Screen::FirstSeconds => rsx! { practice::FirstSecondsCard {} },
+                    Screen::Report(id) => rsx! { report::ReportPage { id } },
                 }
             }
         }

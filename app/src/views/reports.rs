@@ -85,6 +85,7 @@ pub fn Submitted(id: uuid::Uuid) -> Element {
             if overdue {
                 p { class: "overdue", role: "alert", "{T::Overdue.label(lang)}" }
             }
+            super::client::TurnToClient {}
             if entry.as_ref().is_some_and(|e| e.wiped) {
                 p { class: "notice", "{T::Wiped.label(lang)}" }
             }
@@ -131,7 +132,7 @@ pub fn Reports() -> Element {
                         for (e, overdue) in rows {
                             tr { key: "{e.id}", class: "status-{e.state.code()}",
                                 td { button { r#type: "button", class: "link", id: "report-{e.id}",
-                                    onclick: move |_| ui.send(Action::Go(Screen::Submitted(e.id))),
+                                    onclick: move |_| ui.send(Action::OpenReport(e.id)),
                                     code { "{&e.id.to_string()[..8]}" } } }
                                 td { "{e.kind.label(lang)}" super::practice::Mark { practice: e.practice } }
                                 td { "{meldcode::describe::local_time(e.queued_at)}" }
@@ -149,6 +150,7 @@ pub fn Reports() -> Element {
                     }
                 }
             }
+            super::report::ThisDevice {}
         }
     }
 }

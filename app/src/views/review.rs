@@ -31,6 +31,7 @@ pub fn Review() -> Element {
     rsx! {
         div { id: "review", class: "review",
             p { class: "intro", "{T::ReviewIntro.label(lang)}" }
+            super::client::TurnToClient {}
             p { class: "kind", strong { "{M::Decision.label(lang)}: " } "{report.kind.label(lang)}" }
             if counting {
                 p { class: "notice", "{M::CountOnly.label(lang)}" }

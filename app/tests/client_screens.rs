@@ -1,0 +1,249 @@
+//! The client's screen (issue 10 item 7), the report page (item 8) and "Dit apparaat" (issue 9
+//! item 9), rendered without a display (VirtualDom + dioxus-ssr).
+
+use chrono::{TimeZone, Utc};
+use masker19::state::{Action, AppState, ClientAction, Screen};
+use masker19::store::{HistoryEvent, HistoryItem, LocalState};
+use meldcode::client_screen::ClientLang;
+use meldcode::delivery::DeliveryProblem;
+use meldcode::{Kind, Lang, Status};
+
+mod common;
+mod walk;
+use common::{enrolled, entry, render};
+use walk::at_review;
+
+fn turned(mut s: AppState, lang: ClientLang) -> AppState {
+    s.update(Action::Client(ClientAction::Turn));
+    s.update(Action::Client(ClientAction::Lang(lang)));
+    s
+}
+
+#[test]
+fn the_client_screen_is_offered_on_the_review_only_when_the_client_is_alone() {
+    let alone = render(at_review(true));
+    assert!(alone.contains("id=\"btn-turn-to-client\""), "{alone}");
+    assert!(alone.contains("Scherm naar cliënt draaien"));
+
+    let mut accompanied = at_review(false);
+    let html = render(accompanied.clone());
+    assert!(html.contains("id=\"review\""), "the review is on screen");
+    assert!(!html.contains("btn-turn-to-client"), "not offered while accompanied");
+    // Not reachable by action either: turning and picking a language change nothing.
+    accompanied.update(Action::Client(ClientAction::Turn));
+    accompanied.update(Action::Client(ClientAction::Lang(ClientLang::Ar)));
+    assert_eq!(accompanied.client_on_screen(), None);
+    let html = render(accompanied);
+    assert!(
+        !html.contains("client-screen") && !html.contains("client-langs"),
+        "{html}"
+    );
+    assert!(html.contains("id=\"review\""));
+}
+
+#[test]
+fn the_client_picks_a_language_by_its_own_name() {
+    let mut s = at_review(true);
+    s.update(Action::Client(ClientAction::Turn));
+    let html = render(s);
+    assert!(html.contains("id=\"client-langs\""), "{html}");
+    for l in ClientLang::ALL {
+        assert!(
+            html.contains(&format!("id=\"client-lang-{}\"", l.code())) && html.contains(l.own_name()),
+            "{}",
+            l.code()
+        );
+    }
+    assert!(
+        !html.contains("class=\"topbar\""),
+        "the pharmacist's bar is not on the client's screen"
+    );
+    assert!(html.contains("id=\"btn-hide\""), "Verbergen stays");
+}
+
+#[test]
+fn all_eight_languages_read_back_the_safe_number_and_times() {
+    for l in ClientLang::ALL {
+        let html = render(turned(at_review(true), l));
+        assert!(html.contains("id=\"client-screen\""), "{}: {html}", l.code());
+        assert!(html.contains(&format!("lang=\"{}\"", l.code())), "{}", l.code());
+        assert!(html.contains("06-12345678"), "{}: the safe number", l.code());
+        assert!(html.contains("werkdagen 10-12 uur"), "{}: the safe times", l.code());
+        assert!(html.contains("112"), "{}: 112 in danger", l.code());
+        assert!(html.contains("id=\"btn-client-back\""), "{}", l.code());
+        assert!(html.contains("id=\"btn-hide\""), "{}: Verbergen", l.code());
+        assert_eq!(
+            html.contains("class=\"not-reviewed\""),
+            !l.reviewed(),
+            "{}: draft translations say so",
+            l.code()
+        );
+    }
+}
+
+#[test]
+fn arabic_is_right_to_left_and_the_others_are_not() {
+    let ar = render(turned(at_review(true), ClientLang::Ar));
+    assert!(
+        ar.contains("id=\"client-screen\" class=\"client client-screen\" lang=\"ar\" dir=\"rtl\""),
+        "{ar}"
+    );
+    assert!(ar.contains("ما الذي سيحدث الآن"));
+    let tr = render(turned(at_review(true), ClientLang::Tr));
+    assert!(tr.contains("lang=\"tr\" dir=\"ltr\""), "{tr}");
+}
+
+#[test]
+fn back_is_one_tap_and_hiding_closes_the_client_screen() {
+    let mut s = turned(at_review(true), ClientLang::So);
+    s.update(Action::Client(ClientAction::Back));
+    let html = render(s.clone());
+    assert!(
+        html.contains("id=\"review\"") && !html.contains("client-screen"),
+        "{html}"
+    );
+
+    let mut s = turned(at_review(true), ClientLang::Uk);
+    s.update(Action::Hide);
+    assert!(render(s.clone()).contains("id=\"neutral\""));
+    s.update(Action::UnlockInput("1919".into()));
+    s.update(Action::Unlock);
+    let html = render(s);
+    assert!(
+        html.contains("id=\"review\"") && !html.contains("client-screen"),
+        "the pharmacist's screen comes back"
+    );
+}
+
+#[test]
+fn the_client_screen_is_offered_after_the_report_is_written() {
+    let mut s = at_review(true);
+    let id = s.flow.as_ref().map(|f| f.draft.id).expect("a flow");
+    s.update(Action::Submit(Utc::now()));
+    s.update(Action::Enqueued(id));
+    s.update(Action::Loaded {
+        reports: vec![{
+            let mut e = entry(LocalState::Queued, Kind::Melding, 0);
+            e.id = id;
+            e
+        }],
+        problem: None,
+        now: Utc::now(),
+    });
+    assert_eq!(s.screen, Screen::Submitted(id));
+    assert!(render(s.clone()).contains("id=\"btn-turn-to-client\""));
+    let html = render(turned(s.clone(), ClientLang::Pl));
+    assert!(
+        html.contains("id=\"client-screen\"") && html.contains("06-12345678"),
+        "{html}"
+    );
+
+    // A new case forgets the block.
+    s.update(Action::Go(Screen::Home));
+    s.update(Action::Codeword {
+        id: uuid::Uuid::new_v4(),
+        now: Utc::now(),
+    });
+    s.update(Action::Go(Screen::Submitted(id)));
+    assert!(!render(s).contains("btn-turn-to-client"));
+}
+
+#[test]
+fn the_report_page_shows_its_history_in_dutch_with_dutch_dates() {
+    let mut s = enrolled(Lang::Nl);
+    let e = entry(LocalState::Server(Status::Forwarded), Kind::Melding, 1);
+    let id = e.id;
+    s.update(Action::Loaded {
+        reports: vec![e],
+        problem: None,
+        now: Utc::now(),
+    });
+    s.update(Action::Go(Screen::Reports));
+    let list = render(s.clone());
+    assert!(list.contains(&format!("id=\"report-{id}\"")));
+    assert!(!list.contains("Test Persoon"), "no personal data on the list");
+
+    s.update(Action::OpenReport(id));
+    assert_eq!(s.screen, Screen::Report(id));
+    // 14 March 2026, 13:05 UTC is 14:05 in Amsterdam (winter time); 2 July 09:30 UTC is 11:30.
+    let at = |m, d, h, min| Utc.with_ymd_and_hms(2026, m, d, h, min, 0).single().expect("a time");
+    let items = vec![
+        HistoryItem {
+            at: at(3, 14, 13, 5),
+            event: HistoryEvent::Created,
+        },
+        HistoryItem {
+            at: at(3, 14, 13, 5),
+            event: HistoryEvent::Queued,
+        },
+        HistoryItem {
+            at: at(3, 14, 13, 6),
+            event: HistoryEvent::AttemptFailed {
+                problem: DeliveryProblem::Unreachable,
+                http_status: None,
+            },
+        },
+        HistoryItem {
+            at: at(3, 14, 13, 8),
+            event: HistoryEvent::AttemptFailed {
+                problem: DeliveryProblem::ServerBusy,
+                http_status: Some(503),
+            },
+        },
+        HistoryItem {
+            at: at(7, 2, 9, 30),
+            event: HistoryEvent::Accepted,
+        },
+        HistoryItem {
+            at: at(7, 2, 9, 30),
+            event: HistoryEvent::Server(Status::Received),
+        },
+        HistoryItem {
+            at: at(7, 2, 9, 31),
+            event: HistoryEvent::Server(Status::Forwarded),
+        },
+    ];
+    s.update(Action::HistoryLoaded(id, items));
+    let html = render(s);
+    assert!(html.contains("id=\"report-history\""), "{html}");
+    for needle in [
+        "14-03-2026 14:05",
+        "14-03-2026 14:08",
+        "02-07-2026 11:30",
+        "02-07-2026 11:31",
+        "Afgerond door de apotheker",
+        "Opgeslagen op dit apparaat, in de wachtrij",
+        "Verzendpoging mislukt: ",
+        "(HTTP 503)",
+        "Aangenomen door de server",
+        "Server meldt: Ontvangen",
+        "Server meldt: Doorgestuurd naar Veilig Thuis",
+    ] {
+        assert!(html.contains(needle), "{needle} in {html}");
+    }
+    assert!(!html.contains("PM") && !html.contains("03/14"), "24 h, day first");
+}
+
+#[test]
+fn the_report_page_opens_only_for_a_report_of_this_device() {
+    let mut s = enrolled(Lang::Nl);
+    let effects = s.update(Action::OpenReport(uuid::Uuid::new_v4()));
+    assert!(effects.is_empty());
+    assert_eq!(s.screen, Screen::Home);
+}
+
+#[test]
+fn this_device_s_id_is_on_the_reports_page() {
+    let mut s = enrolled(Lang::Nl);
+    s.device_id = Some("7f3c2a90-1b2c-4d5e-8f90-a1b2c3d4e5f6".into());
+    s.update(Action::Go(Screen::Reports));
+    let html = render(s.clone());
+    assert!(html.contains("id=\"this-device\""), "{html}");
+    assert!(html.contains("Dit apparaat: ") && html.contains("7f3c2a90-1b2c-4d5e-8f90-a1b2c3d4e5f6"));
+    assert!(html.contains("beheerder"));
+    s.device_id = None;
+    assert!(
+        !render(s).contains("this-device"),
+        "not shown before enrolment gave one"
+    );
+}
