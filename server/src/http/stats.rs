@@ -22,8 +22,10 @@ use crate::store::stats as store;
 /// The publication of the whole data set, rebuilt when the counting records change.
 pub type StatsCache = Arc<tokio::sync::Mutex<Option<((i64, i64), Arc<Publication>)>>>;
 
-/// What the statistics are answered as.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+/// What the statistics are answered as: `json` (default), `csv` (Dutch Excel) or `xlsx` (the
+/// `format` parameter; the OpenAPI document shows this very type).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, utoipa::ToSchema)]
+#[serde(rename_all = "snake_case")]
 pub enum Format {
     Json,
     Csv,

@@ -119,20 +119,7 @@ pub fn failed(
     next: Option<DateTime<Utc>>,
     now: DateTime<Utc>,
 ) -> StoreResult<()> {
-    let error: String = error.chars().take(300).collect();
-    match next {
-        Some(at) => conn.execute(
-            "UPDATE notice SET attempts = attempts + 1, last_error = ?2, next_attempt_at = ?3
-             WHERE id = ?1 AND dead_at IS NULL",
-            params![id, error, ts(at)],
-        )?,
-        None => conn.execute(
-            "UPDATE notice SET attempts = attempts + 1, last_error = ?2, dead_at = ?3
-             WHERE id = ?1 AND dead_at IS NULL",
-            params![id, error, ts(now)],
-        )?,
-    };
-    Ok(())
+    crate::store::attempts::failed(conn, crate::store::attempts::Queue::Notice, id, error, next, now)
 }
 
 #[cfg(test)]

@@ -1,6 +1,7 @@
 //! The store's queries: plain functions over a `rusqlite::Connection`, used by the HTTP handlers
 //! (inside the async connection's thread) and by the admin CLI alike.
 
+pub mod attempts;
 pub mod directory;
 pub mod inbox;
 pub mod intake;

@@ -111,20 +111,7 @@ pub fn failed(
     next: Option<DateTime<Utc>>,
     now: DateTime<Utc>,
 ) -> StoreResult<()> {
-    let error: String = error.chars().take(300).collect();
-    match next {
-        Some(at) => conn.execute(
-            "UPDATE outbox SET attempts = attempts + 1, last_error = ?1, next_attempt_at = ?2
-             WHERE id = ?3 AND cancelled_at IS NULL",
-            params![error, ts(at), outbox_id],
-        )?,
-        None => conn.execute(
-            "UPDATE outbox SET attempts = attempts + 1, last_error = ?1, dead_at = ?2
-             WHERE id = ?3 AND cancelled_at IS NULL",
-            params![error, ts(now), outbox_id],
-        )?,
-    };
-    Ok(())
+    super::attempts::failed(conn, super::attempts::Queue::Outbox, outbox_id, error, next, now)
 }
 
 /// A 410 Gone: the region's endpoint is off until `region set-webhook` runs again.

@@ -1,10 +1,12 @@
 //! Benchmark: the statistics query over N generated counting records (default 1,000,000):
 //! the first query after a change (aggregation + disclosure control over all granularities)
-//! and repeated queries (p50/p99). `cargo run --release -p masker19-e2e --bin bench-stats -- [N]`
+//! and repeated queries (p50/p99). `cargo run --release -p masker19-e2e --bin bench-stats -- [N]`;
+//! with `MASKER19_TEST_SERVER_LOG=1 MASKER19_LOG=info` the server's log says where the time of
+//! each query goes (`statistics rebuilt read_ms disclosure_ms`, `statistics answered`).
 
 use std::time::{Duration, Instant};
 
-use masker19_e2e::{TestServer, admin, insert_counting_records, temp_db};
+use masker19_e2e::{TestServer, admin, generate_counting_records, temp_db};
 
 fn percentile(sorted: &[Duration], p: f64) -> f64 {
     let i = ((sorted.len() as f64 - 1.0) * p).round() as usize;
@@ -24,36 +26,16 @@ fn main() -> anyhow::Result<()> {
         "evaluatie-wachtwoord\n",
     )?;
     anyhow::ensure!(out.status.success(), "user add failed");
-    let regions = meldcode::regions::latest()
-        .regions()
-        .map(|r| r.code.clone())
-        .collect::<Vec<_>>();
-    let kinds = ["melding", "adviesvraag", "geen_melding", "acuut_112"];
-    let channels = ["balie", "briefje", "telefoon", "bezorging"];
-    let start = chrono::NaiveDate::from_ymd_opt(2024, 1, 1).unwrap_or_default();
+    // A pharmacy and its device, for the one record that arrives through the real path.
+    let out = admin(
+        &db,
+        &["pharmacy", "add", "--name", "Apotheek Bench", "--gemeente", "GM0363"],
+        "",
+    )?;
+    anyhow::ensure!(out.status.success(), "pharmacy add failed");
+    let code = String::from_utf8(out.stdout)?.trim().to_owned();
     let t0 = Instant::now();
-    let mut state = 0x2545F4914F6CDD1Du64;
-    let mut next = |m: u64| {
-        state ^= state << 13;
-        state ^= state >> 7;
-        state ^= state << 17;
-        state % m
-    };
-    for chunk in 0..n.div_ceil(100_000) {
-        let rows: Vec<_> = (0..100_000.min(n - chunk * 100_000))
-            .map(|_| {
-                let day = start + chrono::Duration::days(next(3 * 365) as i64);
-                let at = format!("{day}T{:02}:{:02}:00.000000Z", next(24), next(60));
-                (
-                    regions[(next(25 * 25) as f64).sqrt() as usize % regions.len()].clone(),
-                    kinds[next(4) as usize].to_owned(),
-                    channels[next(4) as usize].to_owned(),
-                    at,
-                )
-            })
-            .collect();
-        insert_counting_records(&db, &rows)?;
-    }
+    generate_counting_records(&db, n)?;
     println!(
         "records={n} (generated over 2024–2026 in {:.1} s)",
         t0.elapsed().as_secs_f64()
@@ -68,14 +50,14 @@ fn main() -> anyhow::Result<()> {
     let r = api.get(query, Some(&token))?;
     anyhow::ensure!(r.status == 200, "stats answered {}", r.status);
     println!("first_query_ms={:.0}", t.elapsed().as_secs_f64() * 1e3);
-    // One more counting record: the next query rebuilds the publication once more.
-    let one = [(
-        "VT01".to_owned(),
-        "melding".to_owned(),
-        "balie".to_owned(),
-        "2026-06-01T10:00:00.000000Z".to_owned(),
-    )];
-    insert_counting_records(&db, &one)?;
+    // One more counting record, through the real path: a melding submitted by an enrolled
+    // device (validation, routing, the store's transaction and its triggers). The next query
+    // sees a new fingerprint and rebuilds the publication.
+    let device = api.enroll(&code)?;
+    let report = api.example("melding")?;
+    let t = Instant::now();
+    api.submit(&device, &report)?;
+    println!("submit_one_report_ms={:.0}", t.elapsed().as_secs_f64() * 1e3);
     let t = Instant::now();
     let r = api.get(query, Some(&token))?;
     anyhow::ensure!(r.status == 200, "stats answered {}", r.status);

@@ -6,6 +6,7 @@
 
 use meldcode::api::ErrorBody;
 
+use crate::http::stats::Format;
 use crate::stats::period::Granularity;
 use serde::Serialize;
 use utoipa::ToSchema;
@@ -120,15 +121,6 @@ pub struct Stats {
     pub to: String,
     pub cells: Vec<serde_json::Value>,
     pub totals: Vec<serde_json::Value>,
-}
-
-/// `json` (default), `csv` (Dutch Excel) or `xlsx`.
-#[derive(Serialize, ToSchema)]
-#[serde(rename_all = "snake_case")]
-pub enum Format {
-    Json,
-    Csv,
-    Xlsx,
 }
 
 /// What an intake request that reads can answer besides its success.

@@ -12,10 +12,12 @@ use crate::forward::{Forwarder, schedule};
 use crate::settings::Settings;
 use crate::store::directory::{self, Role};
 use crate::store::{outbox, retention};
-use crate::{
-    Cli, Command, DeadlettersCommand, DeviceCommand, PharmacyCommand, RegionCommand, RoleArg, UserCommand, auth, demo,
-    http, notify,
-};
+use crate::{auth, demo, http, notify};
+
+mod args;
+
+pub use args::Cli;
+use args::{Command, DeadlettersCommand, DeviceCommand, PharmacyCommand, RegionCommand, RoleArg, UserCommand};
 
 pub fn run(cli: Cli) -> anyhow::Result<()> {
     let settings = Settings::from_env()?;
