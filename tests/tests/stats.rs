@@ -258,6 +258,7 @@ fn no_hidden_count_can_be_worked_out_from_everything_published() -> R {
             for key in [
                 (g.to_owned(), p.clone(), r.clone(), k.to_string(), c.to_string()),
                 (g.to_owned(), p.clone(), r.clone(), String::new(), String::new()),
+                (g.to_owned(), p.clone(), r.clone(), k.to_string(), String::new()),
                 (g.to_owned(), p.clone(), String::new(), k.to_string(), c.to_string()),
                 (g.to_owned(), p.clone(), String::new(), String::new(), String::new()),
             ] {

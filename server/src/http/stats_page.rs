@@ -15,12 +15,13 @@ use super::pages::{Who, error_page, html};
 use super::stats::{Format, file_response, page_session, parse_request, require_evaluator, table};
 use super::{ApiError, AppState};
 use crate::stats::charts::{HATCH, MapView, TREND_HEIGHT, TREND_WIDTH, Trend, map_view, trends};
-use crate::stats::form::{self, MAP_PERIOD, Preset, SHOWN};
+use crate::stats::form::{self, MAP_KIND, MAP_PERIOD, Preset};
 use crate::stats::map::MAP;
 use crate::stats::period::Granularity;
 use crate::stats::{Table, hours_minutes};
 
 const LANG: Lang = Lang::Nl;
+const ALL_KINDS: &str = "alle soorten";
 
 struct Row {
     label: String,
@@ -42,6 +43,10 @@ struct Shown {
     query: String,
     periods: Vec<String>,
     map_periods: Vec<(String, bool)>,
+    /// The map's kind selector: code ("" for all), label, selected.
+    map_kinds: Vec<(&'static str, &'static str, bool)>,
+    /// What the map counts: "alle soorten" or the kind's label.
+    map_kind_label: &'static str,
     map: Option<MapView>,
     national_trend: Trend,
     region_trends: Vec<Trend>,
@@ -92,7 +97,13 @@ fn practised(t: &Table, region: Option<&str>, enrolled: u32) -> String {
         })
 }
 
-fn shown(t: &Table, map_period: Option<&String>) -> Shown {
+/// The map's kind: one of [`Kind::ALL`] by its code, or `None` (all kinds) when absent, empty or
+/// unknown.
+fn map_kind(code: Option<&String>) -> Option<Kind> {
+    code.and_then(|c| Kind::from_code(c))
+}
+
+fn shown(t: &Table, map_period: Option<&String>, kind: Option<Kind>) -> Shown {
     let periods = t.periods();
     let region_rows: Vec<Row> = t
         .regions
@@ -161,7 +172,11 @@ fn shown(t: &Table, map_period: Option<&String>) -> Shown {
     Shown {
         query: format!("period={}&from={}&to={}", t.period.code(), t.from, t.to),
         map_periods: periods.iter().map(|p| (p.clone(), *p == chosen)).collect(),
-        map: MAP.as_ref().map(|m| map_view(m, t, &chosen)),
+        map_kinds: std::iter::once(("", ALL_KINDS, kind.is_none()))
+            .chain(Kind::ALL.map(|k| (k.code(), k.label(LANG), kind == Some(k))))
+            .collect(),
+        map_kind_label: kind.map_or(ALL_KINDS, |k| k.label(LANG)),
+        map: MAP.as_ref().map(|m| map_view(m, t, &chosen, kind)),
         periods,
         national_trend,
         region_trends,
@@ -215,7 +230,12 @@ pub async fn page(State(s): State<AppState>, headers: HeaderMap, Query(q): Query
             let mut values = api_query.clone();
             values.insert("from".into(), t.from.clone());
             values.insert("to".into(), t.to.clone());
-            let page = page_of(who, form_view(&values), Vec::new(), Some(shown(&t, q.get(MAP_PERIOD))));
+            let page = page_of(
+                who,
+                form_view(&values),
+                Vec::new(),
+                Some(shown(&t, q.get(MAP_PERIOD), map_kind(q.get(MAP_KIND)))),
+            );
             html(StatusCode::OK, &page)
         }
         Err(e) => error_page(e, Some(who)),
@@ -226,7 +246,7 @@ async fn download(s: AppState, headers: HeaderMap, q: HashMap<String, String>, f
     if let Err(r) = evaluator(&s, &headers).await {
         return r;
     }
-    let q: HashMap<String, String> = q.into_iter().filter(|(k, _)| k != SHOWN && k != MAP_PERIOD).collect();
+    let q: HashMap<String, String> = q.into_iter().filter(|(k, _)| !form::is_page_field(k)).collect();
     match parse_request(&q) {
         Ok(request) => match table(&s, &request).await {
             Ok(t) => file_response(&t, format),

@@ -2,6 +2,8 @@
 //! and the trend bars (small multiples per region and a national one). Hidden values (`<5`, `x`)
 //! are hatched, never drawn as a length. Pure; the template writes the SVG.
 
+use meldcode::Kind;
+
 use super::Table;
 use super::map::Map;
 
@@ -40,12 +42,13 @@ fn step(max: u32) -> u32 {
     max.div_ceil(4).div_ceil(5).max(1) * 5
 }
 
-/// The map of `period`: each region shaded by its published total.
-pub fn map_view(map: &Map, t: &Table, period: &str) -> MapView {
+/// The map of `period`: each region shaded by its published total of `kind` (all kinds with
+/// `None`), the same number its `<title>` and the screen-reader table give.
+pub fn map_view(map: &Map, t: &Table, period: &str, kind: Option<Kind>) -> MapView {
     let totals: Vec<(&str, &str)> = t
         .regions
         .iter()
-        .map(|r| (r.vt_region.as_str(), t.total(period, Some(&r.vt_region))))
+        .map(|r| (r.vt_region.as_str(), t.total_of(period, Some(&r.vt_region), kind)))
         .collect();
     let max = totals
         .iter()

@@ -36,12 +36,15 @@ pub enum Scope {
     /// The national total of one kind and channel.
     KindChannel(u8, u8),
     National,
+    /// A region's total of one kind over channels (what the map of one kind shows).
+    RegionKind(u8, u8),
 }
 
 impl Scope {
     fn weight(self) -> u32 {
         match self {
             Scope::Cell(_) => 1,
+            Scope::RegionKind(..) => 2,
             Scope::Region(_) | Scope::KindChannel(..) => 4,
             Scope::National => 20,
         }
@@ -121,6 +124,7 @@ fn covers(scope: Scope, s: Series) -> bool {
         Scope::Region(r) => r == s.region,
         Scope::KindChannel(k, c) => k == s.kind && c == s.channel,
         Scope::National => true,
+        Scope::RegionKind(r, k) => r == s.region && k == s.kind,
     }
 }
 

@@ -9,9 +9,15 @@ use meldcode::{FieldError, Rule};
 use super::period::Granularity;
 
 /// The form's own fields beside the API's `period`, `from`, `to`: the granularity the shown
-/// Van/Tot were made for, and the period the map shows.
+/// Van/Tot were made for, and the period and kind the map shows.
 pub const SHOWN: &str = "getoond";
 pub const MAP_PERIOD: &str = "kaart";
+pub const MAP_KIND: &str = "kaartsoort";
+
+/// Whether a query parameter belongs to the page's form only (not to the API's query).
+pub fn is_page_field(name: &str) -> bool {
+    [SHOWN, MAP_PERIOD, MAP_KIND].contains(&name)
+}
 
 pub fn label(g: Granularity) -> &'static str {
     match g {
@@ -103,7 +109,7 @@ pub fn presets(g: Granularity, today: NaiveDate) -> Vec<Preset> {
 pub fn api_query(q: &HashMap<String, String>, today: NaiveDate) -> HashMap<String, String> {
     let mut out: HashMap<String, String> = q
         .iter()
-        .filter(|(k, _)| k.as_str() != SHOWN && k.as_str() != MAP_PERIOD)
+        .filter(|(k, _)| !is_page_field(k))
         .map(|(k, v)| (k.clone(), v.trim().to_owned()))
         .collect();
     let g = match out.get("period") {

@@ -114,9 +114,15 @@ pub struct Table {
 impl Table {
     /// A published count of the totals; "0" where nothing was published.
     pub fn total(&self, period: &str, region: Option<&str>) -> &str {
+        self.total_of(period, region, None)
+    }
+
+    /// A published total over channels: of one kind, or with `None` of all kinds; "0" where
+    /// nothing was published.
+    pub fn total_of(&self, period: &str, region: Option<&str>, kind: Option<Kind>) -> &str {
         self.totals
             .iter()
-            .find(|c| c.period == period && c.vt_region.as_deref() == region && c.kind.is_none() && c.channel.is_none())
+            .find(|c| c.period == period && c.vt_region.as_deref() == region && c.kind == kind && c.channel.is_none())
             .map_or("0", |c| c.count.as_str())
     }
 
@@ -199,6 +205,15 @@ pub fn table_cells(
                 channel: None,
                 count,
             });
+            for (k, kind) in Kind::ALL.iter().enumerate() {
+                totals.push(Cell {
+                    period: label.clone(),
+                    vt_region: Some(code.clone()),
+                    kind: Some(*kind),
+                    channel: None,
+                    count: shown(Scope::RegionKind(r as u8, k as u8)),
+                });
+            }
         }
         for (k, kind) in Kind::ALL.iter().enumerate() {
             for (c, channel) in Channel::ALL.iter().enumerate() {

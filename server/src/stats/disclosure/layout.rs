@@ -49,7 +49,7 @@ impl Layout {
             regions,
             kinds,
             channels,
-            scopes: regions * kinds * channels + regions + kinds * channels + 1,
+            scopes: regions * kinds * channels + regions + kinds * channels + 1 + regions * kinds,
             first_day,
             period_of_day,
             periods,
@@ -72,6 +72,8 @@ impl Layout {
             Scope::KindChannel(kind, channel) => ((kind as usize) < k && (channel as usize) < c)
                 .then(|| cells + self.regions + kind as usize * c + channel as usize),
             Scope::National => Some(cells + self.regions + k * c),
+            Scope::RegionKind(r, kind) => ((r as usize) < self.regions && (kind as usize) < k)
+                .then(|| cells + self.regions + k * c + 1 + r as usize * k + kind as usize),
         }
     }
 
@@ -89,8 +91,11 @@ impl Layout {
         } else if i < cells + self.regions + k * c {
             let j = i - cells - self.regions;
             Scope::KindChannel((j / c) as u8, (j % c) as u8)
-        } else {
+        } else if i == cells + self.regions + k * c {
             Scope::National
+        } else {
+            let j = i - (cells + self.regions + k * c + 1);
+            Scope::RegionKind((j / k) as u8, (j % k) as u8)
         }
     }
 
@@ -137,20 +142,21 @@ impl Layout {
     }
 
     /// The slots a report of `series` on `day` counts in, in the order of [`Granularity::ALL`]
-    /// and, per granularity, cell, region, kind × channel, national.
-    pub fn containing(&self, series: Series, day: NaiveDate) -> [usize; 20] {
+    /// and, per granularity, cell, region, kind × channel, national, region × kind.
+    pub fn containing(&self, series: Series, day: NaiveDate) -> [usize; 25] {
         let scopes = [
             Scope::Cell(series),
             Scope::Region(series.region),
             Scope::KindChannel(series.kind, series.channel),
             Scope::National,
+            Scope::RegionKind(series.region, series.kind),
         ]
         .map(|s| self.scope_index(s).unwrap_or(0));
-        let mut out = [0; 20];
+        let mut out = [0; 25];
         for g in 0..5 {
             let row = self.row(g, day);
             for (i, s) in scopes.iter().enumerate() {
-                out[g * 4 + i] = row * self.scopes + s;
+                out[g * scopes.len() + i] = row * self.scopes + s;
             }
         }
         out
