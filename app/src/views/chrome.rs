@@ -6,7 +6,7 @@ use meldcode::{Label, Lang};
 
 use super::Ui;
 use crate::state::{Action, Panel, Screen};
-use crate::texts::{T, VEILIG_THUIS_NUMBER};
+use crate::texts::{P, T, VEILIG_THUIS_NUMBER};
 
 #[component]
 pub fn TopBar() -> Element {
@@ -79,11 +79,10 @@ pub fn Panel112() -> Element {
         }
     }));
     let Some(panel) = panel else { return rsx! {} };
-    if ui.state.read().practising() {
-        // Never dials in a practice run: it says what you would do now.
-        return rsx! { super::practice::PracticePanel {} };
-    }
-    let dial = crate::platform::can_dial();
+    // A practice run never dials: the same buttons and the same "112 gebeld?" (the reflex is what
+    // is trained), no number to dial, and a line that says what you would do now.
+    let practising = ui.state.read().practising();
+    let dial = !practising && crate::platform::can_dial();
     if panel == Panel::VeiligThuis {
         return rsx! {
             section { id: "panel-vt", class: "panel-112 panel-vt", role: "dialog", "aria-labelledby": "panel-vt-title",
@@ -93,7 +92,11 @@ pub fn Panel112() -> Element {
                 } else {
                     p { class: "big-number vt", "{VEILIG_THUIS_NUMBER}" }
                 }
-                p { "{M::VeiligThuis.label(lang)}" }
+                if practising {
+                    p { id: "practice-would", class: "practice-would", role: "status", "{P::WouldVeiligThuis.label(lang)}" }
+                } else {
+                    p { "{M::VeiligThuis.label(lang)}" }
+                }
                 div { class: "actions",
                     button { id: "btn-close-vt", r#type: "button", class: "primary", autofocus: true,
                         onclick: move |_| ui.send(Action::Close112), "{T::Close.label(lang)}" }
@@ -105,17 +108,29 @@ pub fn Panel112() -> Element {
         Panel::Called112 { at, .. } => Some(at),
         _ => None,
     };
+    let (title, mark) = if practising {
+        (
+            format!("{} — {}", T::Call112Title.label(lang), P::NoCallInPractice.label(lang)),
+            format!(" ({})", P::Mark.label(lang)),
+        )
+    } else {
+        (T::Call112Title.label(lang).to_owned(), String::new())
+    };
     rsx! {
         section { id: "panel-112", class: "panel-112", role: "alertdialog", "aria-labelledby": "panel-112-title",
-            h2 { id: "panel-112-title", "{T::Call112Title.label(lang)}" }
+            h2 { id: "panel-112-title", "{title}" }
             if dial {
                 a { class: "big-number", href: "tel:112", "112" }
             } else {
                 p { class: "big-number", "112" }
             }
-            p { "{T::Call112Body.label(lang)}" }
+            if practising {
+                p { id: "practice-would", class: "practice-would", role: "status", "{P::Would112.label(lang)}" }
+            } else {
+                p { "{T::Call112Body.label(lang)}" }
+            }
             if let Some(at) = recorded {
-                p { class: "recorded", role: "status", "{M::Called112.label(lang)} {meldcode::describe::local_time(at)}" }
+                p { class: "recorded", role: "status", "{M::Called112.label(lang)} {meldcode::describe::local_time(at)}{mark}" }
                 if can_undo {
                     button { id: "btn-undo-112", r#type: "button", class: "secondary",
                         onclick: move |_| ui.send(Action::Undo112(chrono::Utc::now())), "{T::Undo.label(lang)}" }
@@ -123,7 +138,9 @@ pub fn Panel112() -> Element {
             } else if in_case {
                 p { class: "question", "{T::Called112Question.label(lang)}" }
             }
-            p { class: "vt-line", "{T::CallVeiligThuis.label(lang)}" }
+            if !practising {
+                p { class: "vt-line", "{T::CallVeiligThuis.label(lang)}" }
+            }
             div { class: "actions",
                 if recorded.is_none() && in_case {
                     button { id: "btn-confirm-112", r#type: "button", class: "primary",

@@ -4,12 +4,12 @@
 
 use dioxus::prelude::*;
 use meldcode::practice::ScenarioId;
-use meldcode::texts::{FirstSeconds, Ui as M};
+use meldcode::texts::FirstSeconds;
 use meldcode::{Label, Lang};
 
 use super::Ui;
-use crate::state::{Action, Panel, PracticeAction, Screen};
-use crate::texts::{P, T, VEILIG_THUIS_NUMBER};
+use crate::state::{Action, PracticeAction, Screen};
+use crate::texts::{P, T};
 
 /// A screen opens at the top with the focus on its heading.
 fn use_focus_heading(id: &'static str) {
@@ -256,73 +256,6 @@ pub fn FirstSecondsCard() -> Element {
             div { class: "actions",
                 button { id: "btn-home", r#type: "button", class: "primary",
                     onclick: move |_| ui.send(Action::Go(Screen::Home)), "{T::Home.label(lang)}" }
-            }
-        }
-    }
-}
-
-/// The 112 / Veilig Thuis panel during a run: the same buttons and the same "112 gebeld?" (the
-/// reflex is what is trained), but no number to dial; it says what you would do now.
-#[component]
-pub fn PracticePanel() -> Element {
-    let ui = use_context::<Ui>();
-    let (lang, panel, in_case, at_review, can_undo) = {
-        let s = ui.state.read();
-        let at_review = s
-            .flow
-            .as_ref()
-            .is_some_and(|f| f.current() == meldcode::flow::Step::Review);
-        (s.lang, s.panel, s.in_case(), at_review, s.can_undo_112())
-    };
-    let Some(panel) = panel else { return rsx! {} };
-    if panel == Panel::VeiligThuis {
-        return rsx! {
-            section { id: "panel-vt", class: "panel-112 panel-vt", role: "dialog", "aria-labelledby": "panel-vt-title",
-                h2 { id: "panel-vt-title", "{T::CallVeiligThuisTitle.label(lang)}" }
-                p { class: "big-number vt", "{VEILIG_THUIS_NUMBER}" }
-                p { id: "practice-would", class: "practice-would", role: "status", "{P::WouldVeiligThuis.label(lang)}" }
-                div { class: "actions",
-                    button { id: "btn-close-vt", r#type: "button", class: "primary", autofocus: true,
-                        onclick: move |_| ui.send(Action::Close112), "{T::Close.label(lang)}" }
-                }
-            }
-        };
-    }
-    let recorded = match panel {
-        Panel::Called112 { at, .. } => Some(at),
-        _ => None,
-    };
-    rsx! {
-        section { id: "panel-112", class: "panel-112", role: "alertdialog", "aria-labelledby": "panel-112-title",
-            h2 { id: "panel-112-title", "{T::Call112Title.label(lang)} — {P::NoCallInPractice.label(lang)}" }
-            p { class: "big-number", "112" }
-            p { id: "practice-would", class: "practice-would", role: "status", "{P::Would112.label(lang)}" }
-            if let Some(at) = recorded {
-                p { class: "recorded", role: "status", "{M::Called112.label(lang)} {meldcode::describe::local_time(at)} ({P::Mark.label(lang)})" }
-                if can_undo {
-                    button { id: "btn-undo-112", r#type: "button", class: "secondary",
-                        onclick: move |_| ui.send(Action::Undo112(chrono::Utc::now())), "{T::Undo.label(lang)}" }
-                }
-            } else if in_case {
-                p { class: "question", "{T::Called112Question.label(lang)}" }
-            }
-            div { class: "actions",
-                if recorded.is_none() && in_case {
-                    button { id: "btn-confirm-112", r#type: "button", class: "primary",
-                        onclick: move |_| ui.send(Action::Confirm112(chrono::Utc::now())),
-                        "{T::Called112Yes.label(lang)}"
-                    }
-                }
-                if recorded.is_some() && in_case && !at_review {
-                    button { id: "btn-stop-112", r#type: "button", class: "secondary",
-                        onclick: move |_| ui.send(Action::Stop112(chrono::Utc::now())),
-                        "{M::Stop112.label(lang)}"
-                    }
-                }
-                button { id: "btn-close-112", r#type: "button", class: if recorded.is_none() && in_case { "secondary" } else { "primary" },
-                    onclick: move |_| ui.send(Action::Close112),
-                    if recorded.is_none() && in_case { "{T::NotCalled112.label(lang)}" } else { "{T::Close.label(lang)}" }
-                }
             }
         }
     }
