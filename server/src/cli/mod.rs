@@ -8,7 +8,7 @@ use anyhow::{Context, bail};
 use chrono::Utc;
 
 use crate::db::{DbConfig, Store};
-use crate::forward::{Forwarder, schedule};
+use crate::forward::{Forwarder, signature};
 use crate::settings::Settings;
 use crate::store::directory::{self, Role};
 use crate::store::{outbox, retention};
@@ -30,7 +30,7 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
                 bail!("{region} is not a Veilig Thuis region (VT01 … VT27)");
             }
             check_webhook_url(&url)?;
-            schedule::secret_key(&secret)?;
+            signature::secret_key(&secret)?;
             outbox::set_webhook(&db.open()?, &region, &url, &secret, now)?;
             println!("webhook of {region} set");
             Ok(())

@@ -2,10 +2,6 @@
 
 use chrono::{DateTime, Duration, Utc};
 
-/// Moved to [`super::signature`]; kept here only while `cli.rs` (another change in flight)
-/// still imports it from this module.
-pub use super::signature::secret_key;
-
 /// Waits after the 1st, 2nd, … failed attempt; after the 7th retry fails: a dead letter.
 pub const RETRY_SCHEDULE: [Duration; 7] = [
     Duration::seconds(5),

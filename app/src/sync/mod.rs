@@ -2,7 +2,7 @@
 //! wiping personal data once a report is settled.
 //!
 //! What to do with an answer ([`classify`]) and when to try again ([`backoff`]) are pure
-//! functions; [`sync_once`] is one pass over the outbox.
+//! functions in `answer.rs`; [`sync_once`] is one pass over the outbox.
 
 use std::time::Duration;
 
@@ -13,6 +13,9 @@ use uuid::Uuid;
 
 use crate::config::ServerUrl;
 use crate::store::{Store, StoreError};
+
+mod answer;
+pub use answer::{SendOutcome, backoff, classify, parse_retry_after};
 
 #[derive(Debug, thiserror::Error)]
 pub enum SyncError {
@@ -43,86 +46,6 @@ impl SyncError {
             SyncError::Store(_) | SyncError::Task(_) | SyncError::Pin(_) => DeliveryProblem::Device,
         }
     }
-}
-
-/// What an answer to `POST /api/v1/reports` means for the report.
-#[derive(Debug, Clone, PartialEq)]
-pub enum SendOutcome {
-    /// 201, or 200 for an identical resubmission: accepted.
-    Accepted(StatusBody),
-    /// Network error, 401, 408, 429 or 5xx: try again later (`Retry-After` when given); the
-    /// reason is a [`DeliveryProblem`] code.
-    Retry {
-        reason: String,
-        status: Option<u16>,
-        retry_after: Option<Duration>,
-    },
-    /// Any other 4xx: shown with the server's reason; never retried blindly, never deleted.
-    Rejected { status: u16, body: ErrorBody },
-}
-
-/// `Retry-After`: seconds, or an HTTP date (relative to `now`).
-pub fn parse_retry_after(value: &str, now: DateTime<Utc>) -> Option<Duration> {
-    let v = value.trim();
-    if let Ok(secs) = v.parse::<u64>() {
-        return Some(Duration::from_secs(secs));
-    }
-    let at = DateTime::parse_from_rfc2822(v).ok()?.with_timezone(&Utc);
-    Some((at - now).to_std().unwrap_or(Duration::ZERO))
-}
-
-/// Classify an HTTP answer to a submit.
-pub fn classify(status: u16, retry_after: Option<Duration>, body: &[u8]) -> SendOutcome {
-    match status {
-        200 | 201 => match serde_json::from_slice::<StatusBody>(body) {
-            Ok(b) => SendOutcome::Accepted(b),
-            Err(_) => SendOutcome::Retry {
-                reason: DeliveryProblem::from_http(Some(status)).code().to_owned(),
-                status: Some(status),
-                retry_after,
-            },
-        },
-        401 | 408 | 429 | 500..=599 => SendOutcome::Retry {
-            reason: DeliveryProblem::from_http(Some(status)).code().to_owned(),
-            status: Some(status),
-            retry_after,
-        },
-        400..=499 => SendOutcome::Rejected {
-            status,
-            body: serde_json::from_slice(body).unwrap_or_else(|_| ErrorBody {
-                error: format!("HTTP {status}"),
-                fields: Vec::new(),
-            }),
-        },
-        300..=399 => SendOutcome::Retry {
-            reason: DeliveryProblem::from_http(Some(status)).code().to_owned(),
-            status: Some(status),
-            retry_after,
-        },
-        // 1xx and anything odd: not accepted, not the report's fault.
-        _ => SendOutcome::Retry {
-            reason: DeliveryProblem::from_http(Some(status)).code().to_owned(),
-            status: Some(status),
-            retry_after,
-        },
-    }
-}
-
-/// The first retry waits this long; every next one twice as long.
-pub const BACKOFF_BASE: Duration = Duration::from_secs(5);
-/// Never wait longer than this between attempts (the pharmacist sees the report is waiting).
-pub const BACKOFF_MAX: Duration = Duration::from_secs(15 * 60);
-/// A `Retry-After` longer than this is capped.
-pub const RETRY_AFTER_MAX: Duration = Duration::from_secs(60 * 60);
-
-/// The wait before the next attempt after `failed` failed attempts (1 = the first failure):
-/// 5 s, 10 s, 20 s, … capped at 15 min; a `Retry-After` replaces it (capped at 1 h).
-pub fn backoff(failed: u32, retry_after: Option<Duration>) -> Duration {
-    if let Some(ra) = retry_after {
-        return ra.min(RETRY_AFTER_MAX);
-    }
-    let exp = failed.saturating_sub(1).min(20);
-    BACKOFF_BASE.saturating_mul(1u32 << exp).min(BACKOFF_MAX)
 }
 
 /// An HTTP client for one server and device.
@@ -380,47 +303,4 @@ pub async fn sync_once(
 }
 
 #[cfg(test)]
-#[path = "sync_tests.rs"]
-mod http_tests;
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn the_backoff_doubles_up_to_its_cap_and_obeys_retry_after() {
-        let secs: Vec<u64> = (1..=10).map(|n| backoff(n, None).as_secs()).collect();
-        assert_eq!(secs, [5, 10, 20, 40, 80, 160, 320, 640, 900, 900]);
-        assert_eq!(backoff(1, Some(Duration::from_secs(120))), Duration::from_secs(120));
-        assert_eq!(backoff(3, Some(Duration::from_secs(99_999))), RETRY_AFTER_MAX);
-        assert_eq!(backoff(u32::MAX, None), BACKOFF_MAX);
-    }
-
-    #[test]
-    fn answers_are_classified_by_the_contract() {
-        let retry = |s: u16| matches!(classify(s, None, b"{}"), SendOutcome::Retry { .. });
-        for s in [401, 408, 429, 500, 502, 503] {
-            assert!(retry(s), "{s} is retried");
-        }
-        let body = br#"{"error":"invalid report","fields":[{"path":"/person/bsn","rule":"elfproef","message":"x"}]}"#;
-        match classify(422, None, body) {
-            SendOutcome::Rejected { status: 422, body } => assert_eq!(body.fields.len(), 1),
-            other => panic!("422 must be rejected: {other:?}"),
-        }
-        assert!(matches!(
-            classify(409, None, b"not json"),
-            SendOutcome::Rejected { status: 409, .. }
-        ));
-        assert!(matches!(classify(201, None, b"garbage"), SendOutcome::Retry { .. }));
-    }
-
-    #[test]
-    fn retry_after_takes_seconds_or_a_date() {
-        let now = Utc::now();
-        assert_eq!(parse_retry_after("7", now), Some(Duration::from_secs(7)));
-        let later = (now + chrono::Duration::seconds(30)).to_rfc2822();
-        let d = parse_retry_after(&later, now).map(|d| d.as_secs());
-        assert!(matches!(d, Some(29..=30)), "{d:?}");
-        assert_eq!(parse_retry_after("soon", now), None);
-    }
-}
+mod tests;
