@@ -181,6 +181,16 @@ impl Store {
         Ok(self.reader.call(move |c| f(c)).await?)
     }
 
+    /// Close both connections and wait until their threads have closed the file; every clone's
+    /// next call fails. The process must not exit while a connection thread is still closing.
+    pub async fn close(self) {
+        for conn in [self.conn, self.reader] {
+            if let Err(e) = conn.close().await {
+                tracing::warn!(error = %e, "closing the store");
+            }
+        }
+    }
+
     pub async fn call<R, F>(&self, f: F) -> StoreResult<R>
     where
         R: Send + 'static,

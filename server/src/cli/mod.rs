@@ -209,46 +209,55 @@ fn serve(db: DbConfig, settings: Settings, listen: &str, seed_demo: bool) -> any
         let store = Store::open(&db)
             .await
             .with_context(|| format!("opening {}", db.path.display()))?;
-        let demo_info = if seed_demo {
-            Some(store.call(|c| demo::seed(c, Utc::now())).await??)
-        } else {
-            None
-        };
-        let listener = tokio::net::TcpListener::bind(listen)
-            .await
-            .with_context(|| format!("listening on {listen}"))?;
-        let addr = listener.local_addr()?;
-        let mut out = std::io::stdout().lock();
-        writeln!(out, "url=http://{addr}")?;
-        if let Some(info) = demo_info {
-            writeln!(out, "enrollment_code={}", info.enrollment_code)?;
-            writeln!(out, "intake_user={}", demo::INTAKE_USER)?;
-            writeln!(out, "evaluator_user={}", demo::EVALUATOR_USER)?;
-            writeln!(out, "password={}", demo::PASSWORD)?;
-        }
-        out.flush()?;
-        drop(out);
-        tracing::info!(%addr, "masker19-server listening");
-        let settings = Arc::new(settings);
-        let forwarder = Forwarder::new(store.clone(), settings.clone())?;
-        let state = http::AppState {
-            store: store.clone(),
-            access: http::Access::new(&settings),
-            forwarder_wake: forwarder.wake.clone(),
-            stats_cache: Default::default(),
-            practice_cache: Default::default(),
-            committer: http::Committer::start(store.clone()),
-        };
-        tokio::spawn(forwarder.run());
-        match notify::Notifier::new(store.clone(), settings.clone())? {
-            Some(notifier) => drop(tokio::spawn(notifier.run())),
-            None => tracing::info!("MASKER19_SMTP_HOST is not set: e-mail notices are queued, not sent"),
-        }
-        tokio::spawn(retention_task(store, settings));
-        let app = http::router(state).into_make_service_with_connect_info::<SocketAddr>();
-        axum::serve(listener, app).with_graceful_shutdown(shutdown()).await?;
-        Ok(())
+        let served = serve_store(store.clone(), settings, listen, seed_demo).await;
+        // Before the process exits: SQLCipher's exit handler frees memory that a connection
+        // thread still closing its file would use (a segfault at exit, seen on a refused start).
+        store.close().await;
+        served
     })
+}
+
+/// Seed the demo when asked, listen, and serve until a shutdown signal.
+async fn serve_store(store: Store, settings: Settings, listen: &str, seed_demo: bool) -> anyhow::Result<()> {
+    let demo_info = if seed_demo {
+        Some(store.call(|c| demo::seed(c, Utc::now())).await??)
+    } else {
+        None
+    };
+    let listener = tokio::net::TcpListener::bind(listen)
+        .await
+        .with_context(|| format!("listening on {listen}"))?;
+    let addr = listener.local_addr()?;
+    let mut out = std::io::stdout().lock();
+    writeln!(out, "url=http://{addr}")?;
+    if let Some(info) = demo_info {
+        writeln!(out, "enrollment_code={}", info.enrollment_code)?;
+        writeln!(out, "intake_user={}", demo::INTAKE_USER)?;
+        writeln!(out, "evaluator_user={}", demo::EVALUATOR_USER)?;
+        writeln!(out, "password={}", demo::PASSWORD)?;
+    }
+    out.flush()?;
+    drop(out);
+    tracing::info!(%addr, "masker19-server listening");
+    let settings = Arc::new(settings);
+    let forwarder = Forwarder::new(store.clone(), settings.clone())?;
+    let state = http::AppState {
+        store: store.clone(),
+        access: http::Access::new(&settings),
+        forwarder_wake: forwarder.wake.clone(),
+        stats_cache: Default::default(),
+        practice_cache: Default::default(),
+        committer: http::Committer::start(store.clone()),
+    };
+    tokio::spawn(forwarder.run());
+    match notify::Notifier::new(store.clone(), settings.clone())? {
+        Some(notifier) => drop(tokio::spawn(notifier.run())),
+        None => tracing::info!("MASKER19_SMTP_HOST is not set: e-mail notices are queued, not sent"),
+    }
+    tokio::spawn(retention_task(store, settings));
+    let app = http::router(state).into_make_service_with_connect_info::<SocketAddr>();
+    axum::serve(listener, app).with_graceful_shutdown(shutdown()).await?;
+    Ok(())
 }
 
 /// Purge at start and every hour.
