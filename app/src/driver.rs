@@ -311,6 +311,10 @@ async fn melding() -> R {
     fill("#unlock-pin", "0000").await?;
     click("#btn-unlock").await?;
     wait_for("#neutral .error").await?;
+    // A new attempt starts in an empty field: digits typed now must not join the wrong PIN.
+    if !value("#unlock-pin").await?.is_empty() {
+        return Err("after a wrong PIN the field still holds it".into());
+    }
     fill("#unlock-pin", PIN).await?;
     click("#btn-unlock").await?;
     wait_for("#step-suspicion").await?;

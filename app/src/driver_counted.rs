@@ -120,6 +120,12 @@ async fn set_up() -> R {
     click("#staff-reachable-tomorrow_noon").await?;
     click("#btn-staff-add").await?;
     wait_for("#staff-remove-0").await?;
+    // The form is new for the next member: nothing of the first one is left in its fields.
+    for field in ["#staff-name", "#staff-phone"] {
+        if !value(field).await?.is_empty() {
+            return Err(format!("after adding a member {field} still holds their entry"));
+        }
+    }
     click("#nav-home").await?;
     wait_for("#btn-codeword").await
 }

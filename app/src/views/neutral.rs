@@ -33,9 +33,12 @@ pub fn Neutral() -> Element {
                 onsubmit: move |e: FormEvent| { e.prevent_default(); ui.send(Action::Unlock) },
                 label { r#for: "unlock-pin", "{T::Pin.label(lang)}" }
                 // Uncontrolled (never re-set while keys arrive); a new attempt is a new, empty field.
-                input { key: "{attempt}", id: "unlock-pin", r#type: "password", inputmode: "numeric", autocomplete: "off",
-                    autofocus: true, onmounted: move |e: MountedEvent| async move { let _ = e.set_focus(true).await; },
-                    oninput: move |e: FormEvent| ui.send(Action::UnlockInput(e.value())),
+                // Dioxus honours a key only on a block's first node, so the field is a list of one.
+                for attempt in [attempt] {
+                    input { key: "{attempt}", id: "unlock-pin", r#type: "password", inputmode: "numeric", autocomplete: "off",
+                        autofocus: true, onmounted: move |e: MountedEvent| async move { let _ = e.set_focus(true).await; },
+                        oninput: move |e: FormEvent| ui.send(Action::UnlockInput(e.value())),
+                    }
                 }
                 button { id: "btn-unlock", r#type: "submit", class: "secondary", "{T::Unlock.label(lang)}" }
                 if error {

@@ -199,9 +199,12 @@ fn RejectedActions(id: uuid::Uuid) -> Element {
                 onsubmit: move |e: FormEvent| { e.prevent_default(); ui.send(Action::ConfirmDelete) },
                 p { "{T::DeleteAsk.label(lang)}" }
                 label { r#for: "delete-pin", "{T::Pin.label(lang)}" }
-                input { key: "{d.attempts}", id: "delete-pin", r#type: "password", inputmode: "numeric", autocomplete: "off",
-                    autofocus: true, onmounted: move |e: MountedEvent| async move { let _ = e.set_focus(true).await; },
-                    oninput: move |e: FormEvent| ui.send(Action::DeletePinInput(e.value())),
+                // A new attempt is a new, empty field (a list of one: Dioxus keys only a block's first node).
+                for attempt in [d.attempts] {
+                    input { key: "{attempt}", id: "delete-pin", r#type: "password", inputmode: "numeric", autocomplete: "off",
+                        autofocus: true, onmounted: move |e: MountedEvent| async move { let _ = e.set_focus(true).await; },
+                        oninput: move |e: FormEvent| ui.send(Action::DeletePinInput(e.value())),
+                    }
                 }
                 button { id: "btn-delete-confirm", r#type: "submit", class: "secondary", "{T::DeleteConfirm.label(lang)}" }
                 button { id: "btn-delete-cancel", r#type: "button", class: "link",

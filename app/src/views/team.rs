@@ -34,35 +34,38 @@ pub fn Team() -> Element {
                     }
                 }
             }
-            form { id: "staff-form", class: "card", key: "{added}",
-                onsubmit: move |e: FormEvent| { e.prevent_default(); ui.send(Action::AddStaff) },
-                h2 { "{T::TeamAdd.label(lang)}" }
-                label { r#for: "staff-name", "{T::StaffName.label(lang)}" }
-                input { id: "staff-name", r#type: "text", autocomplete: "off",
-                    oninput: move |e: FormEvent| ui.send(Action::StaffName(e.value())) }
-                div { class: "options", role: "radiogroup", "aria-label": "{T::StaffRole.label(lang)}",
-                    for (i, r) in ROLES.into_iter().enumerate() {
-                        button { key: "{i}", id: "staff-role-{i}", r#type: "button", role: "radio",
-                            class: if form.role == Some(r) { "option selected" } else { "option" },
-                            "aria-checked": if form.role == Some(r) { "true" } else { "false" },
-                            onclick: move |_| ui.send(Action::StaffRole(r)), "{r.label(lang)}" }
+            // The form is new for the next member (a list of one: Dioxus keys only a block's first node).
+            for added in [added] {
+                form { id: "staff-form", class: "card", key: "{added}",
+                    onsubmit: move |e: FormEvent| { e.prevent_default(); ui.send(Action::AddStaff) },
+                    h2 { "{T::TeamAdd.label(lang)}" }
+                    label { r#for: "staff-name", "{T::StaffName.label(lang)}" }
+                    input { id: "staff-name", r#type: "text", autocomplete: "off",
+                        oninput: move |e: FormEvent| ui.send(Action::StaffName(e.value())) }
+                    div { class: "options", role: "radiogroup", "aria-label": "{T::StaffRole.label(lang)}",
+                        for (i, r) in ROLES.into_iter().enumerate() {
+                            button { key: "{i}", id: "staff-role-{i}", r#type: "button", role: "radio",
+                                class: if form.role == Some(r) { "option selected" } else { "option" },
+                                "aria-checked": if form.role == Some(r) { "true" } else { "false" },
+                                onclick: move |_| ui.send(Action::StaffRole(r)), "{r.label(lang)}" }
+                        }
                     }
-                }
-                label { r#for: "staff-phone", "{T::StaffPhone.label(lang)}" }
-                input { id: "staff-phone", r#type: "tel", inputmode: "tel", autocomplete: "off",
-                    oninput: move |e: FormEvent| ui.send(Action::StaffPhone(e.value())) }
-                div { class: "options", role: "radiogroup", "aria-label": "{T::StaffReachable.label(lang)}",
-                    for r in Reachable::ALL {
-                        button { key: "{r.code()}", id: "staff-reachable-{r.code()}", r#type: "button", role: "radio",
-                            class: if form.reachable == r { "option selected" } else { "option" },
-                            "aria-checked": if form.reachable == r { "true" } else { "false" },
-                            onclick: move |_| ui.send(Action::StaffReachable(r)), "{r.label(closing, lang)}" }
+                    label { r#for: "staff-phone", "{T::StaffPhone.label(lang)}" }
+                    input { id: "staff-phone", r#type: "tel", inputmode: "tel", autocomplete: "off",
+                        oninput: move |e: FormEvent| ui.send(Action::StaffPhone(e.value())) }
+                    div { class: "options", role: "radiogroup", "aria-label": "{T::StaffReachable.label(lang)}",
+                        for r in Reachable::ALL {
+                            button { key: "{r.code()}", id: "staff-reachable-{r.code()}", r#type: "button", role: "radio",
+                                class: if form.reachable == r { "option selected" } else { "option" },
+                                "aria-checked": if form.reachable == r { "true" } else { "false" },
+                                onclick: move |_| ui.send(Action::StaffReachable(r)), "{r.label(closing, lang)}" }
+                        }
                     }
+                    for p in form.problems.clone() {
+                        p { class: "error", role: "alert", "{p.label(lang)}" }
+                    }
+                    button { id: "btn-staff-add", r#type: "submit", class: "primary", "{T::TeamAdd.label(lang)}" }
                 }
-                for p in form.problems {
-                    p { class: "error", role: "alert", "{p.label(lang)}" }
-                }
-                button { id: "btn-staff-add", r#type: "submit", class: "primary", "{T::TeamAdd.label(lang)}" }
             }
         }
     }
