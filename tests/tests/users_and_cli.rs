@@ -122,15 +122,21 @@ fn health_openapi_and_unknown_routes() -> R {
     Ok(())
 }
 
-#[test]
-fn serve_demo_refuses_a_database_with_real_data() -> R {
-    let (_dir, db) = temp_db()?;
+/// A new database holding one real pharmacy: what `serve --demo` must refuse.
+fn db_with_a_real_pharmacy() -> anyhow::Result<(tempfile::TempDir, std::path::PathBuf)> {
+    let (dir, db) = temp_db()?;
     let out = admin(
         &db,
         &["pharmacy", "add", "--name", "Apotheek Echt", "--gemeente", "GM0363"],
         "",
     )?;
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    anyhow::ensure!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    Ok((dir, db))
+}
+
+#[test]
+fn serve_demo_refuses_a_database_with_real_data() -> R {
+    let (_dir, db) = db_with_a_real_pharmacy()?;
     let started = TestServer::start(&db, true);
     assert!(
         started.is_err(),
@@ -155,13 +161,7 @@ fn serve_demo_refuses_a_database_with_real_data() -> R {
 /// connection still uses (a segfault, 4 in 900 such starts six at a time, before the fix).
 #[test]
 fn a_refused_start_always_exits_with_code_1_and_never_crashes() -> R {
-    let (_dir, db) = temp_db()?;
-    let out = admin(
-        &db,
-        &["pharmacy", "add", "--name", "Apotheek Echt", "--gemeente", "GM0363"],
-        "",
-    )?;
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let (_dir, db) = db_with_a_real_pharmacy()?;
     let codes = std::thread::scope(|scope| {
         let runs: Vec<_> = (0..6)
             .map(|_| {
