@@ -20,9 +20,15 @@ impl PartialEq for Root {
     }
 }
 
+thread_local! {
+    /// The state signal of the last [`RootView`] rendered on this thread (to change it after).
+    pub static STATE: std::cell::Cell<Option<Signal<AppState>>> = const { std::cell::Cell::new(None) };
+}
+
 #[allow(non_snake_case)]
-fn RootView(props: Root) -> Element {
+pub fn RootView(props: Root) -> Element {
     let state = use_signal(|| props.state.clone());
+    STATE.with(|s| s.set(Some(state)));
     use_context_provider(|| Ui { state, effects: None });
     rsx! { Shell {} }
 }
