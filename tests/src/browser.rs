@@ -1,5 +1,6 @@
 //! Driving Debian's headless Chromium through chromedriver (WebDriver, with fantoccini).
 
+use std::os::unix::process::CommandExt;
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
@@ -19,6 +20,8 @@ impl Browser {
         let port = std::net::TcpListener::bind("127.0.0.1:0")?.local_addr()?.port();
         let driver = Command::new("chromedriver")
             .arg(format!("--port={port}"))
+            // Its own process group, which its Chromium joins: see `kill_all`.
+            .process_group(0)
             .stdout(Stdio::null())
             .stderr(Stdio::null())
             .spawn()
@@ -100,17 +103,26 @@ impl Browser {
         Ok(())
     }
 
-    pub async fn close(mut self) -> anyhow::Result<()> {
+    /// End the session; dropping `self` then ends the processes.
+    pub async fn close(self) -> anyhow::Result<()> {
         let _ = self.client.clone().close().await;
+        Ok(())
+    }
+
+    /// Kill chromedriver and the Chromium it started (its process group), once, from `drop`
+    /// (after `wait` the id may be another process's). Killing chromedriver alone left a whole
+    /// Chromium running after every failed browser test.
+    fn kill_all(&mut self) {
+        let group = format!("-{}", self.driver.id());
+        let _ = Command::new("kill").args(["-KILL", "--", &group]).status();
         let _ = self.driver.kill();
         let _ = self.driver.wait();
-        Ok(())
     }
 }
 
 impl Drop for Browser {
     fn drop(&mut self) {
-        let _ = self.driver.kill();
+        self.kill_all();
     }
 }
 
