@@ -1,4 +1,4 @@
-//! A wrong PIN leaves an empty field for the next attempt. The PIN fields are uncontrolled (so
+//! A wrong PIN (unlock, delete, discard) leaves an empty field for the next attempt. The PIN fields are uncontrolled (so
 //! fast typing loses nothing), so only a new element clears what was typed. Dioxus honours a
 //! `key` only on a block's first node, so a key deeper in a template re-creates nothing. These
 //! tests diff the real VirtualDom after a second wrong attempt, when the error is already shown:
@@ -54,5 +54,14 @@ fn a_wrong_delete_pin_leaves_a_new_empty_field() {
     let mut s = submitted_screen(e);
     s.update(Action::AskDelete(id));
     let edits = edits_of_a_second_attempt(s, &[Action::DeletePinInput("0000".into()), Action::ConfirmDelete]);
+    assert!(replaces_a_node(&edits), "the field is made anew: {edits:?}");
+}
+
+#[test]
+fn a_wrong_discard_pin_leaves_a_new_empty_field() {
+    let mut s = common::in_flow();
+    s.update(Action::Go(masker19::state::Screen::Home));
+    s.update(Action::AskDiscard);
+    let edits = edits_of_a_second_attempt(s, &[Action::DiscardPinInput("0000".into()), Action::ConfirmDiscard]);
     assert!(replaces_a_node(&edits), "the field is made anew: {edits:?}");
 }

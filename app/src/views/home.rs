@@ -88,10 +88,8 @@ fn Discard() -> Element {
         form { id: "discard-form", class: "unlock",
             onsubmit: move |e: FormEvent| { e.prevent_default(); ui.send(Action::ConfirmDiscard) },
             p { "{T::DiscardAsk.label(lang)}" }
-            label { r#for: "discard-pin", "{T::Pin.label(lang)}" }
-            input { key: "{d.attempts}", id: "discard-pin", r#type: "password", inputmode: "numeric", autocomplete: "off",
-                autofocus: true, onmounted: move |e: MountedEvent| async move { let _ = e.set_focus(true).await; },
-                oninput: move |e: FormEvent| ui.send(Action::DiscardPinInput(e.value())) }
+            super::neutral::PinAttempt { id: "discard-pin", attempt: d.attempts,
+                on_input: move |v| ui.send(Action::DiscardPinInput(v)) }
             button { id: "btn-discard-confirm", r#type: "submit", class: "secondary", "{T::DiscardConfirm.label(lang)}" }
             button { id: "btn-discard-cancel", r#type: "button", class: "link",
                 onclick: move |_| ui.send(Action::CancelDiscard), "{T::Cancel.label(lang)}" }

@@ -31,19 +31,29 @@ pub fn Neutral() -> Element {
             }
             form { class: "unlock",
                 onsubmit: move |e: FormEvent| { e.prevent_default(); ui.send(Action::Unlock) },
-                label { r#for: "unlock-pin", "{T::Pin.label(lang)}" }
-                // Uncontrolled (never re-set while keys arrive); a new attempt is a new, empty field.
-                // Dioxus honours a key only on a block's first node, so the field is a list of one.
-                for attempt in [attempt] {
-                    input { key: "{attempt}", id: "unlock-pin", r#type: "password", inputmode: "numeric", autocomplete: "off",
-                        autofocus: true, onmounted: move |e: MountedEvent| async move { let _ = e.set_focus(true).await; },
-                        oninput: move |e: FormEvent| ui.send(Action::UnlockInput(e.value())),
-                    }
-                }
+                PinAttempt { id: "unlock-pin", attempt, on_input: move |v| ui.send(Action::UnlockInput(v)) }
                 button { id: "btn-unlock", r#type: "submit", class: "secondary", "{T::Unlock.label(lang)}" }
                 if error {
                     p { class: "error", role: "alert", "{T::PinWrong.label(lang)}" }
                 }
+            }
+        }
+    }
+}
+
+/// The PIN, labelled and focused, for one attempt (unlock, delete, discard). Uncontrolled (never
+/// re-set while keys arrive, so fast typing loses nothing) and made anew for every attempt, so a
+/// wrong PIN never stays in the field. Dioxus honours a key only on a block's first node, so the
+/// field is a keyed list of one.
+#[component]
+pub(super) fn PinAttempt(id: &'static str, attempt: u32, on_input: EventHandler<String>) -> Element {
+    let lang = use_context::<Ui>().state.read().lang;
+    rsx! {
+        label { r#for: "{id}", "{T::Pin.label(lang)}" }
+        for attempt in [attempt] {
+            input { key: "{attempt}", id: "{id}", r#type: "password", inputmode: "numeric", autocomplete: "off",
+                autofocus: true, onmounted: move |e: MountedEvent| async move { let _ = e.set_focus(true).await; },
+                oninput: move |e: FormEvent| on_input.call(e.value()),
             }
         }
     }

@@ -198,14 +198,8 @@ fn RejectedActions(id: uuid::Uuid) -> Element {
             form { id: "delete-form", class: "unlock",
                 onsubmit: move |e: FormEvent| { e.prevent_default(); ui.send(Action::ConfirmDelete) },
                 p { "{T::DeleteAsk.label(lang)}" }
-                label { r#for: "delete-pin", "{T::Pin.label(lang)}" }
-                // A new attempt is a new, empty field (a list of one: Dioxus keys only a block's first node).
-                for attempt in [d.attempts] {
-                    input { key: "{attempt}", id: "delete-pin", r#type: "password", inputmode: "numeric", autocomplete: "off",
-                        autofocus: true, onmounted: move |e: MountedEvent| async move { let _ = e.set_focus(true).await; },
-                        oninput: move |e: FormEvent| ui.send(Action::DeletePinInput(e.value())),
-                    }
-                }
+                super::neutral::PinAttempt { id: "delete-pin", attempt: d.attempts,
+                    on_input: move |v| ui.send(Action::DeletePinInput(v)) }
                 button { id: "btn-delete-confirm", r#type: "submit", class: "secondary", "{T::DeleteConfirm.label(lang)}" }
                 button { id: "btn-delete-cancel", r#type: "button", class: "link",
                     onclick: move |_| ui.send(Action::CancelDelete), "{T::Cancel.label(lang)}" }
