@@ -1,8 +1,8 @@
-//! A wrong PIN (unlock, delete, discard) leaves an empty field for the next attempt. The PIN fields are uncontrolled (so
-//! fast typing loses nothing), so only a new element clears what was typed. Dioxus honours a
-//! `key` only on a block's first node, so a key deeper in a template re-creates nothing. These
-//! tests diff the real VirtualDom after a second wrong attempt, when the error is already shown:
-//! the only change left to make is the new field.
+//! A wrong PIN (unlock, delete, discard) leaves an empty field for the next attempt. The PIN
+//! fields are uncontrolled (so fast typing loses nothing), so only a new element clears what was
+//! typed. Dioxus honours a `key` only on a block's first node, so a key deeper in a template
+//! re-creates nothing. These tests diff the real VirtualDom after a second wrong attempt, when
+//! the error is already shown: the only change left to make is the new field.
 
 use std::cell::Cell;
 
