@@ -5,7 +5,7 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
-use crate::error::FieldError;
+use crate::error::{FieldError, Rule};
 use crate::report::Kind;
 use crate::status::Status;
 
@@ -16,8 +16,35 @@ pub struct EnrollRequest {
     /// The one-time code, e.g. `K7QM-3XPA-9TRD-W2HF`.
     #[cfg_attr(feature = "openapi", schema(min_length = 1, max_length = 64))]
     pub code: String,
-    #[cfg_attr(feature = "openapi", schema(min_length = 1, max_length = 200))]
+    /// Printable text (no control characters), at most 100 characters.
+    #[cfg_attr(feature = "openapi", schema(min_length = 1, max_length = 100))]
     pub device_name: String,
+}
+
+/// The longest device name, in characters.
+pub const MAX_DEVICE_NAME_CHARS: usize = 100;
+
+impl EnrollRequest {
+    /// The device name's rules: 1 to 100 printable characters. The name is printed on the
+    /// administrator's terminal by `device list`, where a tab or newline would forge a row and an
+    /// escape sequence would change the terminal.
+    pub fn device_name_error(&self) -> Option<FieldError> {
+        let name = &self.device_name;
+        let rule = if name.trim().is_empty() {
+            Rule::Required
+        } else if name.chars().count() > MAX_DEVICE_NAME_CHARS {
+            Rule::MaxLength
+        } else if !crate::validate::is_printable(name) {
+            Rule::ControlCharacter
+        } else {
+            return None;
+        };
+        Some(FieldError::new(
+            "/device_name",
+            rule,
+            "1 to 100 printable characters, without tabs, new lines or control characters",
+        ))
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

@@ -29,6 +29,9 @@ pub enum Rule {
     AcuteDangerIsUnsafe,
     /// An accompanied client with a consent other than `not_asked_unsafe`.
     ConsentNotAskedWhenAccompanied,
+    /// A control character (a tab, a newline, an escape sequence, a direction override) in a
+    /// text that is shown on a terminal or in a list.
+    ControlCharacter,
 }
 
 impl Rule {
@@ -54,6 +57,7 @@ impl Rule {
             Rule::OverrideReasonRequired => "override_reason_required",
             Rule::AcuteDangerIsUnsafe => "acute_danger_is_unsafe",
             Rule::ConsentNotAskedWhenAccompanied => "consent_not_asked_when_accompanied",
+            Rule::ControlCharacter => "control_character",
         }
     }
 }

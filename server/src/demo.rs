@@ -31,6 +31,23 @@ pub struct NotADemoDatabase {
     pub found: String,
 }
 
+/// Plain `serve`, `pharmacy add`, `pharmacy code` or `user add` on a database `serve --demo`
+/// seeded: its accounts share a published password and its counting records are made up, so it
+/// never serves real pharmacies or real reports.
+#[derive(Debug, thiserror::Error)]
+#[error(
+    "this database was seeded by `serve --demo`: its accounts share the published demo password and its counts are made up, so it never holds real pharmacies, users or reports; use a new database file (--db PATH) for real use (`serve --demo` still opens this one)"
+)]
+pub struct DemoDatabase;
+
+/// `Err(DemoDatabase)` when `serve --demo` seeded this database.
+pub fn refuse_if_seeded(conn: &Connection) -> StoreResult<Result<(), DemoDatabase>> {
+    Ok(match meta_get(conn, "demo_seeded")? {
+        Some(_) => Err(DemoDatabase),
+        None => Ok(()),
+    })
+}
+
 /// Seed once, in a new database or one seeded as demo before; a fresh enrollment code each time.
 pub fn seed(conn: &mut Connection, now: DateTime<Utc>) -> StoreResult<Result<DemoInfo, NotADemoDatabase>> {
     let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;

@@ -105,6 +105,34 @@ async fn answer(sent: reqwest::Result<reqwest::Response>) -> Tally {
     t
 }
 
+/// A client whose connections come from `local` (another loopback address than the flood's
+/// 127.0.0.1), as a second person signing in from elsewhere would.
+pub fn client_from(local: &str) -> anyhow::Result<reqwest::Client> {
+    Ok(reqwest::Client::builder()
+        .local_address(Some(local.parse()?))
+        .timeout(std::time::Duration::from_secs(30))
+        .build()?)
+}
+
+/// Real sign-ins from `local`, one after the other, each as a different demo intake user (a
+/// name is signed in once: no second factor's time step is used twice); the status of each.
+pub async fn sign_ins_from(base: &str, local: &str, count: usize, password: &str) -> anyhow::Result<Vec<u16>> {
+    let http = client_from(local)?;
+    let mut statuses = Vec::new();
+    for region in meldcode::regions::latest().regions().take(count) {
+        let name = format!("intake-{}", region.code.to_lowercase());
+        let body = json!({"name": name, "password": password});
+        let status = http
+            .post(format!("{base}/api/v1/session"))
+            .json(&body)
+            .send()
+            .await
+            .map_or(0, |r| r.status().as_u16());
+        statuses.push(status);
+    }
+    Ok(statuses)
+}
+
 /// A line of `/proc/<pid>/status` in KiB (`VmHWM`: the peak resident set; `VmRSS`: now).
 pub fn proc_status_kib(pid: u32, field: &str) -> anyhow::Result<u64> {
     let status = std::fs::read_to_string(format!("/proc/{pid}/status"))?;

@@ -49,7 +49,7 @@ fn a_hundred_reports_queued_offline_across_restarts_arrive_exactly_once() -> any
     }
 
     // The server comes back on the same address; the app (restarted once more) drains its queue.
-    let back = TestServer::start_at(&db, &listen, false, &[])?;
+    let back = TestServer::start_at(&db, &listen, true, &[])?;
     let store = Store::open_dir(adir.path(), false)?;
     let client = sync::client_for(&store)?.ok_or_else(|| anyhow::anyhow!("not enrolled"))?;
     let mut accepted = HashSet::new();

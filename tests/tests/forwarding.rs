@@ -230,7 +230,7 @@ fn kill_9_in_the_middle_of_a_delivery_loses_nothing() -> R {
     let db = server.db.clone();
     server.kill9()?;
     receiver.set(Behaviour::Accept);
-    let restarted = TestServer::start_with(&db, false, FAST)?;
+    let restarted = TestServer::start_with(&db, true, FAST)?;
     receiver.wait_until(WAIT, "delivery after restart", |a| a.iter().any(|a| a.answered == 204))?;
     let delivered = receiver.delivered();
     assert_eq!(delivered.len(), 1, "deduplicated by webhook-id: exactly one report");

@@ -252,7 +252,7 @@ fn the_purge_removes_personal_data_from_the_file_and_its_wal() -> R {
     assert!(String::from_utf8(out.stdout)?.contains(" 1 report"));
     assert!(!decrypted_bodies(&db)?.contains(MARKER), "gone from the store");
 
-    let restarted = TestServer::start(&db, false)?;
+    let restarted = TestServer::start(&db, true)?;
     let api = restarted.client();
     let status = api.status_of(&device, &id)?;
     assert_eq!(status.status, 200, "the counting record and its status stay");

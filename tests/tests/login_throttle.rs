@@ -99,3 +99,91 @@ fn without_trusted_proxies_the_forwarded_header_is_ignored() -> anyhow::Result<(
     assert_eq!(login_from(&server, "198.51.100.20", PASSWORD)?.status, 429);
     Ok(())
 }
+
+/// The attack: 60 wrong passwords at once for one name from one address, every 503 retried at
+/// once. Each attempt is reserved before its check, so only the free attempts and the one that
+/// starts the wait are checked (before: 10–12, then 14, then a 900 s wait for the owner).
+#[test]
+fn a_burst_of_guesses_gets_only_the_free_attempts() -> anyhow::Result<()> {
+    let (_dir, server) = server_with_user(&[])?;
+    let url = format!("{}/api/v1/session", server.url);
+    let rt = tokio::runtime::Runtime::new()?;
+    let (checked, throttled) = rt.block_on(async {
+        let http = reqwest::Client::new();
+        let (mut checked, mut throttled, mut pending) = (0, 0, 60);
+        while pending > 0 {
+            let burst: Vec<_> = (0..pending)
+                .map(|_| {
+                    let (http, url) = (http.clone(), url.clone());
+                    tokio::spawn(async move {
+                        let body = json!({"name": NAME, "password": "fout-fout-fout"});
+                        http.post(url).json(&body).send().await.map(|r| r.status().as_u16())
+                    })
+                })
+                .collect();
+            pending = 0;
+            for answer in burst {
+                match answer.await?? {
+                    401 => checked += 1,
+                    429 => throttled += 1,
+                    503 => pending += 1,
+                    other => anyhow::bail!("a wrong password answered {other}"),
+                }
+            }
+        }
+        anyhow::Ok((checked, throttled))
+    })?;
+    assert_eq!(checked, 5, "checked guesses ({throttled} throttled)");
+    let own = login_from(&server, "ignored", PASSWORD)?;
+    assert_eq!(own.status, 429, "the guesser's address waits");
+    let wait: u64 = own.retry_after.as_deref().unwrap_or_default().parse()?;
+    assert!(wait <= 30, "the first wait, not {wait} s");
+    let elsewhere = reqwest::blocking::Client::builder()
+        .local_address(Some("127.0.0.2".parse()?))
+        .build()?
+        .post(format!("{}/api/v1/session", server.url))
+        .json(&json!({"name": NAME, "password": PASSWORD}))
+        .send()?;
+    assert_eq!(elsewhere.status().as_u16(), 201, "the owner at another address gets in");
+    Ok(())
+}
+
+/// The attack: guessing enrollment codes (before: 50,000 guesses in 28 s, each on the writer).
+/// Wrong codes slow down per client address like wrong passwords; a pharmacy elsewhere still
+/// enrolls with its code.
+#[test]
+fn enrollment_guesses_slow_down_per_address() -> anyhow::Result<()> {
+    let (_dir, server) = server_with_user(&[])?;
+    let out = admin(
+        &server.db,
+        &["pharmacy", "add", "--name", "Apotheek West", "--gemeente", "GM0363"],
+        "",
+    )?;
+    let code = String::from_utf8(out.stdout)?.trim().to_owned();
+    let enroll = |http: &reqwest::blocking::Client, code: &str| -> anyhow::Result<Reply> {
+        let resp = http
+            .post(format!("{}/api/v1/enroll", server.url))
+            .json(&json!({"code": code, "device_name": "Kassa 1"}))
+            .send()?;
+        Reply::read(resp)
+    };
+    let guesser = reqwest::blocking::Client::new();
+    let mut answers = Vec::new();
+    for i in 0..50 {
+        answers.push(enroll(&guesser, &format!("AAAA-BBBB-CCCC-{i:04}"))?.status);
+    }
+    let checked = answers.iter().filter(|s| **s == 401).count();
+    assert_eq!(checked, 5, "{answers:?}");
+    assert!(answers[5..].iter().all(|s| *s == 429), "{answers:?}");
+    let throttled = enroll(&guesser, &code)?;
+    assert_eq!(
+        throttled.status, 429,
+        "the guesser's address waits, even with a right code"
+    );
+    assert!(throttled.retry_after.is_some());
+    let pharmacy = reqwest::blocking::Client::builder()
+        .local_address(Some("127.0.0.2".parse()?))
+        .build()?;
+    assert_eq!(enroll(&pharmacy, &code)?.status, 201, "the pharmacy elsewhere enrolls");
+    Ok(())
+}

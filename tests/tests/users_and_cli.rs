@@ -202,9 +202,98 @@ fn serve_demo_starts_again_on_its_own_demo_database() -> R {
     Ok(())
 }
 
+/// The attack: `serve --demo` once, then the database is taken into real use. Its demo accounts
+/// share the published password and its counts are made up, so plain `serve`, `pharmacy add`,
+/// `pharmacy code` and `user add` refuse it, and nothing real gets into it.
+#[test]
+fn a_demo_database_is_never_taken_into_real_use() -> R {
+    let (_dir, db) = temp_db()?;
+    drop(TestServer::start(&db, true)?);
+    let served = TestServer::start(&db, false);
+    assert!(served.is_err(), "plain serve started on a demo database");
+    drop(served);
+    let attempts: [(&[&str], &str); 4] = [
+        (
+            &["pharmacy", "add", "--name", "Apotheek Echt", "--gemeente", "GM0363"],
+            "",
+        ),
+        (&["pharmacy", "code", "Demo-apotheek"], ""),
+        (
+            &["user", "add", "--role", "evaluator", "--name", "echte-evaluator"],
+            "lang-genoeg-wachtwoord\n",
+        ),
+        (&["serve", "--listen", "127.0.0.1:0"], ""),
+    ];
+    for (args, stdin) in attempts {
+        let out = admin(&db, args, stdin)?;
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(1), "{args:?} on a demo database: {stderr}");
+        assert!(
+            stderr.contains("serve --demo"),
+            "{args:?}: the message says why: {stderr}"
+        );
+        assert!(out.stdout.is_empty(), "{args:?} printed no code or url");
+    }
+    let pharmacies = String::from_utf8(admin(&db, &["pharmacy", "list"], "")?.stdout)?;
+    assert!(!pharmacies.contains("Apotheek Echt"), "{pharmacies}");
+    let disable = admin(&db, &["user", "disable", "echte-evaluator"], "")?;
+    assert_eq!(disable.status.code(), Some(1), "the user was never added");
+    assert!(TestServer::start(&db, true).is_ok(), "the demo itself still starts");
+    Ok(())
+}
+
 /// Enroll a device with a name; its bearer token.
 fn enroll_named(api: &masker19_e2e::Api, code: &str, name: &str) -> anyhow::Result<masker19_e2e::Reply> {
     api.post_json("/api/v1/enroll", None, &json!({"code": code, "device_name": name}))
+}
+
+/// The attack: a device name that forges a row in `device list` or rewrites the admin's
+/// terminal. Enrollment refuses it (422, `control_character`); a name already in the database
+/// is printed escaped.
+#[test]
+fn device_names_never_reach_the_terminal_raw() -> R {
+    let (_dir, db) = temp_db()?;
+    let code = |db: &std::path::Path| -> anyhow::Result<String> {
+        let out = admin(db, &["pharmacy", "code", "Apotheek Zuid"], "")?;
+        Ok(String::from_utf8(out.stdout)?.trim().to_owned())
+    };
+    let out = admin(
+        &db,
+        &["pharmacy", "add", "--name", "Apotheek Zuid", "--gemeente", "GM0363"],
+        "",
+    )?;
+    assert!(out.status.success());
+    let server = TestServer::start(&db, false)?;
+    let api = server.client();
+    for forged in [
+        "Kassa 1\t2026-01-01\n99\tApotheek Noord\tOverval",
+        "Kassa \u{1b}]0;pwned\u{7}\u{1b}[2J",
+        "Kassa \u{202e}2 assaK",
+    ] {
+        let refused = enroll_named(&api, &code(&db)?, forged)?;
+        assert_eq!(refused.status, 422, "{forged:?}: {}", refused.body);
+        assert_eq!(refused.body["fields"][0]["path"], "/device_name");
+        assert_eq!(refused.body["fields"][0]["rule"], "control_character");
+    }
+    let long = enroll_named(&api, &code(&db)?, &"k".repeat(101))?;
+    assert_eq!(long.status, 422, "at most 100 characters");
+    assert_eq!(enroll_named(&api, &code(&db)?, "Kassa 2 — Één")?.status, 201);
+    drop(server);
+
+    // A name that got in before this rule: printed escaped, one row per device.
+    let store = masker19_e2e::open_store(&db)?;
+    store.execute(
+        "UPDATE device SET name = 'Kassa 2' || char(9) || 'x' || char(10) || '9' || char(27) || '[2J'",
+        [],
+    )?;
+    drop(store);
+    let listed = admin(&db, &["device", "list"], "")?;
+    let text = String::from_utf8(listed.stdout)?;
+    assert_eq!(text.lines().count(), 1, "one row: {text:?}");
+    assert_eq!(text.matches('\t').count(), 4, "the columns the CLI wrote: {text:?}");
+    assert!(!text.contains('\u{1b}'), "{text:?}");
+    assert!(text.contains("\\u{1b}[2J"), "shown as an escape: {text:?}");
+    Ok(())
 }
 
 #[test]

@@ -162,6 +162,10 @@ impl Label for Rule {
                 "Een begeleide cliënt is niet alleen gesproken: toestemming is \"niet gevraagd (onveilig)\".",
                 "An accompanied client was not spoken to alone: consent is \"not asked (unsafe)\".",
             ),
+            Rule::ControlCharacter => (
+                "Gebruik alleen gewone tekens: geen tab, nieuwe regel of stuurteken.",
+                "Use plain characters only: no tab, new line or control character.",
+            ),
             Rule::OverrideReasonRequired => (
                 "U besluit anders dan het advies: schrijf op waarom.",
                 "You decide otherwise than recommended: write down why.",

@@ -33,6 +33,18 @@ pub fn is_phone(s: &str) -> bool {
         && body.chars().all(|ch| ch.is_ascii_digit() || " -.()".contains(ch))
 }
 
+/// Text without control characters (C0, DEL, C1) or the invisible marks that reorder what a
+/// terminal shows (bidirectional embeddings, overrides and isolates): what is printed is what was
+/// typed, on one line.
+pub fn is_printable(s: &str) -> bool {
+    !s.chars().any(is_unprintable)
+}
+
+/// A control character, or an invisible mark that reorders the text around it.
+pub fn is_unprintable(ch: char) -> bool {
+    ch.is_control() || matches!(ch, '\u{200e}' | '\u{200f}' | '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}')
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -54,5 +66,21 @@ mod tests {
         assert!(!is_postcode("0123 AB") && !is_postcode("1012 A") && !is_postcode("10 12 AB"));
         assert!(is_phone("0800-2000") && is_phone("+31 6 12345678") && is_phone("020 123 4567"));
         assert!(!is_phone("12345") && !is_phone("call me") && !is_phone("+31 6 1234 5678 9999 99"));
+    }
+
+    #[test]
+    fn printable_text_has_no_control_characters() {
+        assert!(is_printable("Kassa 2 — Apotheek Één"));
+        for forged in [
+            "a\tb",
+            "a\nb",
+            "a\rb",
+            "\u{1b}[2J",
+            "a\u{7f}",
+            "\u{9b}31m",
+            "\u{202e}gnp.exe",
+        ] {
+            assert!(!is_printable(forged), "{forged:?}");
+        }
     }
 }

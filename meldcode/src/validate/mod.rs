@@ -8,7 +8,7 @@ use crate::regions;
 use crate::report::*;
 
 mod formats;
-pub use formats::{is_phone, is_postcode, passes_elfproef};
+pub use formats::{is_phone, is_postcode, is_printable, is_unprintable, passes_elfproef};
 
 pub const MAX_TEXT_CHARS: usize = 4_000;
 pub const MAX_NAME_CHARS: usize = 200;

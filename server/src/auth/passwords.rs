@@ -3,7 +3,13 @@
 //! `workers` checks run at once and a short queue waits for them; beyond it the caller answers
 //! 503 with `Retry-After`. An unknown name is checked against a dummy hash, as expensively and
 //! inside the same bound as a known one.
+//!
+//! Each client (an address, an IPv6 /64) holds at most its share of the places, running or
+//! waiting: a flood from one client fills its share and is answered 503, while the other places
+//! stay free for everyone else's sign-ins.
 
+use std::collections::HashMap;
+use std::net::IpAddr;
 use std::sync::mpsc::{Receiver, Sender, channel};
 use std::sync::{Arc, Mutex};
 
@@ -25,7 +31,29 @@ struct Job {
     password: String,
     hash: Option<String>,
     answer: oneshot::Sender<bool>,
-    _place: OwnedSemaphorePermit,
+    _place: Place,
+}
+
+/// Places held per client. Bounded by the pool: a client is in the map only while it holds a place.
+type Shares = Arc<Mutex<HashMap<IpAddr, usize>>>;
+
+/// One place in the pool, counted against its client's share; dropping it gives both back.
+struct Place {
+    _permit: OwnedSemaphorePermit,
+    client: IpAddr,
+    shares: Shares,
+}
+
+impl Drop for Place {
+    fn drop(&mut self) {
+        let mut shares = self.shares.lock().unwrap_or_else(|p| p.into_inner());
+        if let Some(held) = shares.get_mut(&self.client) {
+            *held = held.saturating_sub(1);
+            if *held == 0 {
+                shares.remove(&self.client);
+            }
+        }
+    }
 }
 
 /// A fixed set of worker threads (not tokio's blocking pool, whose many short-lived threads each
@@ -33,17 +61,21 @@ struct Job {
 pub struct PasswordChecks {
     /// Running plus waiting checks.
     admission: Arc<Semaphore>,
+    /// Places one client may hold at once.
+    share: usize,
+    shares: Shares,
     jobs: Mutex<Sender<Job>>,
 }
 
 /// A place in the pool (running or waiting); dropping it gives the place back.
 pub struct Admission<'a> {
-    place: OwnedSemaphorePermit,
+    place: Place,
     pool: &'a PasswordChecks,
 }
 
 impl PasswordChecks {
-    pub fn new(workers: usize, queue: usize) -> PasswordChecks {
+    /// `workers` checks at once, `queue` waiting, and each client at most `share` of them.
+    pub fn new(workers: usize, queue: usize, share: usize) -> PasswordChecks {
         let workers = workers.max(1);
         let (jobs, inbox) = channel::<Job>();
         let inbox = Arc::new(Mutex::new(inbox));
@@ -58,20 +90,36 @@ impl PasswordChecks {
         }
         PasswordChecks {
             admission: Arc::new(Semaphore::new(workers + queue)),
+            share: share.max(1),
+            shares: Shares::default(),
             jobs: Mutex::new(jobs),
         }
     }
 
-    /// About one worker per core, at most [`MAX_WORKERS`].
+    /// About one worker per core, at most [`MAX_WORKERS`]; one client may keep half the workers
+    /// busy (at least one), so a flood from one address leaves a core for everyone else.
     pub fn for_this_machine() -> PasswordChecks {
         let cores = std::thread::available_parallelism().map_or(1, usize::from);
         let workers = cores.clamp(1, MAX_WORKERS);
-        PasswordChecks::new(workers, workers * QUEUE_PER_WORKER)
+        PasswordChecks::new(workers, workers * QUEUE_PER_WORKER, workers.div_ceil(2))
     }
 
-    /// A place in the pool, or [`Busy`] at once when the queue is full.
-    pub fn admit(&self) -> Result<Admission<'_>, Busy> {
-        let place = self.admission.clone().try_acquire_owned().map_err(|_| Busy)?;
+    /// A place in the pool for `client` (see [`crate::auth::throttle::client_key`]), or [`Busy`]
+    /// at once when the pool is full or the client holds its share already.
+    pub fn admit(&self, client: IpAddr) -> Result<Admission<'_>, Busy> {
+        let mut shares = self.shares.lock().unwrap_or_else(|p| p.into_inner());
+        let held = shares.get(&client).copied().unwrap_or(0);
+        if held >= self.share {
+            return Err(Busy);
+        }
+        let permit = self.admission.clone().try_acquire_owned().map_err(|_| Busy)?;
+        shares.insert(client, held + 1);
+        drop(shares);
+        let place = Place {
+            _permit: permit,
+            client,
+            shares: self.shares.clone(),
+        };
         Ok(Admission { place, pool: self })
     }
 }
@@ -122,39 +170,60 @@ impl Admission<'_> {
 mod tests {
     use super::*;
 
+    fn client(i: u8) -> IpAddr {
+        IpAddr::V4(std::net::Ipv4Addr::new(192, 0, 2, i))
+    }
+
     #[test]
     fn beyond_the_queue_is_busy_and_places_come_back() {
-        let pool = PasswordChecks::new(1, 2);
-        let first = pool.admit();
-        let second = pool.admit();
-        let third = pool.admit();
+        let pool = PasswordChecks::new(1, 2, 1);
+        let first = pool.admit(client(1));
+        let second = pool.admit(client(2));
+        let third = pool.admit(client(3));
         assert!(first.is_ok() && second.is_ok() && third.is_ok());
         assert!(
-            pool.admit().is_err(),
+            pool.admit(client(4)).is_err(),
             "one worker and two waiting: the fourth is refused"
         );
         drop(second);
-        assert!(pool.admit().is_ok(), "a place given back is free again");
+        assert!(pool.admit(client(4)).is_ok(), "a place given back is free again");
+    }
+
+    /// The attack: one client asks for every place. It gets its share; the rest stay free.
+    #[test]
+    fn one_client_holds_its_share_and_no_more() {
+        let pool = PasswordChecks::new(2, 8, 1);
+        let flood: Vec<_> = (0..200).filter_map(|_| pool.admit(client(1)).ok()).collect();
+        assert_eq!(flood.len(), 1, "the flood's share");
+        let others: Vec<_> = (2..11).filter_map(|i| pool.admit(client(i)).ok()).collect();
+        assert_eq!(others.len(), 9, "every other client finds a place");
+        drop(flood);
+        assert!(pool.admit(client(1)).is_ok(), "the share comes back");
+        assert!(
+            pool.shares.lock().map(|s| s.len() <= 10).unwrap_or(false),
+            "bounded by the pool"
+        );
     }
 
     #[tokio::test]
     async fn checks_known_and_unknown_names_inside_the_bound() -> anyhow::Result<()> {
-        let pool = PasswordChecks::new(1, 0);
+        let pool = PasswordChecks::new(1, 0, 1);
+        let me = client(1);
         let hash = auth::hash_password("lang-genoeg-wachtwoord")?;
         let ok = pool
-            .admit()?
+            .admit(me)?
             .verify("lang-genoeg-wachtwoord".into(), Some(hash.clone()))
             .await?;
         assert!(ok);
-        let wrong = pool.admit()?.verify("fout".into(), Some(hash)).await?;
+        let wrong = pool.admit(me)?.verify("fout".into(), Some(hash)).await?;
         assert!(!wrong);
-        let held = pool.admit()?;
-        assert!(pool.admit().is_err(), "one place, taken");
+        let held = pool.admit(me)?;
+        assert!(pool.admit(client(2)).is_err(), "one place, taken");
         assert!(
             !held.verify("wat-dan-ook".into(), None).await?,
             "an unknown name never passes"
         );
-        assert!(pool.admit().is_ok(), "the place is back after the check");
+        assert!(pool.admit(me).is_ok(), "the place is back after the check");
         Ok(())
     }
 }

@@ -1,40 +1,57 @@
-//! Failed logins slow down per (name, client address), with growing delays instead of a hard
-//! lock: the right password from another address is never held up, and whoever guesses from one
-//! address waits longer after every miss. Pure: the caller passes `now`.
+//! Failed attempts slow down, with growing delays instead of a hard lock. Two budgets:
+//! - per (name, client): a few typing mistakes are free, then each further try waits longer;
+//! - per name across all clients: guessing one name from many addresses slows down too, except
+//!   from the addresses where that name signed in before (its owner's usual places), so an
+//!   attack elsewhere never locks the owner out.
 //!
-//! The map is bounded: entries are kept in the order of their last failure; one not failed for
-//! [`FORGET_AFTER`] is dropped, and when [`CAPACITY`] is reached the entry that failed longest ago
-//! goes. Nobody else's counter is touched. (A flood of new names costs its sender one argon2 check
-//! per name in the bounded pool of `auth/passwords.rs`, so churning the map is slow.)
+//! An attempt is **reserved** before its check runs and counted as a failure at once; a success
+//! takes it back. A burst of any size therefore gets at most the free attempts, however many run
+//! at the same moment. A client is keyed by its address, IPv6 by its /64 (one household or
+//! machine gets a whole /64, so single IPv6 addresses are free to choose).
+//!
+//! Every map is bounded: entries are kept in the order of their last use; one unused for
+//! [`FORGET_AFTER`] is dropped, and at [`CAPACITY`] the least recently used goes. Pure: the
+//! caller passes `now`.
 
-use std::net::IpAddr;
+use std::net::{IpAddr, Ipv6Addr};
 use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
 use hashlink::LinkedHashMap;
 use sha2::{Digest, Sha256};
 
-/// Failures that cost nothing: typing mistakes.
+/// Failures per (name, client) that cost nothing: typing mistakes.
 pub const FREE_FAILURES: u32 = 4;
+/// Failures per name across all clients that are not its usual ones, before that name slows down.
+pub const FREE_NAME_FAILURES: u32 = 20;
 /// The wait after the first failure beyond the free ones; it doubles with each further failure.
 pub const FIRST_DELAY: Duration = Duration::from_secs(30);
 pub const MAX_DELAY: Duration = Duration::from_secs(15 * 60);
-/// A (name, address) that has not failed for this long starts again from zero.
+/// A counter not used for this long starts again from zero.
 pub const FORGET_AFTER: Duration = Duration::from_secs(24 * 3600);
+/// How long an address where a name signed in stays one of its usual addresses.
+pub const USUAL_FOR: Duration = Duration::from_secs(90 * 24 * 3600);
+/// Usual addresses remembered per name (the most recent ones).
+pub const USUAL_PER_NAME: usize = 8;
 pub const CAPACITY: usize = 100_000;
 
-/// The name as a digest: a key's size does not depend on what a client sends.
-type Key = ([u8; 32], IpAddr);
+/// A name as a digest: a key's size does not depend on what a client sends.
+type Name = [u8; 32];
 
-struct Entry {
-    failures: u32,
-    last_failure: Instant,
-    blocked_until: Instant,
+/// Who a client is for every limit: its address, or for IPv6 its /64.
+pub fn client_key(ip: IpAddr) -> IpAddr {
+    match ip {
+        IpAddr::V6(v6) => match v6.to_ipv4_mapped() {
+            Some(v4) => IpAddr::V4(v4),
+            None => IpAddr::V6(Ipv6Addr::from(v6.to_bits() & !((1u128 << 64) - 1))),
+        },
+        v4 => v4,
+    }
 }
 
-/// How long a (name, address) waits after its `failures`-th failure in a row.
-pub fn delay_after(failures: u32) -> Duration {
-    match failures.checked_sub(FREE_FAILURES + 1) {
+/// How long a counter waits after its `failures`-th failure in a row, `free` of them free.
+fn delay_after_free(failures: u32, free: u32) -> Duration {
+    match failures.checked_sub(free + 1) {
         None => Duration::ZERO,
         Some(doublings) => FIRST_DELAY
             .checked_mul(1u32.checked_shl(doublings).unwrap_or(u32::MAX))
@@ -42,8 +59,106 @@ pub fn delay_after(failures: u32) -> Duration {
     }
 }
 
+#[derive(Clone, Copy)]
+struct Counter {
+    failures: u32,
+    last_used: Instant,
+    blocked_until: Instant,
+}
+
+impl Counter {
+    fn wait(&self, now: Instant) -> Option<Duration> {
+        (self.blocked_until > now).then(|| self.blocked_until - now)
+    }
+}
+
+/// A bounded map of counters, least recently used first.
+struct Counters<K: std::hash::Hash + Eq> {
+    map: LinkedHashMap<K, Counter>,
+    free: u32,
+}
+
+impl<K: std::hash::Hash + Eq + Copy> Counters<K> {
+    fn new(free: u32) -> Self {
+        Counters {
+            map: LinkedHashMap::new(),
+            free,
+        }
+    }
+
+    fn wait(&self, key: &K, now: Instant) -> Option<Duration> {
+        self.map.get(key)?.wait(now)
+    }
+
+    /// One more failure (reserved ahead of its check).
+    fn count(&mut self, key: K, now: Instant, capacity: usize) {
+        let failures = match self.map.remove(&key) {
+            Some(old) if now.saturating_duration_since(old.last_used) < FORGET_AFTER => old.failures,
+            _ => 0,
+        }
+        .saturating_add(1);
+        let blocked_until = now + delay_after_free(failures, self.free);
+        self.map.insert(
+            key,
+            Counter {
+                failures,
+                last_used: now,
+                blocked_until,
+            },
+        );
+        forget_old(&mut self.map, now, capacity, |c| c.last_used, FORGET_AFTER);
+    }
+
+    /// A reserved failure that turned out a success: taken back.
+    fn uncount(&mut self, key: &K, now: Instant) {
+        if let Some(c) = self.map.get_mut(key) {
+            c.failures = c.failures.saturating_sub(1);
+            c.blocked_until = c.blocked_until.min(now + delay_after_free(c.failures, self.free));
+        }
+    }
+}
+
+/// Drop entries unused for `forget_after` (oldest first), then whatever exceeds `capacity`.
+fn forget_old<K: std::hash::Hash + Eq, V>(
+    map: &mut LinkedHashMap<K, V>,
+    now: Instant,
+    capacity: usize,
+    last_used: impl Fn(&V) -> Instant,
+    forget_after: Duration,
+) {
+    while let Some((_, oldest)) = map.front() {
+        let forgotten = now.saturating_duration_since(last_used(oldest)) >= forget_after;
+        if !forgotten && map.len() <= capacity {
+            break;
+        }
+        map.pop_front();
+    }
+}
+
+struct State {
+    /// Whether a name has a budget across clients (logins); without one only clients are counted.
+    name_budget: bool,
+    per_client: Counters<(Name, IpAddr)>,
+    per_name: Counters<Name>,
+    /// Where each name signed in lately, most recent last. Written only on a success, so a flood
+    /// of wrong guesses cannot push an owner's address out.
+    usual: LinkedHashMap<Name, Vec<(IpAddr, Instant)>>,
+}
+
+impl State {
+    /// Whether the name's shared budget leaves this client alone.
+    fn is_usual(&self, name: &Name, client: IpAddr, now: Instant) -> bool {
+        !self.name_budget
+            || self.usual.get(name).is_some_and(|places| {
+                places
+                    .iter()
+                    .any(|(ip, at)| *ip == client && now.saturating_duration_since(*at) < USUAL_FOR)
+            })
+    }
+}
+
 pub struct LoginThrottle {
-    entries: Mutex<LinkedHashMap<Key, Entry>>,
+    state: Mutex<State>,
     capacity: usize,
 }
 
@@ -53,64 +168,98 @@ impl Default for LoginThrottle {
     }
 }
 
-fn key(name: &str, ip: IpAddr) -> Key {
-    (Sha256::digest(name.as_bytes()).into(), ip)
+impl LoginThrottle {
+    /// Per client only, no budget per name: for one-time codes, whose "name" is shared by every
+    /// pharmacy (a budget across clients would let one attacker lock everyone out).
+    pub fn per_client() -> LoginThrottle {
+        let throttle = LoginThrottle::default();
+        throttle.lock().name_budget = false;
+        throttle
+    }
+}
+
+fn digest(name: &str) -> Name {
+    Sha256::digest(name.as_bytes()).into()
 }
 
 impl LoginThrottle {
     pub fn with_capacity(capacity: usize) -> LoginThrottle {
         LoginThrottle {
-            entries: Mutex::new(LinkedHashMap::new()),
+            state: Mutex::new(State {
+                name_budget: true,
+                per_client: Counters::new(FREE_FAILURES),
+                per_name: Counters::new(FREE_NAME_FAILURES),
+                usual: LinkedHashMap::new(),
+            }),
             capacity: capacity.max(1),
         }
     }
 
-    fn lock(&self) -> std::sync::MutexGuard<'_, LinkedHashMap<Key, Entry>> {
-        self.entries.lock().unwrap_or_else(|p| p.into_inner())
+    fn lock(&self) -> std::sync::MutexGuard<'_, State> {
+        self.state.lock().unwrap_or_else(|p| p.into_inner())
     }
 
-    /// `Some(time left)` while this name and address must wait before the next try.
+    /// `Some(time left)` while this name must wait before a try from this address.
     pub fn wait(&self, name: &str, ip: IpAddr, now: Instant) -> Option<Duration> {
-        let map = self.lock();
-        let entry = map.get(&key(name, ip))?;
-        (entry.blocked_until > now).then(|| entry.blocked_until - now)
+        let state = self.lock();
+        let (name, client) = (digest(name), client_key(ip));
+        let own = state.per_client.wait(&(name, client), now);
+        let shared = if state.is_usual(&name, client, now) {
+            None
+        } else {
+            state.per_name.wait(&name, now)
+        };
+        own.max(shared)
     }
 
-    /// A wrong name or password from this address.
-    pub fn failed(&self, name: &str, ip: IpAddr, now: Instant) {
-        let mut map = self.lock();
-        let key = key(name, ip);
-        let failures = match map.remove(&key) {
-            Some(old) if now.saturating_duration_since(old.last_failure) < FORGET_AFTER => old.failures,
-            _ => 0,
+    /// Reserve one attempt for this name from this address, counted as a failure until
+    /// [`LoginThrottle::succeeded`] takes it back; `Err(time left)` while it must wait.
+    pub fn reserve(&self, name: &str, ip: IpAddr, now: Instant) -> Result<(), Duration> {
+        let mut state = self.lock();
+        let (name, client) = (digest(name), client_key(ip));
+        // Checked under the same lock as the count: two reservations cannot both pass the check.
+        let usual = state.is_usual(&name, client, now);
+        let own = state.per_client.wait(&(name, client), now);
+        let shared = (!usual).then(|| state.per_name.wait(&name, now)).flatten();
+        if let Some(wait) = own.max(shared) {
+            return Err(wait);
         }
-        .saturating_add(1);
-        map.insert(
-            key,
-            Entry {
-                failures,
-                last_failure: now,
-                blocked_until: now + delay_after(failures),
-            },
+        state.per_client.count((name, client), now, self.capacity);
+        if !usual {
+            state.per_name.count(name, now, self.capacity);
+        }
+        Ok(())
+    }
+
+    /// The right answer: this name and address start again from zero, the reserved failure of
+    /// the name's budget is taken back, and the address becomes one of the name's usual ones.
+    pub fn succeeded(&self, name: &str, ip: IpAddr, now: Instant) {
+        let mut state = self.lock();
+        let (name, client) = (digest(name), client_key(ip));
+        state.per_client.map.remove(&(name, client));
+        if !state.is_usual(&name, client, now) {
+            state.per_name.uncount(&name, now);
+        }
+        let mut places = state.usual.remove(&name).unwrap_or_default();
+        places.retain(|(ip, at)| *ip != client && now.saturating_duration_since(*at) < USUAL_FOR);
+        places.push((client, now));
+        if places.len() > USUAL_PER_NAME {
+            places.remove(0);
+        }
+        state.usual.insert(name, places);
+        let capacity = self.capacity;
+        forget_old(
+            &mut state.usual,
+            now,
+            capacity,
+            |places| places.last().map_or(now, |(_, at)| *at),
+            USUAL_FOR,
         );
-        // Oldest failures first: drop the forgotten ones, then whatever exceeds the bound.
-        while let Some((_, oldest)) = map.front() {
-            let forgotten = now.saturating_duration_since(oldest.last_failure) >= FORGET_AFTER;
-            if !forgotten && map.len() <= self.capacity {
-                break;
-            }
-            map.pop_front();
-        }
-    }
-
-    /// The right password: this name and address start again from zero.
-    pub fn succeeded(&self, name: &str, ip: IpAddr) {
-        self.lock().remove(&key(name, ip));
     }
 
     #[cfg(test)]
     fn len(&self) -> usize {
-        self.lock().len()
+        self.lock().per_client.map.len()
     }
 }
 
@@ -120,93 +269,4 @@ pub fn retry_after_secs(wait: Duration) -> u64 {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    const A: IpAddr = IpAddr::V4(std::net::Ipv4Addr::new(192, 0, 2, 1));
-    const B: IpAddr = IpAddr::V4(std::net::Ipv4Addr::new(198, 51, 100, 7));
-
-    #[test]
-    fn delays_grow_after_the_free_failures_and_stop_at_the_cap() {
-        let t = LoginThrottle::default();
-        let mut now = Instant::now();
-        for _ in 0..FREE_FAILURES {
-            assert_eq!(t.wait("anna", A, now), None);
-            t.failed("anna", A, now);
-        }
-        assert_eq!(t.wait("anna", A, now), None, "typing mistakes cost nothing");
-        let mut previous = Duration::ZERO;
-        for _ in 0..12 {
-            t.failed("anna", A, now);
-            let wait = t.wait("anna", A, now).unwrap_or_default();
-            assert!(wait > previous || wait == MAX_DELAY, "{wait:?} after {previous:?}");
-            assert!(wait <= MAX_DELAY);
-            previous = wait;
-            now += wait; // the client waited as told
-            assert_eq!(t.wait("anna", A, now), None, "no hard lock: the wait ends");
-        }
-        assert_eq!(previous, MAX_DELAY);
-        assert_eq!(delay_after(FREE_FAILURES + 1), FIRST_DELAY);
-        assert_eq!(delay_after(FREE_FAILURES + 2), FIRST_DELAY * 2);
-        assert_eq!(delay_after(u32::MAX), MAX_DELAY);
-    }
-
-    #[test]
-    fn another_address_and_another_name_are_unaffected() {
-        let t = LoginThrottle::default();
-        let now = Instant::now();
-        for _ in 0..20 {
-            t.failed("anna", A, now);
-        }
-        assert!(t.wait("anna", A, now).is_some());
-        assert_eq!(t.wait("anna", B, now), None, "the right password from B is not held up");
-        assert_eq!(t.wait("bram", A, now), None, "per name");
-        t.succeeded("anna", B);
-        assert!(t.wait("anna", A, now).is_some(), "a success elsewhere does not clear A");
-        t.succeeded("anna", A);
-        assert_eq!(t.wait("anna", A, now), None);
-    }
-
-    #[test]
-    fn the_bound_drops_the_oldest_entry_only() {
-        let t = LoginThrottle::with_capacity(100);
-        let now = Instant::now();
-        let ip = |i: u8| IpAddr::V4(std::net::Ipv4Addr::new(10, 0, 0, i));
-        for i in 0..100 {
-            for _ in 0..10 {
-                t.failed("anna", ip(i), now);
-            }
-        }
-        assert_eq!(t.len(), 100);
-        // Address 0 fails again: it moves to the back, address 1 is now the oldest.
-        t.failed("anna", ip(0), now + Duration::from_secs(1));
-        t.failed("flood", ip(200), now + Duration::from_secs(2));
-        assert_eq!(t.len(), 100, "bounded");
-        let later = now + Duration::from_secs(3);
-        assert_eq!(t.wait("anna", ip(1), later), None, "the oldest entry went");
-        for i in (0..100).filter(|i| *i != 1) {
-            assert!(t.wait("anna", ip(i), later).is_some(), "address {i} keeps its counter");
-        }
-    }
-
-    #[test]
-    fn old_failures_are_forgotten() {
-        let t = LoginThrottle::default();
-        let now = Instant::now();
-        for _ in 0..10 {
-            t.failed("anna", A, now);
-        }
-        let next_day = now + FORGET_AFTER;
-        t.failed("bram", B, next_day);
-        assert_eq!(t.len(), 1, "anna's day-old entry was dropped");
-        t.failed("anna", A, next_day);
-        assert_eq!(t.wait("anna", A, next_day), None, "counting starts again");
-    }
-
-    #[test]
-    fn retry_after_rounds_up() {
-        assert_eq!(retry_after_secs(Duration::from_millis(1)), 1);
-        assert_eq!(retry_after_secs(Duration::from_millis(29_001)), 30);
-        assert_eq!(retry_after_secs(Duration::from_secs(30)), 30);
-    }
-}
+mod tests;

@@ -48,7 +48,7 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Deadletters(DeadlettersCommand::List) => {
             println!("delivery_id\treport_id\tvt_region\tattempts\tdead_at\tlast_error");
             for d in outbox::dead_letters(&db.open()?)? {
-                let error = d.last_error.unwrap_or_default();
+                let error = shown(&d.last_error.unwrap_or_default());
                 println!(
                     "{}\t{}\t{}\t{}\t{}\t{error}",
                     d.delivery_id, d.report_id, d.vt_region, d.attempts, d.dead_at
@@ -86,6 +86,7 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
                 }
             }
             let conn = db.open()?;
+            demo::refuse_if_seeded(&conn)??;
             let (phone, address) = (phone.as_deref().map(str::trim), address.as_deref().map(str::trim));
             let id = directory::add_pharmacy(&conn, name.trim(), &gemeente, &vt_region, phone, address, now)?;
             println!("{}", directory::issue_enrollment_code(&conn, id, now)?);
@@ -95,17 +96,22 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
             let conn = db.open()?;
             println!("id\tname\tgemeente\tvt_region\tdevices\tphone\taddress");
             for p in directory::list_pharmacies(&conn)? {
-                let phone = p.phone.unwrap_or_default();
-                let address = p.address.unwrap_or_default();
+                let phone = shown(&p.phone.unwrap_or_default());
+                let address = shown(&p.address.unwrap_or_default());
                 println!(
                     "{}\t{}\t{}\t{}\t{}\t{phone}\t{address}",
-                    p.id, p.name, p.gemeente, p.vt_region, p.devices
+                    p.id,
+                    shown(&p.name),
+                    p.gemeente,
+                    p.vt_region,
+                    p.devices
                 );
             }
             Ok(())
         }
         Command::Pharmacy(PharmacyCommand::Code { name_or_id }) => {
             let conn = db.open()?;
+            demo::refuse_if_seeded(&conn)??;
             let Some(id) = directory::find_pharmacy_by_name_or_id(&conn, &name_or_id)? else {
                 bail!("no pharmacy named {name_or_id} or with that id (see `pharmacy list`)");
             };
@@ -119,7 +125,10 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
                 let revoked = d.revoked_at.map(|at| format!("\trevoked {at}")).unwrap_or_default();
                 println!(
                     "{}\t{}\t{}\t{}\t{last_seen}{revoked}",
-                    d.id, d.pharmacy, d.name, d.enrolled_at
+                    d.id,
+                    shown(&d.pharmacy),
+                    shown(&d.name),
+                    d.enrolled_at
                 );
             }
             Ok(())
@@ -144,8 +153,10 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
             if name.trim().is_empty() || name.chars().count() > 200 {
                 bail!("the name must be 1 to 200 characters");
             }
+            let conn = db.open()?;
+            demo::refuse_if_seeded(&conn)??;
             let hash = auth::hash_password(&read_password()?)?;
-            if !directory::add_user(&db.open()?, &name, role, region.as_deref(), &hash, now)? {
+            if !directory::add_user(&conn, &name, role, region.as_deref(), &hash, now)? {
                 bail!("a user named {name} exists already");
             }
             println!("added {} user {name}", role.code());
@@ -167,6 +178,21 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
             Ok(())
         }
     }
+}
+
+/// Text from the database or the network, safe for the admin's terminal: a control character
+/// (a tab that would forge a column, a newline that would forge a row, an escape sequence that
+/// would change the terminal) is printed as its `\u{..}` escape instead.
+fn shown(text: &str) -> String {
+    text.chars()
+        .map(|ch| {
+            if meldcode::validate::is_unprintable(ch) {
+                ch.escape_unicode().to_string()
+            } else {
+                ch.to_string()
+            }
+        })
+        .collect()
 }
 
 fn region_of_gemeente(gemeente: &str) -> anyhow::Result<String> {
@@ -222,6 +248,7 @@ async fn serve_store(store: Store, settings: Settings, listen: &str, seed_demo: 
     let demo_info = if seed_demo {
         Some(store.call(|c| demo::seed(c, Utc::now())).await??)
     } else {
+        store.read(demo::refuse_if_seeded).await??;
         None
     };
     let listener = tokio::net::TcpListener::bind(listen)
@@ -287,4 +314,15 @@ async fn shutdown() {
     #[cfg(not(unix))]
     let term = std::future::pending::<()>();
     tokio::select! { _ = ctrl_c => {}, _ = term => {} }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn the_terminal_never_gets_a_control_character() {
+        assert_eq!(super::shown("Kassa 2 — Één"), "Kassa 2 — Één");
+        let forged = super::shown("a\tb\nc\u{1b}[2J\u{202e}d");
+        assert_eq!(forged, "a\\u{9}b\\u{a}c\\u{1b}[2J\\u{202e}d");
+        assert!(!forged.chars().any(meldcode::validate::is_unprintable));
+    }
 }

@@ -9,30 +9,12 @@ use axum::extract::{ConnectInfo, State};
 use axum::http::{HeaderMap, StatusCode};
 use chrono::Utc;
 use meldcode::api::{EnrollRequest, EnrollResponse, ErrorBody, SessionRequest, SessionResponse};
-use meldcode::{FieldError, Rule};
 
 use super::body::json_object;
 use super::client_addr::client_addr;
 use super::{ApiError, AppState};
-use crate::auth::throttle::retry_after_secs;
+use crate::auth::throttle::{client_key, retry_after_secs};
 use crate::store::directory;
-
-fn check_name(path: &str, value: &str) -> Result<(), ApiError> {
-    let n = value.chars().count();
-    if value.trim().is_empty() || n > meldcode::validate::MAX_NAME_CHARS {
-        let rule = if n == 0 || value.trim().is_empty() {
-            Rule::Required
-        } else {
-            Rule::MaxLength
-        };
-        return Err(ApiError::Invalid(vec![FieldError::new(
-            path,
-            rule,
-            "1 to 200 characters",
-        )]));
-    }
-    Ok(())
-}
 
 /// Enroll a device of a pharmacy with its one-time code.
 #[utoipa::path(
@@ -43,26 +25,47 @@ fn check_name(path: &str, value: &str) -> Result<(), ApiError> {
         (status = 401, description = "Used, expired or unknown code", body = ErrorBody),
         (status = 413, description = "Body over 64 KiB", body = ErrorBody),
         (status = 415, description = "Not application/json", body = ErrorBody),
-        (status = 422, description = "Breaks rules; every broken rule is listed", body = ErrorBody),
+        (status = 422, description = "Breaks rules; every broken rule is listed (`/device_name`: 1 to 100 printable characters, rule `control_character` for a tab, newline or escape)", body = ErrorBody),
+        (status = 429, description = "Wrong codes from this client address: wait Retry-After seconds (growing delays)", body = ErrorBody),
         (status = 503, description = "Fault of the server; retry after Retry-After", body = ErrorBody),
     )
 )]
 pub async fn enroll(
     State(s): State<AppState>,
+    ConnectInfo(peer): ConnectInfo<SocketAddr>,
     headers: HeaderMap,
     body: Body,
 ) -> Result<(StatusCode, Json<EnrollResponse>), ApiError> {
     let req: EnrollRequest = json_object(&headers, body).await?;
-    check_name("/device_name", &req.device_name)?;
+    if let Some(field) = req.device_name_error() {
+        return Err(ApiError::Invalid(vec![field]));
+    }
+    // Guessing codes is throttled per client like guessing passwords; the reservation is
+    // counted as a wrong code until the code turns out right.
+    let ip = client_addr(peer, &headers, &s.access.trusted_proxies);
+    s.access
+        .enrollment
+        .reserve(ENROLLMENT, ip, Instant::now())
+        .map_err(too_many)?;
     if req.code.len() > 64 {
         return Err(ApiError::Unauthorized);
     }
     let now = Utc::now();
+    // A wrong code is found on the reading connection: guesses never queue on the writer.
+    let code = req.code.clone();
+    if !s
+        .store
+        .read(move |c| directory::enrollment_code_is_open(c, &code, now))
+        .await?
+    {
+        return Err(ApiError::Unauthorized);
+    }
     let enrolled = s
         .store
         .call(move |c| directory::enroll(c, &req.code, &req.device_name, now))
         .await?;
     let enrolled = enrolled.ok_or(ApiError::Unauthorized)?;
+    s.access.enrollment.succeeded(ENROLLMENT, ip, Instant::now());
     Ok((
         StatusCode::CREATED,
         Json(EnrollResponse {
@@ -98,8 +101,19 @@ pub async fn session(
     Ok((StatusCode::CREATED, Json(SessionResponse { token, expires_at })))
 }
 
+/// The throttle's name for enrollment attempts (one budget per client, whatever the code).
+const ENROLLMENT: &str = "enrollment";
+
+fn too_many(wait: std::time::Duration) -> ApiError {
+    ApiError::TooManyRequests {
+        retry_after: retry_after_secs(wait),
+    }
+}
+
 /// Check a name and password and open a session. Failures slow down per name and client
-/// address (429); the check itself waits for a place in the bounded pool (503 when full).
+/// address and per name (429); the attempt is reserved before the check, so a burst gets no
+/// more than the free attempts. The check waits for a place in the bounded pool, within the
+/// client's share of it (503 when full).
 pub async fn login(
     s: &AppState,
     name: &str,
@@ -108,14 +122,18 @@ pub async fn login(
     headers: &HeaderMap,
 ) -> Result<(String, chrono::DateTime<Utc>), ApiError> {
     let ip = client_addr(peer, headers, &s.access.trusted_proxies);
-    if let Some(wait) = s.access.throttle.wait(name, ip, Instant::now()) {
-        return Err(ApiError::TooManyRequests {
-            retry_after: retry_after_secs(wait),
-        });
+    let throttle = &s.access.throttle;
+    if let Some(wait) = throttle.wait(name, ip, Instant::now()) {
+        return Err(too_many(wait));
     }
-    let admission = s.access.passwords.admit().map_err(|_| ApiError::PasswordChecksBusy)?;
+    let admission = s
+        .access
+        .passwords
+        .admit(client_key(ip))
+        .map_err(|_| ApiError::PasswordChecksBusy)?;
+    throttle.reserve(name, ip, Instant::now()).map_err(too_many)?;
     let lookup = name.to_owned();
-    let user = s.store.call(move |c| directory::user_by_name(c, &lookup)).await?;
+    let user = s.store.read(move |c| directory::user_by_name(c, &lookup)).await?;
     let hash = user.as_ref().map(|u| u.password_hash.clone());
     let ok = admission
         .verify(password.to_owned(), hash)
@@ -123,12 +141,10 @@ pub async fn login(
         .map_err(|_| ApiError::PasswordChecksBusy)?;
     let user = match (ok, user) {
         (true, Some(user)) => user,
-        _ => {
-            s.access.throttle.failed(name, ip, Instant::now());
-            return Err(ApiError::Unauthorized);
-        }
+        // The reservation stays: it was a failure.
+        _ => return Err(ApiError::Unauthorized),
     };
-    s.access.throttle.succeeded(name, ip);
+    throttle.succeeded(name, ip, Instant::now());
     let now = Utc::now();
     Ok(s.store
         .call(move |c| directory::create_session(c, user.id, now))

@@ -48,6 +48,8 @@ pub struct AppState {
 /// what the web pages trust.
 pub struct Access {
     pub throttle: LoginThrottle,
+    /// Wrong enrollment codes, per client.
+    pub enrollment: LoginThrottle,
     pub passwords: PasswordChecks,
     pub trusted_proxies: Vec<ipnet::IpNet>,
     /// The only origin web forms may come from (`MASKER19_PUBLIC_URL`); without it, the `Host`.
@@ -60,6 +62,7 @@ impl Access {
     pub fn new(settings: &Settings) -> Arc<Access> {
         Arc::new(Access {
             throttle: LoginThrottle::default(),
+            enrollment: LoginThrottle::per_client(),
             passwords: PasswordChecks::for_this_machine(),
             trusted_proxies: settings.trusted_proxies.clone(),
             public_origin: settings.public_origin(),

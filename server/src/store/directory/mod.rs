@@ -148,6 +148,16 @@ pub fn list_pharmacies(conn: &Connection) -> StoreResult<Vec<Pharmacy>> {
     Ok(rows.collect::<Result<_, _>>()?)
 }
 
+/// Whether a code is unused and not expired: a read, so a guess never takes the writer.
+pub fn enrollment_code_is_open(conn: &Connection, code: &str, now: DateTime<Utc>) -> StoreResult<bool> {
+    let hash = auth::sha256_hex(&auth::normalize_code(code));
+    Ok(conn
+        .prepare_cached("SELECT 1 FROM enrollment_code WHERE code_hash = ?1 AND used_at IS NULL AND expires_at > ?2")?
+        .query_row(params![hash, ts(now)], |_| Ok(()))
+        .optional()?
+        .is_some())
+}
+
 /// Redeem a code once, before it expires: a new device and its token. `None`: used, expired or unknown.
 pub fn enroll(
     conn: &mut Connection,
