@@ -1,13 +1,14 @@
-//! Benchmark: 200 concurrent logins with made-up names for ~15 s against the real server
-//! (issue 9, item 1): the server's peak resident memory, `/healthz` latency meanwhile, and the
-//! latency of reports submitted during the flood.
+//! Benchmark: 200 concurrent logins with made-up names from one address (127.0.0.1) for ~15 s
+//! against the real server: the server's peak resident memory, `/healthz` latency meanwhile, the
+//! latency of reports submitted during the flood, and how many of 10 real sign-ins from another
+//! address (127.0.0.2) get in.
 //! Runs the real server binary (MASKER19_SERVER_BIN, else target/release/masker19-server).
 //!
 //! `cargo run --release -p masker19-e2e --bin bench-login -- [CLIENTS] [SECONDS]`
 
 use std::time::{Duration, Instant};
 
-use masker19_e2e::flood::{Flood, proc_status_kib};
+use masker19_e2e::flood::{Flood, proc_status_kib, sign_ins_from};
 use masker19_e2e::{demo_server, percentile, with_fresh_id};
 
 fn ms(d: Duration) -> f64 {
@@ -24,8 +25,16 @@ fn main() -> anyhow::Result<()> {
     let base = server.url.clone();
     let rss_before = proc_status_kib(server.pid(), "VmRSS")?;
     let rt = tokio::runtime::Runtime::new()?;
-    let (tally, mut health, mut submits, failures) = rt.block_on(async {
+    let (tally, mut health, mut submits, failures, signed_in) = rt.block_on(async {
         let flood = Flood::start(&base, clients)?;
+        // Real sign-ins from elsewhere, one after the other, once the flood is under way.
+        let sign_ins = tokio::spawn({
+            let base = base.clone();
+            async move {
+                tokio::time::sleep(Duration::from_secs(2)).await;
+                sign_ins_from(&base, "127.0.0.2", 10, masker19_e2e::DEMO_PASSWORD).await
+            }
+        });
         let http = reqwest::Client::new();
         let (mut health, mut submits, mut failures) = (Vec::new(), Vec::new(), Vec::new());
         let start = Instant::now();
@@ -55,7 +64,8 @@ fn main() -> anyhow::Result<()> {
             }
             tokio::time::sleep(Duration::from_millis(50)).await;
         }
-        anyhow::Ok((flood.stop().await?, health, submits, failures))
+        let signed_in = sign_ins.await??;
+        anyhow::Ok((flood.stop().await?, health, submits, failures, signed_in))
     })?;
     let peak = proc_status_kib(server.pid(), "VmHWM")?;
     health.sort();
@@ -67,6 +77,11 @@ fn main() -> anyhow::Result<()> {
         tally.unauthorized,
         tally.busy,
         tally.other.len()
+    );
+    println!(
+        "real_sign_ins_from_another_address ok={} of {} {signed_in:?}",
+        signed_in.iter().filter(|s| **s == 201).count(),
+        signed_in.len()
     );
     println!("rss_before_mib={:.1}", rss_before as f64 / 1024.0);
     println!("peak_rss_mib={:.1}", peak as f64 / 1024.0);
