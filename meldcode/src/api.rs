@@ -80,6 +80,39 @@ pub struct StatusBody {
     /// A practice report (oefenmodus): counted as training uptake only. Left out when `false`.
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub practice: bool,
+    /// When the server purges the report's personal data at the latest: a device that still
+    /// holds the report (it never settled) wipes its own copy then. Absent from older servers.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub retained_until: Option<DateTime<Utc>>,
+}
+
+/// How long the server keeps a report's personal data: `after_closed` once it is closed, and
+/// `at_most` after receipt whatever its state.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Retention {
+    pub after_closed: chrono::Duration,
+    pub at_most: chrono::Duration,
+}
+
+impl Retention {
+    /// The latest moment the personal data of a report with this history is kept; `None`
+    /// without a history.
+    pub fn retained_until(&self, history: &[HistoryEntry]) -> Option<DateTime<Utc>> {
+        let received = history.first()?.at + self.at_most;
+        let closed = history
+            .iter()
+            .find(|e| e.status == Status::Closed)
+            .map(|e| e.at + self.after_closed);
+        Some(closed.map_or(received, |c| c.min(received)))
+    }
+}
+
+impl StatusBody {
+    /// This body with `retained_until` set by `retention`.
+    pub fn retained(mut self, retention: Retention) -> StatusBody {
+        self.retained_until = retention.retained_until(&self.history);
+        self
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

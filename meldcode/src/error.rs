@@ -32,6 +32,8 @@ pub enum Rule {
     /// A control character (a tab, a newline, an escape sequence, a direction override) in a
     /// text that is shown on a terminal or in a list.
     ControlCharacter,
+    /// An action that needs the report's content, after the retention purge removed it.
+    PersonalDataPurged,
 }
 
 impl Rule {
@@ -58,6 +60,7 @@ impl Rule {
             Rule::AcuteDangerIsUnsafe => "acute_danger_is_unsafe",
             Rule::ConsentNotAskedWhenAccompanied => "consent_not_asked_when_accompanied",
             Rule::ControlCharacter => "control_character",
+            Rule::PersonalDataPurged => "personal_data_purged",
         }
     }
 }

@@ -37,7 +37,7 @@ pub mod validate;
 
 pub use error::{FieldError, Rejection, Rule};
 pub use flow::Flow;
-pub use parse::{parse_object, parse_report};
+pub use parse::{parse_object, parse_report, parse_structure};
 pub use report::*;
 pub use status::Status;
 pub use texts::{Label, Lang};

@@ -136,6 +136,14 @@ fn is_loopback(host: &str) -> bool {
 }
 
 impl Settings {
+    /// The retention periods, as the status bodies announce them.
+    pub fn retention(&self) -> meldcode::api::Retention {
+        meldcode::api::Retention {
+            after_closed: chrono::Duration::days(self.retention_closed_days),
+            at_most: chrono::Duration::days(self.retention_max_days),
+        }
+    }
+
     pub fn from_env() -> anyhow::Result<Settings> {
         let test_settings_allowed = cfg!(debug_assertions) || env_flag("MASKER19_ALLOW_TEST_SETTINGS");
         let retry_scale = match std::env::var("MASKER19_TEST_RETRY_SCALE") {

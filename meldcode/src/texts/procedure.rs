@@ -166,6 +166,10 @@ impl Label for Rule {
                 "Gebruik alleen gewone tekens: geen tab, nieuwe regel of stuurteken.",
                 "Use plain characters only: no tab, new line or control character.",
             ),
+            Rule::PersonalDataPurged => (
+                "De persoonsgegevens van deze melding zijn volgens de bewaartermijn verwijderd: er is niets meer over te dragen. Bel de andere regio als zij het moeten weten.",
+                "This report's personal data was removed under the retention period: there is nothing left to hand over. Call the other region if they need to know.",
+            ),
             Rule::OverrideReasonRequired => (
                 "U besluit anders dan het advies: schrijf op waarom.",
                 "You decide otherwise than recommended: write down why.",

@@ -275,6 +275,7 @@ async fn serve_store(store: Store, settings: Settings, listen: &str, seed_demo: 
         stats_cache: Default::default(),
         practice_cache: Default::default(),
         committer: http::Committer::start(store.clone()),
+        retention: settings.retention(),
     };
     tokio::spawn(forwarder.run());
     match notify::Notifier::new(store.clone(), settings.clone())? {

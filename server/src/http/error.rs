@@ -53,6 +53,7 @@ impl From<Refusal> for ApiError {
             Refusal::NotAllowed(..) => ApiError::Conflict(r.to_string()),
             Refusal::ReasonRequired | Refusal::TransferReasonRequired => field("/reason", Rule::Required),
             Refusal::UnknownRegion(_) | Refusal::SameRegion => field("/vt_region", Rule::InvalidValue),
+            Refusal::Purged => field("", Rule::PersonalDataPurged),
         }
     }
 }

@@ -8,6 +8,7 @@ use axum::extract::{Path, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
 use meldcode::intake::{AuditAction, kenmerk};
+use meldcode::{Label, Lang, Rule};
 use serde::Deserialize;
 
 use super::intake::act;
@@ -141,6 +142,9 @@ pub async fn action(
         Err(e @ (ApiError::Invalid(_) | ApiError::Conflict(_))) => {
             // In Dutch, for the intake worker; the API keeps its English sentences.
             let text = match &e {
+                ApiError::Invalid(fields) if fields.iter().any(|f| f.rule == Rule::PersonalDataPurged) => {
+                    Rule::PersonalDataPurged.label(Lang::Nl)
+                }
                 ApiError::Invalid(fields) if fields.iter().any(|f| f.path == "/reason") && code == "close" => {
                     "Geef een reden: u sluit af zonder de melding eerst in behandeling te nemen."
                 }

@@ -42,6 +42,8 @@ pub struct AppState {
     pub stats_cache: stats::StatsCache,
     pub practice_cache: stats::PracticeCache,
     pub committer: committer::Committer,
+    /// How long personal data is kept: each status body says until when.
+    pub retention: meldcode::api::Retention,
 }
 
 /// Who may try a password and where the checks run (the API and the login page alike), and

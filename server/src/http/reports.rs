@@ -64,7 +64,21 @@ pub async fn submit(
     };
     let bytes = json_bytes(&headers, body).await?;
     let now = Utc::now();
-    let report = meldcode::parse_report(&bytes, now)?;
+    let report = match meldcode::parse_report(&bytes, now) {
+        Ok(report) => report,
+        Err(rejection) => {
+            // A report accepted before is recognised first: the days it then waited on a device
+            // (past the `created_at` window) never turn an accepted report into a rejected one.
+            if let Some(report) = meldcode::parse_structure(&bytes) {
+                let pharmacy = device.pharmacy_id;
+                let sent = s.store.read(move |c| reports::identical(c, &report, pharmacy)).await?;
+                if let Some(b) = sent {
+                    return Ok((StatusCode::OK, Json(b.retained(s.retention))));
+                }
+            }
+            return Err(rejection.into());
+        }
+    };
     // A practice report is never forwarded: there is nothing to wake the forwarder for.
     let forwarded = report.kind.is_forwarded() && !report.practice;
     match s.committer.submit(device, report).await? {
@@ -72,9 +86,9 @@ pub async fn submit(
             if forwarded {
                 s.forwarder_wake.notify_one();
             }
-            Ok((StatusCode::CREATED, Json(b)))
+            Ok((StatusCode::CREATED, Json(b.retained(s.retention))))
         }
-        Submitted::Identical(b) => Ok((StatusCode::OK, Json(b))),
+        Submitted::Identical(b) => Ok((StatusCode::OK, Json(b.retained(s.retention)))),
         Submitted::Conflict => Err(ApiError::Conflict(
             "a report with this id but other content exists".into(),
         )),
@@ -109,5 +123,5 @@ pub async fn status(
         .store
         .read(move |c| reports::status(c, id, device.pharmacy_id))
         .await?;
-    found.map(Json).ok_or(ApiError::NotFound)
+    found.map(|b| Json(b.retained(s.retention))).ok_or(ApiError::NotFound)
 }

@@ -235,6 +235,12 @@ pub enum Refusal {
     UnknownRegion(String),
     #[error("the report is in that region already")]
     SameRegion,
+    /// Nothing to hand over: the new region would get a delivery and a notice about a report
+    /// whose content is gone.
+    #[error(
+        "the personal data of this report was purged under the retention period: there is nothing left to hand over"
+    )]
+    Purged,
 }
 
 /// Do an intake action as `actor` of `region`: the transition, its history event, its audit line
@@ -285,6 +291,9 @@ pub fn act(
             }
             if !current.can_become(Status::Transferred) {
                 return Ok(Err(Refusal::NotAllowed(current.code(), "transferred")));
+            }
+            if purged {
+                return Ok(Err(Refusal::Purged));
             }
             event(Status::Transferred, region)?;
             tx.execute(

@@ -85,6 +85,7 @@ fn body(id: Uuid, kind: Kind, at: DateTime<Utc>) -> StatusBody {
             at,
         }],
         practice: true,
+        retained_until: None,
     }
 }
 

@@ -143,7 +143,23 @@ fn submit_one(conn: &Connection, device: &Device, report: &Report, now: DateTime
         vt_region: report.kind.is_forwarded().then_some(vt_region),
         history: vec![HistoryEntry { status, at }],
         practice: false,
+        retained_until: None,
     }))
+}
+
+/// The status of `report` when this pharmacy sent exactly it before (its content hash is still
+/// kept); `None` otherwise.
+pub fn identical(conn: &Connection, report: &Report, pharmacy_id: i64) -> StoreResult<Option<StatusBody>> {
+    let id = report.id.to_string();
+    let hash = meldcode::content_hash_of(&report.canonical_json());
+    let same: bool = conn
+        .prepare_cached("SELECT pharmacy_id = ?2 AND content_hash = ?3 FROM report WHERE id = ?1")?
+        .query_row(params![id, pharmacy_id, hash], |r| {
+            Ok(r.get::<_, Option<bool>>(0)?.unwrap_or(false))
+        })
+        .optional()?
+        .unwrap_or(false);
+    if same { status_of(conn, &id) } else { Ok(None) }
 }
 
 /// The status of a report for the pharmacy that sent it; `None` for anyone else.
@@ -192,5 +208,6 @@ fn status_of(conn: &Connection, id: &str) -> StoreResult<Option<StatusBody>> {
         vt_region,
         history,
         practice: false,
+        retained_until: None,
     }))
 }
