@@ -142,3 +142,18 @@ pub fn proc_status_kib(pid: u32, field: &str) -> anyhow::Result<u64> {
         .and_then(|v| v.trim().trim_end_matches("kB").trim().parse().ok())
         .with_context(|| format!("no {field} in /proc/{pid}/status"))
 }
+
+/// The CPU time a process has used so far (user and system), from `/proc/<pid>/stat`.
+pub fn proc_cpu_time(pid: u32) -> anyhow::Result<std::time::Duration> {
+    let stat = std::fs::read_to_string(format!("/proc/{pid}/stat"))?;
+    // The fields after the command name (which may hold spaces, inside parentheses).
+    let rest = stat.rsplit_once(')').map(|(_, r)| r).context("no ')' in stat")?;
+    let fields: Vec<&str> = rest.split_whitespace().collect();
+    // utime and stime are fields 14 and 15 of the whole line: 12 and 13 after the name.
+    let ticks: u64 = [11, 12]
+        .iter()
+        .map(|i| fields.get(*i).and_then(|f| f.parse::<u64>().ok()).unwrap_or(0))
+        .sum();
+    // Linux reports these in USER_HZ, which is 100 on every architecture Linux supports today.
+    Ok(std::time::Duration::from_millis(ticks * 10))
+}

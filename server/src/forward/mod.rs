@@ -149,9 +149,10 @@ impl Forwarder {
         }
         let now = Utc::now();
         let in_flight = flight.ids();
+        let busy = flight.per_region.clone();
         let due = self
             .store
-            .call(move |c| outbox::due(c, now, &in_flight, PER_REGION, room))
+            .call(move |c| outbox::due(c, now, &in_flight, &busy, PER_REGION, room))
             .await?;
         let cut_off = due.len() == room;
         for d in due {

@@ -1,5 +1,7 @@
 //! The forwarder's queries: due deliveries, their outcome, region webhooks and dead letters.
 
+use std::collections::HashMap;
+
 use chrono::{DateTime, Utc};
 use rusqlite::{Connection, OptionalExtension, TransactionBehavior, params};
 
@@ -21,13 +23,16 @@ pub struct Due {
     pub status: String,
 }
 
-/// Due deliveries, oldest first, at most `per_region` of each region and `limit` in all, leaving
-/// out those already in flight (`in_flight`: their outbox ids). Regions whose webhook is
-/// disabled (a 410) wait.
+/// Due deliveries that can start now, oldest first: at most `per_region` of each region less
+/// what that region has in flight (`busy`: deliveries under way per region), `limit` in all,
+/// leaving out those already in flight (`in_flight`: their outbox ids). A region at its limit
+/// gives none, so a backlog behind hanging regions never fills the answer with rows that cannot
+/// start. Regions whose webhook is disabled (a 410) wait.
 pub fn due(
     conn: &Connection,
     now: DateTime<Utc>,
     in_flight: &[i64],
+    busy: &HashMap<String, usize>,
     per_region: usize,
     limit: usize,
 ) -> StoreResult<Vec<Due>> {
@@ -40,24 +45,29 @@ pub fn due(
                   LEFT JOIN region_webhook w ON w.vt_region = o.vt_region
              WHERE o.delivered_at IS NULL AND o.dead_at IS NULL AND o.next_attempt_at <= ?1
                AND w.disabled_at IS NULL AND o.id NOT IN (SELECT value FROM json_each(?2)))
-         WHERE place <= ?3 ORDER BY next_attempt_at, id LIMIT ?4",
+         WHERE place <= ?3 - coalesce(json_extract(?5, '$.' || vt_region), 0)
+         ORDER BY next_attempt_at, id LIMIT ?4",
     )?;
     let in_flight = serde_json::to_string(in_flight).unwrap_or_else(|_| "[]".into());
-    let rows = stmt.query_map(params![ts(now), in_flight, per_region as i64, limit as i64], |r| {
-        let url: Option<String> = r.get(6)?;
-        let secret: Option<String> = r.get(7)?;
-        Ok(Due {
-            outbox_id: r.get(0)?,
-            delivery_id: r.get(1)?,
-            report_id: r.get(2)?,
-            vt_region: r.get(3)?,
-            event_type: r.get(4)?,
-            attempts: r.get(5)?,
-            webhook: url.zip(secret),
-            body: r.get(8)?,
-            status: r.get(9)?,
-        })
-    })?;
+    let busy = serde_json::to_string(busy).unwrap_or_else(|_| "{}".into());
+    let rows = stmt.query_map(
+        params![ts(now), in_flight, per_region as i64, limit as i64, busy],
+        |r| {
+            let url: Option<String> = r.get(6)?;
+            let secret: Option<String> = r.get(7)?;
+            Ok(Due {
+                outbox_id: r.get(0)?,
+                delivery_id: r.get(1)?,
+                report_id: r.get(2)?,
+                vt_region: r.get(3)?,
+                event_type: r.get(4)?,
+                attempts: r.get(5)?,
+                webhook: url.zip(secret),
+                body: r.get(8)?,
+                status: r.get(9)?,
+            })
+        },
+    )?;
     Ok(rows.collect::<Result<_, _>>()?)
 }
 

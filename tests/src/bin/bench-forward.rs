@@ -92,22 +92,35 @@ fn main() -> anyhow::Result<()> {
     println!("drain_reports_per_s={:.0}", n as f64 / span.as_secs_f64().max(1e-6));
     println!("drain_seconds={:.3}", span.as_secs_f64());
     drop(server);
-    isolation(&template)
+    isolation(&template, 1)?;
+    isolation(&template, 24)
 }
 
-/// Part 3, isolation: VT01's receiver accepts and never answers (the forwarder's 10 s timeout
-/// ends each try); 40 reports wait for it, then 40 reports for Rotterdam (VT18, healthy) are
-/// timed from their 201 to their arrival.
-fn isolation(template: &serde_json::Value) -> anyhow::Result<()> {
-    const HANGING: usize = 40;
+/// Part 3, isolation: the receivers of `regions` regions (VT01 first) accept and never answer
+/// (the forwarder's 10 s timeout ends each try); 40 reports wait for one hanging region, or 10
+/// for each of many, then 40 reports for Rotterdam (VT18, healthy) are timed from their 201 to
+/// their arrival.
+fn isolation(template: &serde_json::Value, regions: usize) -> anyhow::Result<()> {
     const HEALTHY: usize = 40;
+    let per_region = if regions == 1 { 40 } else { 10 };
+    let table = meldcode::regions::latest();
+    let hanging_gemeenten: Vec<String> = table
+        .regions()
+        .filter(|r| r.code != "VT18")
+        .take(regions)
+        .filter_map(|r| table.gemeenten().find(|g| g.vt_code == r.code).map(|g| g.code.clone()))
+        .collect();
     let hanging = Receiver::start(Behaviour::Hang)?;
     let healthy = Receiver::start(Behaviour::Accept)?;
     let (_dir, db) = temp_db()?;
     let server = TestServer::start(&db, true)?;
     let api = server.client();
     let token = api.enroll(&server.info["enrollment_code"])?;
-    masker19_e2e::set_webhook(&db, "VT01", &hanging.url())?;
+    for g in &hanging_gemeenten {
+        if let Some(r) = table.region_of(g) {
+            masker19_e2e::set_webhook(&db, &r.code, &hanging.url())?;
+        }
+    }
     masker19_e2e::set_webhook(&db, "VT18", &healthy.url())?;
     let fresh = |gemeente: Option<&str>| {
         let mut report = template.clone();
@@ -118,10 +131,13 @@ fn isolation(template: &serde_json::Value) -> anyhow::Result<()> {
         }
         (id, report)
     };
-    for _ in 0..HANGING {
-        api.submit(&token, &fresh(None).1)?;
+    for g in &hanging_gemeenten {
+        for _ in 0..per_region {
+            api.submit(&token, &fresh(Some(g)).1)?;
+        }
     }
-    hanging.wait_until(Duration::from_secs(10), "hanging attempts", |a| !a.is_empty())?;
+    let in_flight = hanging_gemeenten.len() * 8;
+    hanging.wait_until(Duration::from_secs(10), "hanging attempts", |a| a.len() >= in_flight)?;
     let mut accepted_at = HashMap::new();
     for _ in 0..HEALTHY {
         let (id, report) = fresh(Some("GM0599"));
@@ -137,7 +153,10 @@ fn isolation(template: &serde_json::Value) -> anyhow::Result<()> {
         .filter_map(|a| Some(a.at - *accepted_at.get(a.body["data"]["id"].as_str()?)?))
         .collect();
     latencies.sort();
-    println!("hanging_region_reports={HANGING} healthy_region_reports={HEALTHY}");
+    println!(
+        "hanging_regions={} reports_per_hanging_region={per_region} healthy_region_reports={HEALTHY}",
+        hanging_gemeenten.len()
+    );
     println!(
         "healthy_region_p50_ms={:.2}",
         percentile(&latencies, 0.5).as_secs_f64() * 1e3
