@@ -29,6 +29,10 @@ pub enum Rule {
     AcuteDangerIsUnsafe,
     /// An accompanied client with a consent other than `not_asked_unsafe`.
     ConsentNotAskedWhenAccompanied,
+    /// A code (the second factor at sign-in) that is wrong, used before or used up.
+    Invalid,
+    /// A user who has not set up a second factor yet: the first sign-in on the login page does.
+    SecondFactorSetupRequired,
 }
 
 impl Rule {
@@ -54,6 +58,8 @@ impl Rule {
             Rule::OverrideReasonRequired => "override_reason_required",
             Rule::AcuteDangerIsUnsafe => "acute_danger_is_unsafe",
             Rule::ConsentNotAskedWhenAccompanied => "consent_not_asked_when_accompanied",
+            Rule::Invalid => "invalid",
+            Rule::SecondFactorSetupRequired => "second_factor_setup_required",
         }
     }
 }

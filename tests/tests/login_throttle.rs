@@ -17,15 +17,23 @@ fn server_with_user(env: &[(&str, &str)]) -> anyhow::Result<(tempfile::TempDir, 
         &format!("{PASSWORD}\n"),
     )?;
     anyhow::ensure!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
-    Ok((dir, TestServer::start_with(&db, false, env)?))
+    let server = TestServer::start_with(&db, false, env)?;
+    Web::new(&server.url)?.setup(NAME, PASSWORD)?;
+    Ok((dir, server))
 }
 
-/// `POST /api/v1/session` with an `X-Forwarded-For` header.
+/// `POST /api/v1/session` with an `X-Forwarded-For` header (and with the right password a fresh
+/// second-factor code).
 fn login_from(server: &TestServer, forwarded_for: &str, password: &str) -> anyhow::Result<Reply> {
+    let code = if password == PASSWORD {
+        masker19_e2e::totp::next_code(&server.url, NAME)?
+    } else {
+        "000000".to_owned()
+    };
     let resp = reqwest::blocking::Client::new()
         .post(format!("{}/api/v1/session", server.url))
         .header("x-forwarded-for", forwarded_for)
-        .json(&json!({"name": NAME, "password": password}))
+        .json(&json!({"name": NAME, "password": password, "code": code}))
         .send()?;
     Reply::read(resp)
 }
@@ -69,13 +77,19 @@ fn behind_a_trusted_proxy_one_address_cannot_lock_out_another() -> anyhow::Resul
         .unwrap_or_default()
         .to_owned();
     let csrf = page.csrf().unwrap_or_default();
+    let code = masker19_e2e::totp::next_code(&server.url, NAME)?;
     let resp = reqwest::blocking::Client::builder()
         .redirect(reqwest::redirect::Policy::none())
         .build()?
         .post(format!("{}/login", server.url))
         .header("cookie", cookie)
         .header("x-forwarded-for", "198.51.100.21")
-        .form(&[("name", NAME), ("password", PASSWORD), ("csrf", csrf.as_str())])
+        .form(&[
+            ("name", NAME),
+            ("password", PASSWORD),
+            ("code", code.as_str()),
+            ("csrf", csrf.as_str()),
+        ])
         .send()?;
     assert_eq!(resp.status().as_u16(), 303, "the login form from another address");
     Ok(())

@@ -162,6 +162,14 @@ impl Label for Rule {
                 "Een begeleide cliënt is niet alleen gesproken: toestemming is \"niet gevraagd (onveilig)\".",
                 "An accompanied client was not spoken to alone: consent is \"not asked (unsafe)\".",
             ),
+            Rule::Invalid => (
+                "Deze code klopt niet of is al gebruikt.",
+                "This code is wrong or was used before.",
+            ),
+            Rule::SecondFactorSetupRequired => (
+                "Stel eerst de tweede stap in: log één keer in op de inlogpagina.",
+                "Set up the second factor first: sign in once on the login page.",
+            ),
             Rule::OverrideReasonRequired => (
                 "U besluit anders dan het advies: schrijf op waarom.",
                 "You decide otherwise than recommended: write down why.",
