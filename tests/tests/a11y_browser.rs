@@ -19,7 +19,15 @@ enum Who {
     Nobody,
     Intake,
     Evaluator,
+    /// [`NEW_USER`] after the right password, setting up a second factor.
+    Setup,
 }
+
+/// A demo user whose second factor was reset: the next sign-in sets it up.
+const NEW_USER: &str = "intake-vt27";
+/// A form value replaced by a code of the secret on the page (`#totp-secret`).
+const FRESH_CODE: &str = "{totp}";
+const SETUP_BUTTON: &str = "form[action='/login/setup'] button[type=submit]";
 
 /// A page to check: open `path` as `who`, and, with `press`, press that button (a form's
 /// submit) and check the page it leads to.
@@ -68,6 +76,21 @@ fn pages(open: &str, acked: &str) -> Vec<Visit> {
     let report = format!("/intake/reports/{open}");
     let mut list = vec![
         visit("login", Who::Nobody, "/login"),
+        visit("second-factor setup", Who::Setup, "/login/setup"),
+        press_filled(
+            "second-factor setup, wrong code",
+            Who::Setup,
+            "/login/setup",
+            &[("#code", "000000")],
+            SETUP_BUTTON,
+        ),
+        press_filled(
+            "recovery codes",
+            Who::Setup,
+            "/login/setup",
+            &[("#code", FRESH_CODE)],
+            SETUP_BUTTON,
+        ),
         visit("404 page", Who::Nobody, "/bestaat-niet"),
         visit("405 page", Who::Nobody, "/logout"),
         visit("inbox", Who::Intake, "/intake"),
@@ -228,21 +251,27 @@ async fn check_page(b: &Browser, axe: &str) -> anyhow::Result<Vec<String>> {
     Ok(problems)
 }
 
+/// Sign in through the login form with a fresh code; [`NEW_USER`] without one, which leads to
+/// the setup of a second factor.
 async fn log_in(b: &Browser, base: &str, name: &str) -> anyhow::Result<()> {
     let c = &b.client;
     c.goto(&format!("{base}/login")).await?;
     c.find(Locator::Id("name")).await?.send_keys(name).await?;
     c.find(Locator::Id("password")).await?.send_keys(DEMO_PASSWORD).await?;
+    if name != NEW_USER {
+        let code = masker19_e2e::totp::next_code(base, name)?;
+        c.find(Locator::Id("code")).await?.send_keys(&code).await?;
+    }
     c.find(Locator::Css("form.card button[type=submit]"))
         .await?
         .click()
         .await?;
-    c.wait()
-        .for_url(&url::Url::parse(&format!(
-            "{base}{}",
-            if name == "evaluator" { "/stats" } else { "/intake" }
-        ))?)
-        .await?;
+    let home = match name {
+        "evaluator" => "/stats",
+        NEW_USER => "/login/setup",
+        _ => "/intake",
+    };
+    c.wait().for_url(&url::Url::parse(&format!("{base}{home}"))?).await?;
     Ok(())
 }
 
@@ -280,6 +309,8 @@ fn every_page_meets_wcag_2_1_aa_in_a_real_browser() -> anyhow::Result<()> {
         .map_err(|e| anyhow::anyhow!("{}: {e} (scripts/setup-system installs axe-core)", axe_path.display()))?;
     let (_dir, server, device) = demo_server(&[])?;
     let (open, acked) = seed_reports(&server.client(), &device)?;
+    let reset = masker19_e2e::admin(&server.db, &["user", "reset-2fa", NEW_USER], "")?;
+    anyhow::ensure!(reset.status.success(), "{}", String::from_utf8_lossy(&reset.stderr));
     let base = server.url.clone();
     let shots = Path::new(env!("CARGO_MANIFEST_DIR")).join("../target/screenshots");
     let rt = tokio::runtime::Runtime::new()?;
@@ -293,6 +324,7 @@ fn every_page_meets_wcag_2_1_aa_in_a_real_browser() -> anyhow::Result<()> {
                 match page.who {
                     Who::Intake => log_in(&b, &base, "intake-vt01").await?,
                     Who::Evaluator => log_in(&b, &base, "evaluator").await?,
+                    Who::Setup => log_in(&b, &base, NEW_USER).await?,
                     Who::Nobody => {}
                 }
                 signed_in = page.who;
@@ -300,10 +332,17 @@ fn every_page_meets_wcag_2_1_aa_in_a_real_browser() -> anyhow::Result<()> {
             b.client.goto(&format!("{base}{}", page.path)).await?;
             if let Some(button) = page.press {
                 for (field, value) in page.fill {
+                    let value = if *value == FRESH_CODE {
+                        let secret = b.client.find(Locator::Id("totp-secret")).await?.text().await?;
+                        masker19_e2e::totp::set_secret(&base, NEW_USER, secret.trim());
+                        masker19_e2e::totp::next_code(&base, NEW_USER)?
+                    } else {
+                        (*value).to_owned()
+                    };
                     b.client
                         .execute(
                             "document.querySelector(arguments[0]).value = arguments[1];",
-                            vec![(*field).into(), (*value).into()],
+                            vec![(*field).into(), value.into()],
                         )
                         .await?;
                 }
