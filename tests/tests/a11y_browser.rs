@@ -76,6 +76,17 @@ fn pages(open: &str, acked: &str) -> Vec<Visit> {
     let report = format!("/intake/reports/{open}");
     let mut list = vec![
         visit("login", Who::Nobody, "/login"),
+        press_filled(
+            "login, wrong code",
+            Who::Nobody,
+            "/login",
+            &[
+                ("#name", "intake-vt03"),
+                ("#password", DEMO_PASSWORD),
+                ("#code", "000000"),
+            ],
+            "form[action='/login'] button[type=submit]",
+        ),
         visit("second-factor setup", Who::Setup, "/login/setup"),
         press_filled(
             "second-factor setup, wrong code",
