@@ -132,15 +132,20 @@ impl Api {
         if crate::totp::secret_of(&self.base, name).is_none() {
             crate::web::Web::new(&self.base)?.setup(name, password)?;
         }
-        let session = |code: String| {
-            let body = serde_json::json!({"name": name, "password": password, "code": code});
-            self.post_json("/api/v1/session", None, &body)
+        let session = || -> anyhow::Result<Reply> {
+            let taken = crate::totp::next(&self.base, name)?;
+            let body = serde_json::json!({"name": name, "password": password, "code": taken.code});
+            let r = self.post_json("/api/v1/session", None, &body)?;
+            if matches!(r.status, 429 | 503) {
+                crate::totp::give_back(&self.base, name, &taken);
+            }
+            Ok(r)
         };
-        let mut r = session(crate::totp::next_code(&self.base, name)?)?;
+        let mut r = session()?;
         if r.status == 403 && r.body["fields"][0]["rule"] == "second_factor_setup_required" {
             // Not one of the users the harness knew a secret for (a user added to a demo).
             crate::web::Web::new(&self.base)?.setup(name, password)?;
-            r = session(crate::totp::next_code(&self.base, name)?)?;
+            r = session()?;
         }
         if r.status != 201 {
             bail!("login of {name} answered {}: {}", r.status, r.body);

@@ -98,7 +98,30 @@ pub fn current_step() -> u64 {
 /// A fresh code for `user` at the server at `base`: of a step after the last one the harness
 /// used for them, waiting for the next step to begin when all the server accepts now are used.
 pub fn next_code(base: &str, user: &str) -> anyhow::Result<String> {
-    let (secret, step) = with(|k| {
+    Ok(next(base, user)?.code)
+}
+
+/// A code the harness handed out, and the step it took.
+pub struct Taken {
+    pub code: String,
+    step: u64,
+    previous: u64,
+}
+
+/// Give a code back that the server never looked at (it answered 429 or 503 before checking the
+/// password): its step can be used again, unless a later one was taken meanwhile.
+pub fn give_back(base: &str, user: &str, taken: &Taken) {
+    with(|k| {
+        let key = (server_key(k, base), user.to_owned());
+        if let Some(entry) = k.users.get_mut(&key).filter(|e| e.1 == taken.step) {
+            entry.1 = taken.previous;
+        }
+    });
+}
+
+/// As [`next_code`], with what is needed to give the code back.
+pub fn next(base: &str, user: &str) -> anyhow::Result<Taken> {
+    let (secret, step, previous) = with(|k| {
         let server = server_key(k, base);
         let default = k.default_secret.get(&server).cloned();
         let entry = k.users.entry((server, user.to_owned())).or_insert((None, 0));
@@ -112,8 +135,8 @@ pub fn next_code(base: &str, user: &str) -> anyhow::Result<String> {
             current
         };
         let step = (entry.1 + 1).max(lowest);
-        entry.1 = step;
-        Some((secret, step))
+        let previous = std::mem::replace(&mut entry.1, step);
+        Some((secret, step, previous))
     })
     .with_context(|| format!("no second-factor secret known for {user}"))?;
     // The server accepts up to the step after its current one: wait until `step - 1` has begun.
@@ -121,7 +144,11 @@ pub fn next_code(base: &str, user: &str) -> anyhow::Result<String> {
     if let Some(wait) = begins.checked_sub(unix_now()) {
         std::thread::sleep(wait);
     }
-    code_at(&secret, step)
+    Ok(Taken {
+        code: code_at(&secret, step)?,
+        step,
+        previous,
+    })
 }
 
 /// The text of the element with `id` in a page (`<code id="totp-secret">…</code>`).

@@ -286,3 +286,39 @@ fn reset_2fa_ends_the_sessions_and_the_next_sign_in_sets_up_again() -> R {
     assert_eq!(old_spare.status, 401, "the old recovery codes are gone");
     Ok(())
 }
+
+#[test]
+fn wrong_codes_on_the_setup_page_are_throttled_too() -> R {
+    let (_dir, server) = server_with_new_user()?;
+    let web = Web::new(&server.url)?;
+    let done = web.post_login(NAME, PASSWORD, "")?;
+    let cookie = cookie_of(&done, "_setup=").ok_or_else(|| anyhow::anyhow!("a setup cookie"))?;
+    let page = web.get("/login/setup", &cookie)?;
+    let csrf = page.csrf().unwrap_or_default();
+    let secret = totp::element_text(&page.body, "totp-secret").unwrap_or_default();
+    let post = |code: &str| {
+        web.post(
+            "/login/setup",
+            &cookie,
+            Some(&server.url),
+            &[("code", code), ("csrf", &csrf)],
+        )
+    };
+    let mut refused = 0;
+    let throttled = loop {
+        let r = post(&format!("{:06}", 200_000 + refused))?;
+        match r.status {
+            401 => refused += 1,
+            429 => break r,
+            other => anyhow::bail!("a wrong setup code answered {other}"),
+        }
+        anyhow::ensure!(refused <= 20, "20 wrong setup codes and no 429");
+    };
+    assert!((1..=6).contains(&refused), "{refused} codes checked before the 429");
+    assert!(throttled.header("retry-after").is_some());
+    assert!(throttled.body.contains("Te veel pogingen"), "said in Dutch");
+    let right = post(&code_at(&secret, a_whole_step())?)?;
+    assert_eq!(right.status, 429, "the right code from the same address waits too");
+    assert!(cookie_of(&right, "session=").is_none(), "no session");
+    Ok(())
+}
