@@ -24,8 +24,8 @@ pub fn cookie(headers: &HeaderMap, name: &str) -> Option<String> {
         .map(|(_, v)| v.to_owned())
 }
 
-/// A live session issued `where`; one without a CSRF token (opened before migration 002) is
-/// refused: its forms would accept an empty token.
+/// A live session issued where `issued` says; one without a CSRF token (opened before migration
+/// 002) is refused: its forms would accept an empty token.
 async fn session(state: &AppState, token: String, issued: Issued) -> Result<Option<Session>, ApiError> {
     if token.len() > 128 {
         return Ok(None);

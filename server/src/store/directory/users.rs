@@ -153,8 +153,8 @@ pub struct Session {
     pub csrf: String,
 }
 
-/// The session behind a token issued `where` (8 hours at most, 30 minutes idle); touches it. A
-/// token issued elsewhere is no session here.
+/// The session behind a token issued where `issued` says (8 hours at most, 30 minutes idle);
+/// touches it. A token issued elsewhere is no session here.
 pub fn session(conn: &Connection, token: &str, issued: Issued, now: DateTime<Utc>) -> StoreResult<Option<Session>> {
     let hash = auth::sha256_hex(token);
     let found: Option<(String, String, String, Option<String>)> = conn
