@@ -129,6 +129,11 @@ pub struct SessionRequest {
     #[cfg_attr(feature = "openapi", schema(min_length = 1, max_length = 200))]
     pub name: String,
     pub password: String,
+    /// The second factor: the 6-digit code of the user's authenticator app (RFC 6238), or one of
+    /// their unused recovery codes. Required for every user who has set up a second factor.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "openapi", schema(max_length = 64, example = "492039"))]
+    pub code: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

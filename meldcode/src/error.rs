@@ -34,6 +34,10 @@ pub enum Rule {
     ControlCharacter,
     /// An action that needs the report's content, after the retention purge removed it.
     PersonalDataPurged,
+    /// A code (the second factor at sign-in) that is wrong, used before or used up.
+    Invalid,
+    /// A user who has not set up a second factor yet: the first sign-in on the login page does.
+    SecondFactorSetupRequired,
 }
 
 impl Rule {
@@ -61,6 +65,8 @@ impl Rule {
             Rule::ConsentNotAskedWhenAccompanied => "consent_not_asked_when_accompanied",
             Rule::ControlCharacter => "control_character",
             Rule::PersonalDataPurged => "personal_data_purged",
+            Rule::Invalid => "invalid",
+            Rule::SecondFactorSetupRequired => "second_factor_setup_required",
         }
     }
 }

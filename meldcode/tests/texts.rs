@@ -34,7 +34,7 @@ fn every_value_has_a_dutch_and_an_english_label() {
         &all!(Rule: Required, NotAllowedForKind, UnknownField, InvalidType, InvalidValue, MaxLength,
         SchemaVersion, UuidV4, OutOfWindow, UnknownGemeente, Elfproef, Postcode, Phone, Range, CountMismatch,
         Inconsistent, RecommendationMismatch, OverrideReasonRequired, AcuteDangerIsUnsafe,
-        ConsentNotAskedWhenAccompanied, ControlCharacter, PersonalDataPurged),
+        ConsentNotAskedWhenAccompanied, ControlCharacter, PersonalDataPurged, Invalid, SecondFactorSetupRequired),
     ));
     all.extend(labels(&Step::ALL));
     all.extend(labels(&Question::ALL));

@@ -1,9 +1,10 @@
 //! Secrets: device tokens and session tokens (random, stored as SHA-256), enrollment codes,
 //! passwords (argon2), and comparing secrets; `passwords` runs the checks in a bounded pool,
-//! `throttle` slows down failed logins.
+//! `throttle` slows down failed logins, `totp` makes and checks second-factor codes.
 
 pub mod passwords;
 pub mod throttle;
+pub mod totp;
 
 use argon2::Argon2;
 use argon2::password_hash::{PasswordHash, PasswordHasher, SaltString};

@@ -16,6 +16,9 @@ pub const PHARMACY_GEMEENTE: &str = "GM0363";
 pub const INTAKE_USER: &str = "intake-vt01";
 pub const EVALUATOR_USER: &str = "evaluator";
 pub const PASSWORD: &str = "demo-wachtwoord-19";
+/// The second factor of every demo user (base32, 160 bits), published like the password:
+/// `oathtool --totp -b` or any authenticator app makes its codes.
+pub const TOTP_SECRET: &str = "JVQXG23FOIYTSLLEMVWW6LJSMZQS2MJZ";
 const SYNTHETIC_RECORDS: usize = 400;
 
 pub struct DemoInfo {
@@ -80,6 +83,14 @@ pub fn seed(conn: &mut Connection, now: DateTime<Utc>) -> StoreResult<Result<Dem
         let regions: Vec<String> = table.regions().map(|r| r.code.clone()).collect();
         synthetic_counts(&tx, &regions, now)?;
         meta_set(&tx, "demo_seeded", &ts(now))?;
+    }
+    // Every start: a demo database seeded before second factors existed gets them too.
+    let demo_users: Vec<i64> = tx
+        .prepare("SELECT id FROM user WHERE name = ?1 OR (role = 'intake' AND name = 'intake-' || lower(vt_region))")?
+        .query_map([EVALUATOR_USER], |r| r.get(0))?
+        .collect::<Result<_, _>>()?;
+    for user_id in demo_users {
+        directory::second_factor::set_up_with(&tx, user_id, TOTP_SECRET, now)?;
     }
     let pharmacy = directory::find_pharmacy(&tx, PHARMACY)?.ok_or(StoreError::DemoPharmacyMissing)?;
     let enrollment_code = directory::issue_enrollment_code(&tx, pharmacy, now)?;

@@ -121,7 +121,8 @@ pub async fn sign_ins_from(base: &str, local: &str, count: usize, password: &str
     let mut statuses = Vec::new();
     for region in meldcode::regions::latest().regions().take(count) {
         let name = format!("intake-{}", region.code.to_lowercase());
-        let body = json!({"name": name, "password": password});
+        let code = crate::totp::next_code(base, &name)?;
+        let body = json!({"name": name, "password": password, "code": code});
         let status = http
             .post(format!("{base}/api/v1/session"))
             .json(&body)

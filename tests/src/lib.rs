@@ -9,6 +9,7 @@ pub mod flood;
 pub mod receiver;
 pub mod server;
 pub mod smtp;
+pub mod totp;
 pub mod web;
 
 use std::path::{Path, PathBuf};

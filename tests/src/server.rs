@@ -73,7 +73,7 @@ impl TestServer {
         let stdout = child.stdout.take().context("server stdout")?;
         let mut info = HashMap::new();
         let mut lines = BufReader::new(stdout).lines();
-        let expected = if demo { 5 } else { 1 };
+        let expected = if demo { 6 } else { 1 };
         while info.len() < expected {
             let Some(line) = lines.next() else {
                 bail!("the server exited before printing its url")
@@ -83,6 +83,7 @@ impl TestServer {
             }
         }
         let url = info.get("url").cloned().context("no url= line")?;
+        crate::totp::register_server(&url, db, info.get("totp_secret").map(String::as_str));
         Ok(TestServer {
             url,
             info,

@@ -95,8 +95,8 @@ impl Web {
         Web::page(req.send()?)
     }
 
-    /// Log in through the form (from the server's own origin) and open the page it leads to.
-    pub fn login(&self, name: &str, password: &str) -> anyhow::Result<WebSession> {
+    /// The login form: its cookie (`name=value`) and CSRF token.
+    pub fn login_form(&self) -> anyhow::Result<(String, String)> {
         let form = self.get("/login", "")?;
         let login_cookie = form
             .set_cookies()
@@ -105,29 +105,106 @@ impl Web {
             .map(str::to_owned)
             .context("the login form sets a cookie")?;
         let csrf = form.csrf().context("the login form has a CSRF token")?;
-        let done = self.post(
+        Ok((login_cookie, csrf))
+    }
+
+    /// Post the login form with name, password and `code` (from the server's own origin).
+    pub fn post_login(&self, name: &str, password: &str, code: &str) -> anyhow::Result<Page> {
+        let (login_cookie, csrf) = self.login_form()?;
+        self.post(
             "/login",
             &login_cookie,
             Some(&self.base),
-            &[("name", name), ("password", password), ("csrf", &csrf)],
-        )?;
-        if done.status != 303 {
-            bail!("login answered {}: {}", done.status, done.body);
+            &[("name", name), ("password", password), ("code", code), ("csrf", &csrf)],
+        )
+    }
+
+    /// A first sign-in: name and password lead to the setup page; its secret (`#totp-secret`) is
+    /// remembered for this user and confirmed with a code; the page of recovery codes opens the
+    /// session.
+    pub fn setup(&self, name: &str, password: &str) -> anyhow::Result<SetupDone> {
+        let done = self.post_login(name, password, "")?;
+        if done.status != 303 || done.header("location") != Some("/login/setup") {
+            bail!(
+                "login of {name} did not lead to the setup: {} {}",
+                done.status,
+                done.body
+            );
         }
-        let session = done
+        let cookie = done
+            .set_cookies()
+            .into_iter()
+            .find(|c| c.contains("_setup=") && !c.contains("Max-Age=0"))
+            .and_then(|c| c.split(';').next().map(str::to_owned))
+            .context("a setup cookie")?;
+        let page = self.get("/login/setup", &cookie)?;
+        let secret = crate::totp::element_text(&page.body, "totp-secret").context("#totp-secret")?;
+        crate::totp::set_secret(&self.base, name, &secret);
+        let csrf = page.csrf().context("the setup form has a CSRF token")?;
+        let code = crate::totp::next_code(&self.base, name)?;
+        let shown = self.post(
+            "/login/setup",
+            &cookie,
+            Some(&self.base),
+            &[("code", &code), ("csrf", &csrf)],
+        )?;
+        if shown.status != 200 {
+            bail!("setup of {name} answered {}: {}", shown.status, shown.body);
+        }
+        let session = self.session_from(&shown, shown.csrf())?;
+        Ok(SetupDone {
+            secret,
+            recovery_codes: crate::totp::recovery_codes(&shown.body),
+            session,
+            page: shown,
+        })
+    }
+
+    /// The session a page's `Set-Cookie` opened, with the CSRF token of its forms.
+    fn session_from(&self, page: &Page, csrf: Option<String>) -> anyhow::Result<WebSession> {
+        let session = page
             .set_cookies()
             .into_iter()
             .find(|c| c.contains("session=") && !c.contains("Max-Age=0"))
             .context("a session cookie")?;
         let pair = session.split(';').next().unwrap_or_default().to_owned();
         let (cookie_name, _) = pair.split_once('=').context("name=value")?;
-        let home = done.header("location").context("a redirect")?.to_owned();
-        let page = self.get(&home, &pair)?;
         Ok(WebSession {
             set_cookie: session.clone(),
             cookie_name: cookie_name.to_owned(),
             cookie: pair.clone(),
-            csrf: page.csrf().context("the home page has a logout form")?,
+            csrf: csrf.context("the page has a logout form")?,
         })
     }
+
+    /// Log in through the form (from the server's own origin) with a fresh second-factor code,
+    /// setting the second factor up first at a user's first sign-in, and open the page it leads to.
+    pub fn login(&self, name: &str, password: &str) -> anyhow::Result<WebSession> {
+        if crate::totp::secret_of(&self.base, name).is_none() {
+            return Ok(self.setup(name, password)?.session);
+        }
+        let code = crate::totp::next_code(&self.base, name)?;
+        let done = self.post_login(name, password, &code)?;
+        if done.header("location") == Some("/login/setup") {
+            // Not one of the users the harness knew a secret for (a user added to a demo).
+            return Ok(self.setup(name, password)?.session);
+        }
+        if done.status != 303 {
+            bail!("login answered {}: {}", done.status, done.body);
+        }
+        let home = done.header("location").context("a redirect")?.to_owned();
+        let first = self.session_from(&done, Some(String::new()))?;
+        let page = self.get(&home, &first.cookie)?;
+        self.session_from(&done, page.csrf())
+    }
+}
+
+/// A second factor set up through the pages: its secret, the recovery codes shown once, the
+/// session it opened and the page that showed the codes.
+#[derive(Debug)]
+pub struct SetupDone {
+    pub secret: String,
+    pub recovery_codes: Vec<String>,
+    pub session: WebSession,
+    pub page: Page,
 }

@@ -14,12 +14,24 @@ use masker19_e2e::browser::Browser;
 use masker19_e2e::{Api, DEMO_PASSWORD, demo_server};
 use serde_json::{Value, json};
 
+#[path = "a11y/scripts.rs"]
+mod scripts;
+use scripts::{AXE_RUN, FOCUS_RING, TOO_WIDE};
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Who {
     Nobody,
     Intake,
     Evaluator,
+    /// [`NEW_USER`] after the right password, setting up a second factor.
+    Setup,
 }
+
+/// A demo user whose second factor was reset: the next sign-in sets it up.
+const NEW_USER: &str = "intake-vt27";
+/// A form value replaced by a code of the secret on the page (`#totp-secret`).
+const FRESH_CODE: &str = "{totp}";
+const SETUP_BUTTON: &str = "form[action='/login/setup'] button[type=submit]";
 
 /// A page to check: open `path` as `who`, and, with `press`, press that button (a form's
 /// submit) and check the page it leads to.
@@ -68,6 +80,32 @@ fn pages(open: &str, acked: &str) -> Vec<Visit> {
     let report = format!("/intake/reports/{open}");
     let mut list = vec![
         visit("login", Who::Nobody, "/login"),
+        press_filled(
+            "login, wrong code",
+            Who::Nobody,
+            "/login",
+            &[
+                ("#name", "intake-vt03"),
+                ("#password", DEMO_PASSWORD),
+                ("#code", "000000"),
+            ],
+            "form[action='/login'] button[type=submit]",
+        ),
+        visit("second-factor setup", Who::Setup, "/login/setup"),
+        press_filled(
+            "second-factor setup, wrong code",
+            Who::Setup,
+            "/login/setup",
+            &[("#code", "000000")],
+            SETUP_BUTTON,
+        ),
+        press_filled(
+            "recovery codes",
+            Who::Setup,
+            "/login/setup",
+            &[("#code", FRESH_CODE)],
+            SETUP_BUTTON,
+        ),
         visit("404 page", Who::Nobody, "/bestaat-niet"),
         visit("405 page", Who::Nobody, "/logout"),
         visit("inbox", Who::Intake, "/intake"),
@@ -120,48 +158,6 @@ fn pages(open: &str, acked: &str) -> Vec<Visit> {
     }
     list
 }
-
-const AXE_RUN: &str = r#"
-const done = arguments[arguments.length - 1];
-axe.run(document, {runOnly: {type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']}})
-  .then(r => done(r.violations.map(v => ({id: v.id, impact: v.impact, help: v.help,
-      nodes: v.nodes.map(n => n.target.join(' ') + ' — ' + n.failureSummary)}))))
-  .catch(e => done([{id: 'axe-error', help: String(e), nodes: []}]));
-"#;
-
-/// The focused element's outline and its contrast against the first opaque background behind
-/// it (the outline is drawn outside the element, over its parent).
-const FOCUS_RING: &str = r#"
-const el = document.activeElement;
-if (!el || el === document.body || el === document.documentElement) return null;
-const rgba = c => { const m = /rgba?\(([^)]+)\)/.exec(c); if (!m) return null;
-  const p = m[1].split(/[\s,\/]+/).filter(x => x).map(Number); return [p[0], p[1], p[2], p.length > 3 ? p[3] : 1]; };
-const lum = c => { const f = v => { v /= 255; return v <= 0.03928 ? v / 12.92 : Math.pow((v + 0.055) / 1.055, 2.4); };
-  return 0.2126 * f(c[0]) + 0.7152 * f(c[1]) + 0.0722 * f(c[2]); };
-let bg = [255, 255, 255, 1];
-for (let n = el.parentElement; n; n = n.parentElement) {
-  const c = rgba(getComputedStyle(n).backgroundColor); if (c && c[3] > 0) { bg = c; break; } }
-const s = getComputedStyle(el);
-const oc = rgba(s.outlineColor) || [0, 0, 0, 0];
-const a = lum(oc), b = lum(bg);
-return {element: el.tagName.toLowerCase() + ' "' + (el.textContent || el.value || el.name || '').trim().slice(0, 30) + '"',
-  href: el.getAttribute('href'), style: s.outlineStyle, width: parseFloat(s.outlineWidth) || 0,
-  color: s.outlineColor, background: 'rgb(' + bg.slice(0, 3).join(', ') + ')',
-  ratio: (Math.max(a, b) + 0.05) / (Math.min(a, b) + 0.05), main: !!document.getElementById('main')};
-"#;
-
-/// The elements that stick out to the right at 320 px (outside a scroll container of their own).
-const TOO_WIDE: &str = r#"
-const out = [];
-for (const e of document.querySelectorAll('body *')) {
-  const box = e.closest('.table-scroll');
-  if (box && box !== e) continue;
-  const r = e.getBoundingClientRect();
-  if (r.right > 320.5) out.push(e.tagName.toLowerCase() + (e.id ? '#' + e.id : '') +
-    (typeof e.className === 'string' && e.className ? '.' + e.className.trim().split(/\s+/).join('.') : '') + ' to ' + Math.round(r.right) + ' px');
-}
-return out.slice(0, 8).join(', ');
-"#;
 
 /// What one page breaks, in words (empty: nothing).
 async fn check_page(b: &Browser, axe: &str) -> anyhow::Result<Vec<String>> {
@@ -228,21 +224,27 @@ async fn check_page(b: &Browser, axe: &str) -> anyhow::Result<Vec<String>> {
     Ok(problems)
 }
 
+/// Sign in through the login form with a fresh code; [`NEW_USER`] without one, which leads to
+/// the setup of a second factor.
 async fn log_in(b: &Browser, base: &str, name: &str) -> anyhow::Result<()> {
     let c = &b.client;
     c.goto(&format!("{base}/login")).await?;
     c.find(Locator::Id("name")).await?.send_keys(name).await?;
     c.find(Locator::Id("password")).await?.send_keys(DEMO_PASSWORD).await?;
+    if name != NEW_USER {
+        let code = masker19_e2e::totp::next_code(base, name)?;
+        c.find(Locator::Id("code")).await?.send_keys(&code).await?;
+    }
     c.find(Locator::Css("form.card button[type=submit]"))
         .await?
         .click()
         .await?;
-    c.wait()
-        .for_url(&url::Url::parse(&format!(
-            "{base}{}",
-            if name == "evaluator" { "/stats" } else { "/intake" }
-        ))?)
-        .await?;
+    let home = match name {
+        "evaluator" => "/stats",
+        NEW_USER => "/login/setup",
+        _ => "/intake",
+    };
+    c.wait().for_url(&url::Url::parse(&format!("{base}{home}"))?).await?;
     Ok(())
 }
 
@@ -280,6 +282,8 @@ fn every_page_meets_wcag_2_1_aa_in_a_real_browser() -> anyhow::Result<()> {
         .map_err(|e| anyhow::anyhow!("{}: {e} (scripts/setup-system installs axe-core)", axe_path.display()))?;
     let (_dir, server, device) = demo_server(&[])?;
     let (open, acked) = seed_reports(&server.client(), &device)?;
+    let reset = masker19_e2e::admin(&server.db, &["user", "reset-2fa", NEW_USER], "")?;
+    anyhow::ensure!(reset.status.success(), "{}", String::from_utf8_lossy(&reset.stderr));
     let base = server.url.clone();
     let shots = Path::new(env!("CARGO_MANIFEST_DIR")).join("../target/screenshots");
     let rt = tokio::runtime::Runtime::new()?;
@@ -293,6 +297,7 @@ fn every_page_meets_wcag_2_1_aa_in_a_real_browser() -> anyhow::Result<()> {
                 match page.who {
                     Who::Intake => log_in(&b, &base, "intake-vt01").await?,
                     Who::Evaluator => log_in(&b, &base, "evaluator").await?,
+                    Who::Setup => log_in(&b, &base, NEW_USER).await?,
                     Who::Nobody => {}
                 }
                 signed_in = page.who;
@@ -300,10 +305,17 @@ fn every_page_meets_wcag_2_1_aa_in_a_real_browser() -> anyhow::Result<()> {
             b.client.goto(&format!("{base}{}", page.path)).await?;
             if let Some(button) = page.press {
                 for (field, value) in page.fill {
+                    let value = if *value == FRESH_CODE {
+                        let secret = b.client.find(Locator::Id("totp-secret")).await?.text().await?;
+                        masker19_e2e::totp::set_secret(&base, NEW_USER, secret.trim());
+                        masker19_e2e::totp::next_code(&base, NEW_USER)?
+                    } else {
+                        (*value).to_owned()
+                    };
                     b.client
                         .execute(
                             "document.querySelector(arguments[0]).value = arguments[1];",
-                            vec![(*field).into(), (*value).into()],
+                            vec![(*field).into(), value.into()],
                         )
                         .await?;
                 }

@@ -224,8 +224,18 @@ fn errors_come_in_the_contract_order() -> R {
 
 #[test]
 fn a_pharmacy_sees_only_its_own_statuses_and_revoked_devices_are_refused() -> R {
-    let (_dir, server, token) = demo()?;
+    let (_dir, db) = temp_db()?;
+    let add = |name: &str, gemeente: &str| -> anyhow::Result<String> {
+        let out = admin(&db, &["pharmacy", "add", "--name", name, "--gemeente", gemeente], "")?;
+        anyhow::ensure!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+        let code = String::from_utf8(out.stdout)?;
+        anyhow::ensure!(code.lines().count() == 1, "the code alone on standard output");
+        Ok(code.trim().to_owned())
+    };
+    let (north, south) = (add("Apotheek Noord", "GM0363")?, add("Apotheek Zuid", "GM0599")?);
+    let server = TestServer::start(&db, false)?;
     let api = server.client();
+    let token = api.enroll(&north)?;
     let (_, report) = api
         .examples()?
         .into_iter()
@@ -233,15 +243,7 @@ fn a_pharmacy_sees_only_its_own_statuses_and_revoked_devices_are_refused() -> R 
         .ok_or(anyhow::anyhow!("kind"))?;
     assert_eq!(api.post_json("/api/v1/reports", Some(&token), &report)?.status, 201);
 
-    let out = admin(
-        &server.db,
-        &["pharmacy", "add", "--name", "Apotheek Zuid", "--gemeente", "GM0599"],
-        "",
-    )?;
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
-    let code = String::from_utf8(out.stdout)?;
-    assert_eq!(code.lines().count(), 1, "the code alone on standard output");
-    let other = api.enroll(code.trim())?;
+    let other = api.enroll(&south)?;
     let path = format!("/api/v1/reports/{}/status", report["id"].as_str().unwrap_or(""));
     assert_eq!(api.get(&path, Some(&other))?.status, 404);
     assert_eq!(api.get(&path, Some(&token))?.status, 200);

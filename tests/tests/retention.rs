@@ -155,7 +155,7 @@ fn a_close_reason_written_after_the_purge_is_not_kept() -> R {
     let out = purge(&db, &[("MASKER19_RETENTION_MAX_DAYS", "0")])?;
     assert!(String::from_utf8(out.stdout)?.contains(" 1 report"));
 
-    let server = TestServer::start_with(&db, false, &[PLAIN])?;
+    let server = TestServer::start_with(&db, true, &[PLAIN])?;
     let api = server.client();
     let intake = api.login("intake-vt01", DEMO_PASSWORD)?;
     let status = post(

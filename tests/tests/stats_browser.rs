@@ -58,6 +58,8 @@ fn an_evaluator_switches_periods_and_sees_the_map_and_trends() -> anyhow::Result
         c.goto(&format!("{base}/login")).await?;
         c.find(Locator::Id("name")).await?.send_keys(&user).await?;
         c.find(Locator::Id("password")).await?.send_keys(DEMO_PASSWORD).await?;
+        let code = masker19_e2e::totp::next_code(&base, &user)?;
+        c.find(Locator::Id("code")).await?.send_keys(&code).await?;
         c.find(Locator::Css("form.card button[type=submit]")).await?.click().await?;
         c.goto(&format!("{base}/stats")).await?;
         c.wait().for_element(Locator::Id("toon")).await?;

@@ -43,10 +43,20 @@ fn user_add_rules_and_sessions() -> R {
 
     let server = TestServer::start(&db, false)?;
     let api = server.client();
+    let password_only = json!({"name": "rotterdam-1", "password": "lang-genoeg-wachtwoord"});
+    let login = api.post_json("/api/v1/session", None, &password_only)?;
+    assert_eq!(
+        login.status, 403,
+        "a new user sets up a second factor first: {}",
+        login.body
+    );
+    assert_eq!(login.body["fields"][0]["rule"], "second_factor_setup_required");
+    masker19_e2e::web::Web::new(&server.url)?.setup("rotterdam-1", "lang-genoeg-wachtwoord")?;
+    let code = masker19_e2e::totp::next_code(&server.url, "rotterdam-1")?;
     let login = api.post_json(
         "/api/v1/session",
         None,
-        &json!({"name": "rotterdam-1", "password": "lang-genoeg-wachtwoord"}),
+        &json!({"name": "rotterdam-1", "password": "lang-genoeg-wachtwoord", "code": code}),
     )?;
     assert_eq!(login.status, 201, "{}", login.body);
     assert!(login.body["token"].is_string() && login.body["expires_at"].is_string());

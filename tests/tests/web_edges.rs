@@ -147,9 +147,11 @@ fn hsts_only_with_an_https_public_url_whose_origin_the_forms_need() -> R {
         .unwrap_or_default()
         .to_owned();
     let csrf = form.csrf().unwrap_or_default();
+    let code = masker19_e2e::totp::next_code(&server.url, "intake-vt01")?;
     let fields = [
         ("name", "intake-vt01"),
         ("password", DEMO_PASSWORD),
+        ("code", code.as_str()),
         ("csrf", csrf.as_str()),
     ];
     assert_eq!(web.post("/login", &cookie, Some(&server.url), &fields)?.status, 403);

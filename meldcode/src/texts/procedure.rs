@@ -170,6 +170,14 @@ impl Label for Rule {
                 "De persoonsgegevens van deze melding zijn volgens de bewaartermijn verwijderd: er is niets meer over te dragen. Bel de andere regio als zij het moeten weten.",
                 "This report's personal data was removed under the retention period: there is nothing left to hand over. Call the other region if they need to know.",
             ),
+            Rule::Invalid => (
+                "Deze code klopt niet of is al gebruikt.",
+                "This code is wrong or was used before.",
+            ),
+            Rule::SecondFactorSetupRequired => (
+                "Stel eerst de tweede stap in: log één keer in op de inlogpagina.",
+                "Set up the second factor first: sign in once on the login page.",
+            ),
             Rule::OverrideReasonRequired => (
                 "U besluit anders dan het advies: schrijf op waarom.",
                 "You decide otherwise than recommended: write down why.",

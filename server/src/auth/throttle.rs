@@ -231,6 +231,18 @@ impl LoginThrottle {
         Ok(())
     }
 
+    /// A wrong answer in a step that reserved nothing (the code that confirms a second factor's
+    /// setup): counted like a reserved attempt that failed.
+    pub fn failed(&self, name: &str, ip: IpAddr, now: Instant) {
+        let mut state = self.lock();
+        let (name, client) = (digest(name), client_key(ip));
+        let usual = state.is_usual(&name, client, now);
+        state.per_client.count((name, client), now, self.capacity);
+        if !usual {
+            state.per_name.count(name, now, self.capacity);
+        }
+    }
+
     /// The right answer: this name and address start again from zero, the reserved failure of
     /// the name's budget is taken back, and the address becomes one of the name's usual ones.
     pub fn succeeded(&self, name: &str, ip: IpAddr, now: Instant) {

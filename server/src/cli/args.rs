@@ -137,4 +137,8 @@ pub enum UserCommand {
     Disable { name: String },
     /// Set a new password, read from the first line of standard input.
     ResetPassword { name: String },
+    /// Remove the user's second factor and recovery codes and end their sessions: the next
+    /// sign-in on the login page sets up a new one.
+    #[command(name = "reset-2fa")]
+    Reset2fa { name: String },
 }

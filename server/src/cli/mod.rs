@@ -177,6 +177,13 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
             println!("password of {name} reset");
             Ok(())
         }
+        Command::User(UserCommand::Reset2fa { name }) => {
+            if !directory::second_factor::reset(&mut db.open()?, &name)? {
+                bail!("no user named {name}");
+            }
+            println!("second factor of {name} removed; their sessions ended; the next sign-in sets it up again");
+            Ok(())
+        }
     }
 }
 
@@ -262,6 +269,7 @@ async fn serve_store(store: Store, settings: Settings, listen: &str, seed_demo: 
         writeln!(out, "intake_user={}", demo::INTAKE_USER)?;
         writeln!(out, "evaluator_user={}", demo::EVALUATOR_USER)?;
         writeln!(out, "password={}", demo::PASSWORD)?;
+        writeln!(out, "totp_secret={}", demo::TOTP_SECRET)?;
     }
     out.flush()?;
     drop(out);

@@ -12,9 +12,10 @@ use meldcode::api::{EnrollRequest, EnrollResponse, ErrorBody, SessionRequest, Se
 
 use super::body::json_object;
 use super::client_addr::client_addr;
+use super::second_factor;
 use super::{ApiError, AppState};
 use crate::auth::throttle::{client_key, retry_after_secs};
-use crate::store::directory;
+use crate::store::directory::{self, Issued};
 
 /// Enroll a device of a pharmacy with its one-time code.
 #[utoipa::path(
@@ -76,17 +77,20 @@ pub async fn enroll(
     ))
 }
 
-/// Open a session for an intake or evaluator user's own tools.
+/// Open a session for an intake or evaluator user's own tools: name, password and the second
+/// factor's `code`. The token is an `Authorization: Bearer` token for the API only, never a page
+/// cookie.
 #[utoipa::path(
     post, path = "/api/v1/session", tag = "users", request_body = SessionRequest,
     responses(
         (status = 201, body = SessionResponse),
         (status = 400, description = "Not a JSON object", body = ErrorBody),
-        (status = 401, description = "Wrong name or password", body = ErrorBody),
+        (status = 401, description = "Wrong name or password; or the right password of a user with a second factor and no `code` (`fields`: `/code`, rule `required`) or a wrong, replayed or used-up one (`/code`, rule `invalid`; counts as a failed login). A TOTP code (RFC 6238, 6 digits, 30 s) is accepted once: the same time step again is refused", body = ErrorBody),
+        (status = 403, description = "The user has not set up a second factor yet (`fields`: `/code`, rule `second_factor_setup_required`): the first sign-in on the login page (`/login`) sets it up", body = ErrorBody),
         (status = 413, description = "Body over 64 KiB", body = ErrorBody),
         (status = 415, description = "Not application/json", body = ErrorBody),
         (status = 422, description = "Breaks rules; every broken rule is listed", body = ErrorBody),
-        (status = 429, description = "Failed logins from this client address for this name: wait Retry-After seconds (growing delays)", body = ErrorBody),
+        (status = 429, description = "Failed logins (wrong passwords or codes) from this client address for this name: wait Retry-After seconds (growing delays)", body = ErrorBody),
         (status = 503, description = "Every password check slot is taken, or a fault of the server; retry after Retry-After", body = ErrorBody),
     )
 )]
@@ -97,7 +101,8 @@ pub async fn session(
     body: Body,
 ) -> Result<(StatusCode, Json<SessionResponse>), ApiError> {
     let req: SessionRequest = json_object(&headers, body).await?;
-    let (token, expires_at) = login(&s, &req.name, &req.password, peer, &headers).await?;
+    let code = req.code.as_deref();
+    let (token, expires_at) = login(&s, &req.name, &req.password, code, Issued::Api, peer, &headers).await?;
     Ok((StatusCode::CREATED, Json(SessionResponse { token, expires_at })))
 }
 
@@ -110,14 +115,17 @@ fn too_many(wait: std::time::Duration) -> ApiError {
     }
 }
 
-/// Check a name and password and open a session. Failures slow down per name and client
-/// address and per name (429); the attempt is reserved before the check, so a burst gets no
-/// more than the free attempts. The check waits for a place in the bounded pool, within the
-/// client's share of it (503 when full).
+/// Check a name, password and second-factor code and open a session where it is `issued`.
+/// Failures slow down per name and client address and per name (429); the attempt is reserved
+/// before the check, so a burst gets no more than the free attempts, and it stays counted until
+/// the second factor is right too. The password check waits for a place in the bounded pool,
+/// within the client's share of it (503 when full).
 pub async fn login(
     s: &AppState,
     name: &str,
     password: &str,
+    code: Option<&str>,
+    issued: Issued,
     peer: SocketAddr,
     headers: &HeaderMap,
 ) -> Result<(String, chrono::DateTime<Utc>), ApiError> {
@@ -144,9 +152,10 @@ pub async fn login(
         // The reservation stays: it was a failure.
         _ => return Err(ApiError::Unauthorized),
     };
+    second_factor::check_code(s, user.id, code).await?;
     throttle.succeeded(name, ip, Instant::now());
     let now = Utc::now();
     Ok(s.store
-        .call(move |c| directory::create_session(c, user.id, now))
+        .call(move |c| directory::create_session(c, user.id, issued, now))
         .await?)
 }

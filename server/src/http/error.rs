@@ -18,6 +18,16 @@ pub const RETRY_AFTER_BUSY: u64 = 1;
 pub enum ApiError {
     #[error("missing, unknown or revoked credentials")]
     Unauthorized,
+    /// The right password of a user with a second factor, without its code (`401`, `/code`).
+    #[error("the code of the second factor is required")]
+    CodeRequired,
+    /// The right password with a wrong, replayed or used-up code (`401`, `/code`).
+    #[error("the code of the second factor is wrong or was used before")]
+    CodeInvalid,
+    /// The right password of a user who has not set up a second factor (`403`): the first sign-in
+    /// on the login page sets it up.
+    #[error("set up a second factor first: sign in once on the login page")]
+    SecondFactorSetupRequired,
     #[error("this role may not do that")]
     Forbidden,
     #[error("not found")]
@@ -70,8 +80,8 @@ impl From<Rejection> for ApiError {
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
         let status = match &self {
-            ApiError::Unauthorized => StatusCode::UNAUTHORIZED,
-            ApiError::Forbidden => StatusCode::FORBIDDEN,
+            ApiError::Unauthorized | ApiError::CodeRequired | ApiError::CodeInvalid => StatusCode::UNAUTHORIZED,
+            ApiError::Forbidden | ApiError::SecondFactorSetupRequired => StatusCode::FORBIDDEN,
             ApiError::NotFound => StatusCode::NOT_FOUND,
             ApiError::MethodNotAllowed => StatusCode::METHOD_NOT_ALLOWED,
             ApiError::PayloadTooLarge(_) => StatusCode::PAYLOAD_TOO_LARGE,
@@ -95,6 +105,11 @@ impl IntoResponse for ApiError {
         let error = self.to_string();
         let fields = match self {
             ApiError::Invalid(fields) | ApiError::BadParameter(fields) => fields,
+            ApiError::CodeRequired => vec![FieldError::new("/code", Rule::Required, error.clone())],
+            ApiError::CodeInvalid => vec![FieldError::new("/code", Rule::Invalid, error.clone())],
+            ApiError::SecondFactorSetupRequired => {
+                vec![FieldError::new("/code", Rule::SecondFactorSetupRequired, error.clone())]
+            }
             _ => Vec::new(),
         };
         let mut response = (status, Json(ErrorBody { error, fields })).into_response();

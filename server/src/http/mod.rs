@@ -13,6 +13,7 @@ mod openapi;
 mod pages;
 mod params;
 mod reports;
+mod second_factor;
 mod stats;
 mod stats_page;
 mod users;
@@ -92,6 +93,10 @@ pub fn router(state: AppState) -> Router {
         .route("/stats.xlsx", get(stats_page::download_xlsx))
         .route("/", get(pages::root))
         .route("/login", get(pages::login_form).post(pages::login_submit))
+        .route(
+            "/login/setup",
+            get(second_factor::setup_form).post(second_factor::setup_submit),
+        )
         .route("/logout", post(pages::logout))
         .route("/intake", get(intake_pages::inbox))
         .route("/intake/reports/{id}", get(intake_report::report))

@@ -18,10 +18,10 @@ use super::access::login;
 use super::users::{SESSION_COOKIE, cookie, from_cookie};
 use super::{ApiError, AppState};
 use crate::auth;
-use crate::store::directory::{Role, Session};
+use crate::store::directory::{Issued, Role, Session};
 
 /// The login form's CSRF token (`__Host-`: Secure, Path=/, no Domain).
-const LOGIN_COOKIE: &str = "__Host-m19_login";
+pub(super) const LOGIN_COOKIE: &str = "__Host-m19_login";
 
 /// The signed-in user, for the page header.
 #[derive(Clone)]
@@ -152,12 +152,12 @@ pub async fn method_not_allowed(uri: Uri, headers: HeaderMap) -> Response {
 }
 
 /// A `__Host-` cookie: Secure, Path=/, no Domain.
-fn set_cookie(name: &str, value: &str, max_age: i64) -> HeaderValue {
+pub(super) fn set_cookie(name: &str, value: &str, max_age: i64) -> HeaderValue {
     let cookie = format!("{name}={value}; Path=/; Max-Age={max_age}; HttpOnly; Secure; SameSite=Strict");
     HeaderValue::from_str(&cookie).unwrap_or(HeaderValue::from_static("m19=; Max-Age=0"))
 }
 
-fn home_of(session: &Session) -> &'static str {
+pub(super) fn home_of(session: &Session) -> &'static str {
     match session.user.role {
         Role::Intake => "/intake",
         Role::Evaluator => "/stats",
@@ -201,6 +201,9 @@ pub struct LoginForm {
     name: String,
     #[serde(default)]
     password: String,
+    /// The second factor: empty at a first sign-in, which sets it up.
+    #[serde(default)]
+    code: String,
     #[serde(default)]
     csrf: String,
 }
@@ -226,13 +229,14 @@ pub async fn login_submit(
             Some("Het formulier is verlopen. Probeer het opnieuw.".into()),
         );
     }
-    match login(&s, &name, &form.password, peer, &headers).await {
+    let code = Some(form.code.as_str());
+    match login(&s, &name, &form.password, code, Issued::Page, peer, &headers).await {
         Ok((token, _)) => {
             let target = match s
                 .store
                 .call({
                     let token = token.clone();
-                    move |c| crate::store::directory::session(c, &token, Utc::now())
+                    move |c| crate::store::directory::session(c, &token, Issued::Page, Utc::now())
                 })
                 .await
             {
@@ -263,6 +267,17 @@ pub async fn login_submit(
             StatusCode::UNAUTHORIZED,
             name,
             Some("Gebruikersnaam of wachtwoord klopt niet.".into()),
+        ),
+        Err(ApiError::SecondFactorSetupRequired) => super::second_factor::start_setup(&s, &name).await,
+        Err(ApiError::CodeRequired) => login_page(
+            StatusCode::UNAUTHORIZED,
+            name,
+            Some("Vul ook de code uit uw authenticator-app in.".into()),
+        ),
+        Err(ApiError::CodeInvalid) => login_page(
+            StatusCode::UNAUTHORIZED,
+            name,
+            Some("Die code klopt niet of is al gebruikt. Vul de volgende code uit uw authenticator-app in, of een ongebruikte herstelcode.".into()),
         ),
         Err(e) => error_page(e, None),
     }

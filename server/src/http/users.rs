@@ -6,7 +6,7 @@ use chrono::Utc;
 
 use super::body::bearer;
 use super::{ApiError, AppState};
-use crate::store::directory::{self, Role, Session};
+use crate::store::directory::{self, Issued, Role, Session};
 
 /// `__Host-`: the browser keeps it only if it is Secure, for Path=/ and without a Domain, so no
 /// other host (a subdomain, a plain-http page) can set or overwrite it.
@@ -24,31 +24,32 @@ pub fn cookie(headers: &HeaderMap, name: &str) -> Option<String> {
         .map(|(_, v)| v.to_owned())
 }
 
-/// A live session; one without a CSRF token (opened before migration 002) is refused: its forms
-/// would accept an empty token.
-async fn session(state: &AppState, token: String) -> Result<Option<Session>, ApiError> {
+/// A live session issued where `issued` says; one without a CSRF token (opened before migration
+/// 002) is refused: its forms would accept an empty token.
+async fn session(state: &AppState, token: String, issued: Issued) -> Result<Option<Session>, ApiError> {
     if token.len() > 128 {
         return Ok(None);
     }
     let found = state
         .store
-        .call(move |c| directory::session(c, &token, Utc::now()))
+        .call(move |c| directory::session(c, &token, issued, Utc::now()))
         .await?;
     Ok(found.filter(|s| !s.csrf.is_empty()))
 }
 
-/// The session behind `Authorization: Bearer`; 401 without a live one.
+/// The API session behind `Authorization: Bearer`; 401 without a live one (a page's session
+/// cookie is none).
 pub async fn from_bearer(state: &AppState, headers: &HeaderMap) -> Result<Session, ApiError> {
     let token = bearer(headers).ok_or(ApiError::Unauthorized)?.to_owned();
-    session(state, token).await?.ok_or(ApiError::Unauthorized)
+    session(state, token, Issued::Api).await?.ok_or(ApiError::Unauthorized)
 }
 
-/// The session behind the page cookie, and its token.
+/// The page session behind the session cookie, and its token (an API token is none).
 pub async fn from_cookie(state: &AppState, headers: &HeaderMap) -> Result<Option<(String, Session)>, ApiError> {
     let Some(token) = cookie(headers, SESSION_COOKIE) else {
         return Ok(None);
     };
-    Ok(session(state, token.clone()).await?.map(|s| (token, s)))
+    Ok(session(state, token.clone(), Issued::Page).await?.map(|s| (token, s)))
 }
 
 /// An intake user's region; anyone else is refused (403).

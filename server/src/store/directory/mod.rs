@@ -1,6 +1,7 @@
 //! Who is who: pharmacies, their enrollment codes and devices (here); intake and evaluator
-//! users and their sessions ([`users`]).
+//! users and their sessions ([`users`]), and their second factor ([`second_factor`]).
 
+pub mod second_factor;
 mod users;
 
 use chrono::{DateTime, Duration, Utc};
@@ -10,8 +11,8 @@ use crate::auth;
 use crate::db::{StoreResult, parse_ts, ts};
 use meldcode::api::PharmacyInfo;
 pub use users::{
-    Role, SESSION_LIFETIME, Session, add_user, create_session, disable_user, end_session, session, set_password,
-    user_by_name,
+    Issued, Role, SESSION_LIFETIME, Session, add_user, create_session, disable_user, end_session, session,
+    set_password, user_by_name,
 };
 
 pub const ENROLLMENT_VALIDITY: Duration = Duration::days(7);

@@ -104,13 +104,44 @@ pub fn set_password(conn: &mut Connection, name: &str, password_hash: &str) -> S
     Ok(n == 1)
 }
 
-/// A new session: the bearer token (returned once) and when it expires at the latest.
-pub fn create_session(conn: &Connection, user_id: i64, now: DateTime<Utc>) -> StoreResult<(String, DateTime<Utc>)> {
+/// Where a session was issued, and the only place its token is accepted.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Issued {
+    /// `POST /api/v1/session`: an `Authorization: Bearer` token for the API.
+    Api,
+    /// The login page: the session cookie of the web pages.
+    Page,
+}
+
+impl Issued {
+    pub fn code(self) -> &'static str {
+        match self {
+            Issued::Api => "api",
+            Issued::Page => "page",
+        }
+    }
+}
+
+/// A new session: the token (returned once) and when it expires at the latest.
+pub fn create_session(
+    conn: &Connection,
+    user_id: i64,
+    issued: Issued,
+    now: DateTime<Utc>,
+) -> StoreResult<(String, DateTime<Utc>)> {
     let token = auth::new_token();
     let expires_at = now + SESSION_LIFETIME;
     conn.execute(
-        "INSERT INTO session (token_hash, user_id, created_at, expires_at, last_seen_at, csrf) VALUES (?1, ?2, ?3, ?4, ?3, ?5)",
-        params![auth::sha256_hex(&token), user_id, ts(now), ts(expires_at), auth::new_token()],
+        "INSERT INTO session (token_hash, user_id, created_at, expires_at, last_seen_at, csrf, issued_for)
+         VALUES (?1, ?2, ?3, ?4, ?3, ?5, ?6)",
+        params![
+            auth::sha256_hex(&token),
+            user_id,
+            ts(now),
+            ts(expires_at),
+            auth::new_token(),
+            issued.code()
+        ],
     )?;
     Ok((token, expires_at))
 }
@@ -122,14 +153,15 @@ pub struct Session {
     pub csrf: String,
 }
 
-/// The session behind a token (8 hours at most, 30 minutes idle); touches it.
-pub fn session(conn: &Connection, token: &str, now: DateTime<Utc>) -> StoreResult<Option<Session>> {
+/// The session behind a token issued where `issued` says (8 hours at most, 30 minutes idle);
+/// touches it. A token issued elsewhere is no session here.
+pub fn session(conn: &Connection, token: &str, issued: Issued, now: DateTime<Utc>) -> StoreResult<Option<Session>> {
     let hash = auth::sha256_hex(token);
     let found: Option<(String, String, String, Option<String>)> = conn
         .query_row(
             "SELECT u.name, s.expires_at, s.last_seen_at, s.csrf FROM session s JOIN user u ON u.id = s.user_id
-             WHERE s.token_hash = ?1 AND u.disabled_at IS NULL",
-            [&hash],
+             WHERE s.token_hash = ?1 AND s.issued_for = ?2 AND u.disabled_at IS NULL",
+            params![&hash, issued.code()],
             |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)),
         )
         .optional()?;
