@@ -7,6 +7,7 @@ mod demo;
 mod forward;
 mod http;
 mod notify;
+mod observe;
 mod settings;
 mod stats;
 mod store;
@@ -14,10 +15,15 @@ mod store;
 use clap::Parser;
 
 fn main() -> std::process::ExitCode {
-    tracing_subscriber::fmt()
+    let log = tracing_subscriber::fmt()
         .with_env_filter(tracing_subscriber::EnvFilter::try_from_env("MASKER19_LOG").unwrap_or_else(|_| "info".into()))
-        .with_writer(std::io::stderr)
-        .init();
+        .with_writer(std::io::stderr);
+    // One JSON object per line for a log collector; plain text for a person.
+    if std::env::var("MASKER19_LOG_FORMAT").is_ok_and(|f| f == "json") {
+        log.json().init();
+    } else {
+        log.init();
+    }
     match cli::run(cli::Cli::parse()) {
         Ok(()) => std::process::ExitCode::SUCCESS,
         Err(e) => {

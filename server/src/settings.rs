@@ -22,6 +22,8 @@ pub struct Settings {
     pub public_url: Option<url::Url>,
     /// The SMTP server for notices of new reports (`MASKER19_SMTP_*`); `None`: notices wait.
     pub smtp: Option<SmtpSettings>,
+    /// The bearer token of `GET /metrics` (`MASKER19_METRICS_TOKEN`); `None`: no metrics at all.
+    pub metrics_token: Option<String>,
 }
 
 /// How the SMTP connection is protected (`MASKER19_SMTP_TLS`).
@@ -179,6 +181,13 @@ impl Settings {
                 _ => None,
             },
             smtp: SmtpSettings::from_env()?,
+            metrics_token: match std::env::var("MASKER19_METRICS_TOKEN") {
+                Ok(v) if v.trim().chars().count() >= 16 => Some(v.trim().to_owned()),
+                Ok(v) if !v.trim().is_empty() => {
+                    anyhow::bail!("MASKER19_METRICS_TOKEN needs at least 16 characters (a random token)")
+                }
+                _ => None,
+            },
         })
     }
 
@@ -210,6 +219,7 @@ impl Default for Settings {
             trusted_proxies: Vec::new(),
             public_url: None,
             smtp: None,
+            metrics_token: None,
         }
     }
 }

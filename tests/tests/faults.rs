@@ -108,9 +108,14 @@ fn disk_full_answers_503_loses_nothing_and_recovers() -> R {
     for id in &accepted {
         assert_eq!(api.status_of(&token, id)?.status, 200, "{id}");
     }
+    // A probe sees it: the store takes no write.
+    let ready = api.get("/readyz", None)?;
+    assert_eq!(ready.status, 503, "/readyz while the disk is full: {}", ready.body);
+    assert_eq!(ready.body["database"], "fault");
 
     // The fault ends: more room. The same server accepts again, without a restart.
     remount(dir.path(), "size=64m")?;
+    assert_eq!(api.get("/readyz", None)?.status, 200, "ready again");
     let again = fresh();
     let r = api.post_json("/api/v1/reports", Some(&token), &again)?;
     assert_eq!(r.status, 201, "recovered by itself: {}", r.body);

@@ -284,6 +284,8 @@ async fn serve_store(store: Store, settings: Settings, listen: &str, seed_demo: 
         practice_cache: Default::default(),
         committer: http::Committer::start(store.clone()),
         retention: settings.retention(),
+        forwarder_heartbeat: forwarder.heartbeat.clone(),
+        metrics: crate::observe::Metrics::install(settings.metrics_token.as_deref())?.map(Arc::new),
     };
     tokio::spawn(forwarder.run());
     match notify::Notifier::new(store.clone(), settings.clone())? {

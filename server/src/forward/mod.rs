@@ -14,6 +14,7 @@ pub mod signature;
 
 use std::collections::HashMap;
 use std::sync::Arc;
+use std::sync::atomic::{AtomicI64, Ordering};
 use std::time::Duration as StdDuration;
 
 use chrono::Utc;
@@ -38,6 +39,8 @@ pub struct Forwarder {
     settings: Arc<Settings>,
     /// Woken when a report is accepted, so delivery does not wait for the next poll.
     pub wake: Arc<Notify>,
+    /// Unix seconds of the loop's last round: `/readyz` tells a stalled forwarder by it.
+    pub heartbeat: Arc<AtomicI64>,
 }
 
 /// The deliveries under way: which outbox rows, and how many per region.
@@ -111,12 +114,14 @@ impl Forwarder {
             http,
             settings,
             wake: Arc::new(Notify::new()),
+            heartbeat: Arc::new(AtomicI64::new(Utc::now().timestamp())),
         })
     }
 
     pub async fn run(self) {
         let mut flight = InFlight::default();
         loop {
+            self.heartbeat.store(Utc::now().timestamp(), Ordering::Relaxed);
             flight.reap();
             let sleep = match self.start_due(&mut flight).await {
                 Ok(true) => StdDuration::ZERO,

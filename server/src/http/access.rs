@@ -119,8 +119,27 @@ fn too_many(wait: std::time::Duration) -> ApiError {
 /// Failures slow down per name and client address and per name (429); the attempt is reserved
 /// before the check, so a burst gets no more than the free attempts, and it stays counted until
 /// the second factor is right too. The password check waits for a place in the bounded pool,
-/// within the client's share of it (503 when full).
+/// within the client's share of it (503 when full). Every refusal is counted for `/metrics`.
 pub async fn login(
+    s: &AppState,
+    name: &str,
+    password: &str,
+    code: Option<&str>,
+    issued: Issued,
+    peer: SocketAddr,
+    headers: &HeaderMap,
+) -> Result<(String, chrono::DateTime<Utc>), ApiError> {
+    let signed_in = sign_in(s, name, password, code, issued, peer, headers).await;
+    match &signed_in {
+        Ok(_) | Err(ApiError::Unavailable(_)) => {}
+        Err(ApiError::TooManyRequests { .. }) => crate::observe::sign_in_refused("throttled"),
+        Err(ApiError::PasswordChecksBusy) => crate::observe::sign_in_refused("busy"),
+        Err(_) => crate::observe::sign_in_refused("credentials"),
+    }
+    signed_in
+}
+
+async fn sign_in(
     s: &AppState,
     name: &str,
     password: &str,

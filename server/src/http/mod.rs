@@ -5,6 +5,7 @@ mod body;
 mod client_addr;
 mod committer;
 mod error;
+mod health;
 mod intake;
 mod intake_actions;
 mod intake_pages;
@@ -45,6 +46,10 @@ pub struct AppState {
     pub committer: committer::Committer,
     /// How long personal data is kept: each status body says until when.
     pub retention: meldcode::api::Retention,
+    /// When the forwarder's loop last went round (unix seconds), for `/readyz`.
+    pub forwarder_heartbeat: Arc<std::sync::atomic::AtomicI64>,
+    /// The Prometheus recorder, when `MASKER19_METRICS_TOKEN` is set.
+    pub metrics: Option<Arc<crate::observe::Metrics>>,
 }
 
 /// Who may try a password and where the checks run (the API and the login page alike), and
@@ -76,7 +81,9 @@ impl Access {
 
 pub fn router(state: AppState) -> Router {
     Router::new()
-        .route("/healthz", get(healthz))
+        .route("/healthz", get(health::healthz))
+        .route("/readyz", get(health::readyz))
+        .route("/metrics", get(health::metrics))
         .route("/api/v1/openapi.json", get(openapi::document))
         .route("/api/v1/enroll", post(access::enroll))
         .route("/api/v1/session", post(access::session))
@@ -115,11 +122,6 @@ pub fn router(state: AppState) -> Router {
             security_headers,
         ))
         .with_state(state)
-}
-
-async fn healthz(State(s): State<AppState>) -> Result<&'static str, ApiError> {
-    s.store.call(|c| Ok(c.query_row("SELECT 1", [], |_| Ok(()))?)).await?;
-    Ok("ok")
 }
 
 async fn security_headers(State(s): State<AppState>, mut response: Response) -> Response {

@@ -83,6 +83,7 @@ pub async fn submit(
     let forwarded = report.kind.is_forwarded() && !report.practice;
     match s.committer.submit(device, report).await? {
         Submitted::Created(b) => {
+            crate::observe::report_accepted();
             if forwarded {
                 s.forwarder_wake.notify_one();
             }

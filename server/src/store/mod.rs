@@ -3,6 +3,7 @@
 
 pub mod attempts;
 pub mod directory;
+pub mod health;
 pub mod inbox;
 pub mod intake;
 pub mod outbox;
