@@ -1,7 +1,6 @@
 //! The admin CLI and `serve`: the edge where errors become messages and exit codes.
 
 use std::io::{BufRead, Write};
-use std::net::SocketAddr;
 use std::sync::Arc;
 
 use anyhow::{Context, bail};
@@ -254,9 +253,14 @@ async fn serve_store(store: Store, settings: Settings, listen: &str, seed_demo: 
         Some(notifier) => drop(tokio::spawn(notifier.run())),
         None => tracing::info!("MASKER19_SMTP_HOST is not set: e-mail notices are queued, not sent"),
     }
-    tokio::spawn(retention_task(store, settings));
-    let app = http::router(state).into_make_service_with_connect_info::<SocketAddr>();
-    axum::serve(listener, app).with_graceful_shutdown(shutdown()).await?;
+    tokio::spawn(retention_task(store, settings.clone()));
+    let served = http::listener::Served {
+        router: http::router(state),
+        limits: http::listener::Limits::for_this_process(),
+        trusted_proxies: settings.trusted_proxies.clone(),
+        hsts: settings.https(),
+    };
+    http::listener::serve(listener, served, shutdown()).await;
     Ok(())
 }
 

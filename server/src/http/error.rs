@@ -26,6 +26,8 @@ pub enum ApiError {
     MethodNotAllowed,
     #[error("the body is larger than {0} bytes")]
     PayloadTooLarge(usize),
+    #[error("the body did not arrive within {0} seconds")]
+    RequestTimeout(u64),
     #[error("the body must be sent as Content-Type: application/json")]
     UnsupportedMediaType,
     #[error("{0}")]
@@ -74,6 +76,7 @@ impl IntoResponse for ApiError {
             ApiError::NotFound => StatusCode::NOT_FOUND,
             ApiError::MethodNotAllowed => StatusCode::METHOD_NOT_ALLOWED,
             ApiError::PayloadTooLarge(_) => StatusCode::PAYLOAD_TOO_LARGE,
+            ApiError::RequestTimeout(_) => StatusCode::REQUEST_TIMEOUT,
             ApiError::UnsupportedMediaType => StatusCode::UNSUPPORTED_MEDIA_TYPE,
             ApiError::BadRequest(_) | ApiError::BadParameter(_) => StatusCode::BAD_REQUEST,
             ApiError::Invalid(_) => StatusCode::UNPROCESSABLE_ENTITY,
@@ -97,7 +100,7 @@ impl IntoResponse for ApiError {
             _ => Vec::new(),
         };
         let mut response = (status, Json(ErrorBody { error, fields })).into_response();
-        if status == StatusCode::PAYLOAD_TOO_LARGE {
+        if matches!(status, StatusCode::PAYLOAD_TOO_LARGE | StatusCode::REQUEST_TIMEOUT) {
             // The rest of the body is not read: the connection cannot be reused.
             response
                 .headers_mut()

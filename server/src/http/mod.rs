@@ -9,6 +9,7 @@ mod intake;
 mod intake_actions;
 mod intake_pages;
 mod intake_report;
+pub mod listener;
 mod openapi;
 mod pages;
 mod params;
@@ -22,7 +23,7 @@ use std::sync::Arc;
 
 use axum::Router;
 use axum::extract::State;
-use axum::http::{HeaderValue, header};
+use axum::http::{HeaderName, HeaderValue, header};
 use axum::response::Response;
 use axum::routing::{get, post};
 
@@ -112,25 +113,30 @@ async fn healthz(State(s): State<AppState>) -> Result<&'static str, ApiError> {
     Ok("ok")
 }
 
+/// Headers every answer carries (with `Cache-Control: no-store` unless a handler set its own,
+/// and [`HSTS`] when the public URL is https).
+pub const SECURITY_HEADERS: [(HeaderName, &str); 4] = [
+    (header::X_CONTENT_TYPE_OPTIONS, "nosniff"),
+    (
+        header::CONTENT_SECURITY_POLICY,
+        "default-src 'none'; style-src 'self'; img-src 'self' data:; form-action 'self'; frame-ancestors 'none'; base-uri 'none'",
+    ),
+    (header::X_FRAME_OPTIONS, "DENY"),
+    // Not `no-referrer`: under it a browser sends `Origin: null` with the pages' own forms,
+    // which the origin check (web_guard.rs) must refuse.
+    (header::REFERRER_POLICY, "same-origin"),
+];
+
+pub const HSTS: &str = "max-age=31536000";
+
 async fn security_headers(State(s): State<AppState>, mut response: Response) -> Response {
     let h = response.headers_mut();
     if s.access.hsts {
-        h.insert(
-            header::STRICT_TRANSPORT_SECURITY,
-            HeaderValue::from_static("max-age=31536000"),
-        );
+        h.insert(header::STRICT_TRANSPORT_SECURITY, HeaderValue::from_static(HSTS));
     }
-    h.insert(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff"));
-    h.insert(
-        header::CONTENT_SECURITY_POLICY,
-        HeaderValue::from_static(
-            "default-src 'none'; style-src 'self'; img-src 'self' data:; form-action 'self'; frame-ancestors 'none'; base-uri 'none'",
-        ),
-    );
-    h.insert(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));
-    // Not `no-referrer`: under it a browser sends `Origin: null` with the pages' own forms,
-    // which the origin check (web_guard.rs) must refuse.
-    h.insert(header::REFERRER_POLICY, HeaderValue::from_static("same-origin"));
+    for (name, value) in SECURITY_HEADERS {
+        h.insert(name, HeaderValue::from_static(value));
+    }
     h.entry(header::CACHE_CONTROL)
         .or_insert(HeaderValue::from_static("no-store"));
     response
