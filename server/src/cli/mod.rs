@@ -247,6 +247,10 @@ async fn serve_store(store: Store, settings: Settings, listen: &str, seed_demo: 
         stats_cache: Default::default(),
         practice_cache: Default::default(),
         committer: http::Committer::start(store.clone()),
+        front_door: Arc::new(http::front_door::FrontDoor::from_env(
+            settings.public_url.as_ref(),
+            Utc::now(),
+        )?),
     };
     tokio::spawn(forwarder.run());
     match notify::Notifier::new(store.clone(), settings.clone())? {

@@ -1,4 +1,5 @@
-//! Every API error is a JSON body `{"error": ..., "fields": [...]}` with the contract's status.
+//! Every API error is an RFC 9457 problem (`application/problem+json`): `type`, `title`,
+//! `status`, `detail`, and `{"error": ..., "fields": [...]}` as before, with the contract's status.
 
 use axum::Json;
 use axum::http::{HeaderValue, StatusCode, header};
@@ -8,6 +9,9 @@ use meldcode::{FieldError, Rejection, Rule};
 
 use crate::db::StoreError;
 use crate::store::intake::Refusal;
+
+/// The media type of every API error.
+pub const PROBLEM_JSON: &str = "application/problem+json";
 
 /// Seconds a client should wait after a fault of the server itself.
 pub const RETRY_AFTER_UNAVAILABLE: u64 = 5;
@@ -99,7 +103,14 @@ impl IntoResponse for ApiError {
             ApiError::Invalid(fields) | ApiError::BadParameter(fields) => fields,
             _ => Vec::new(),
         };
-        let mut response = (status, Json(ErrorBody { error, fields })).into_response();
+        let title = status.canonical_reason().unwrap_or("Error");
+        let body = ErrorBody::new(status.as_u16(), title, error, fields);
+        let mut response = (
+            status,
+            [(header::CONTENT_TYPE, HeaderValue::from_static(PROBLEM_JSON))],
+            Json(body),
+        )
+            .into_response();
         if matches!(status, StatusCode::PAYLOAD_TOO_LARGE | StatusCode::REQUEST_TIMEOUT) {
             // The rest of the body is not read: the connection cannot be reused.
             response

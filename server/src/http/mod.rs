@@ -5,6 +5,7 @@ mod body;
 mod client_addr;
 mod committer;
 mod error;
+pub mod front_door;
 mod intake;
 mod intake_actions;
 mod intake_pages;
@@ -43,6 +44,8 @@ pub struct AppState {
     pub stats_cache: stats::StatsCache,
     pub practice_cache: stats::PracticeCache,
     pub committer: committer::Committer,
+    /// The operator's contact (security.txt, the OpenAPI document).
+    pub front_door: Arc<front_door::FrontDoor>,
 }
 
 /// Who may try a password and where the checks run (the API and the login page alike), and
@@ -95,6 +98,7 @@ pub fn router(state: AppState) -> Router {
         .route("/intake/reports/{id}/export.json", get(intake_report::export))
         .route("/intake/reports/{id}/{action}", post(intake_actions::action))
         .route("/assets/server.css", get(pages::stylesheet))
+        .route("/.well-known/security.txt", get(front_door::security_txt))
         .fallback(pages::not_found)
         .method_not_allowed_fallback(pages::method_not_allowed)
         .layer(axum::middleware::from_fn_with_state(
@@ -105,6 +109,7 @@ pub fn router(state: AppState) -> Router {
             state.clone(),
             security_headers,
         ))
+        .layer(axum::middleware::from_fn(front_door::api_version))
         .with_state(state)
 }
 
