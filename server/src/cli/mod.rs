@@ -218,6 +218,7 @@ fn serve(db: DbConfig, settings: Settings, listen: &str, seed_demo: bool) -> any
 
 /// Seed the demo when asked, listen, and serve until a shutdown signal.
 async fn serve_store(store: Store, settings: Settings, listen: &str, seed_demo: bool) -> anyhow::Result<()> {
+    http::listener::check_listen_address(listen, settings.public_url.is_some()).await?;
     let demo_info = if seed_demo {
         Some(store.call(|c| demo::seed(c, Utc::now())).await??)
     } else {

@@ -11,6 +11,7 @@
 use std::future::Future;
 use std::time::{Duration, Instant};
 
+use anyhow::{Context, bail};
 use axum::Router;
 use axum::body::Body;
 use axum::extract::ConnectInfo;
@@ -139,6 +140,27 @@ pub async fn serve(listener: TcpListener, served: Served, shutdown: impl Future<
     if tokio::time::timeout(SHUTDOWN_GRACE, graceful.shutdown()).await.is_err() {
         tracing::warn!("requests still under way after {SHUTDOWN_GRACE:?}; stopping anyway");
     }
+}
+
+/// Without `MASKER19_PUBLIC_URL` the web forms' origin check trusts the `Host` a request names:
+/// safe only when no one but this machine can reach the server. Refuse any other address.
+pub async fn check_listen_address(listen: &str, has_public_url: bool) -> anyhow::Result<()> {
+    if has_public_url {
+        return Ok(());
+    }
+    let addresses = tokio::net::lookup_host(listen)
+        .await
+        .with_context(|| format!("{listen} is not an address to listen on"))?;
+    for address in addresses {
+        if !address.ip().is_loopback() {
+            bail!(
+                "refusing to listen on {address} (beyond this machine) without MASKER19_PUBLIC_URL: \
+                 set it to the address people use (e.g. https://masker19.example.nl), or listen on \
+                 127.0.0.1 behind a reverse proxy"
+            );
+        }
+    }
+    Ok(())
 }
 
 /// Too many connections (in all, or from this client): `503`, and the connection is closed.

@@ -13,6 +13,7 @@ mod intake_report;
 pub mod listener;
 mod openapi;
 mod pages;
+mod param_pages;
 mod params;
 mod reports;
 mod stats;
