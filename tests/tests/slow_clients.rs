@@ -32,6 +32,26 @@ fn five_hundred_slow_request_heads_are_all_closed_within_30_s() -> R {
     Ok(())
 }
 
+#[test]
+fn an_idle_keep_alive_connection_is_closed() -> R {
+    let (_dir, db) = temp_db()?;
+    let server = TestServer::start(&db, false)?;
+    let mut stream = TcpStream::connect(socket_addr(&server.url)?)?;
+    stream.write_all(b"GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n")?;
+    stream.set_read_timeout(Some(Duration::from_secs(30)))?;
+    let start = Instant::now();
+    let mut answer = Vec::new();
+    // Read the answer, then wait without sending anything: the server ends the connection.
+    let _ = stream.read_to_end(&mut answer);
+    let idle = start.elapsed();
+    assert!(String::from_utf8_lossy(&answer).starts_with("HTTP/1.1 200 "));
+    assert!(
+        idle < Duration::from_secs(15),
+        "an idle connection stayed open {idle:?}"
+    );
+    Ok(())
+}
+
 /// Send `head` and then one byte of the promised body every 2 s; the answer and when it came.
 fn slow_body(url: &str, head: &str) -> anyhow::Result<(String, Duration)> {
     let mut stream = TcpStream::connect(socket_addr(url)?)?;
