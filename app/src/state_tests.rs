@@ -274,14 +274,16 @@ fn rejected_for_clock(ahead: Duration) -> OutboxEntry {
         attempts: 1,
         next_attempt_at: None,
         last_error: None,
-        rejection: Some(meldcode::api::ErrorBody {
-            error: "the report breaks 1 rule(s)".into(),
-            fields: vec![meldcode::FieldError::new(
+        rejection: Some(meldcode::api::ErrorBody::new(
+            422,
+            "Unprocessable Entity",
+            "the report breaks 1 rule(s)".into(),
+            vec![meldcode::FieldError::new(
                 "/created_at",
                 meldcode::Rule::OutOfWindow,
                 "x",
             )],
-        }),
+        )),
         http_status: Some(422),
         vt_region: None,
         accepted_at: None,

@@ -151,10 +151,12 @@ fn the_status_screen_never_spins_silently() {
 fn a_rejection_shows_the_servers_reason_in_dutch() {
     let mut s = enrolled(Lang::Nl);
     let mut rejected = entry(LocalState::Rejected, Kind::Melding, 0);
-    rejected.rejection = Some(meldcode::api::ErrorBody {
-        error: "the report breaks 1 rule(s)".into(),
-        fields: vec![meldcode::FieldError::new("/person/bsn", meldcode::Rule::Elfproef, "x")],
-    });
+    rejected.rejection = Some(meldcode::api::ErrorBody::new(
+        422,
+        "Unprocessable Entity",
+        "the report breaks 1 rule(s)".into(),
+        vec![meldcode::FieldError::new("/person/bsn", meldcode::Rule::Elfproef, "x")],
+    ));
     let id = rejected.id;
     s.update(Action::Loaded {
         reports: vec![rejected],
@@ -225,10 +227,12 @@ fn a_rejected_report_in_the_list_shows_0800_2000_beside_it() {
 
 fn rejected_for(path: &str, rule: meldcode::Rule) -> OutboxEntry {
     let mut e = entry(LocalState::Rejected, Kind::Melding, 0);
-    e.rejection = Some(meldcode::api::ErrorBody {
-        error: "the report breaks 1 rule(s)".into(),
-        fields: vec![meldcode::FieldError::new(path, rule, "x")],
-    });
+    e.rejection = Some(meldcode::api::ErrorBody::new(
+        422,
+        "Unprocessable Entity",
+        "the report breaks 1 rule(s)".into(),
+        vec![meldcode::FieldError::new(path, rule, "x")],
+    ));
     e
 }
 

@@ -143,11 +143,43 @@ pub struct SessionResponse {
     pub expires_at: DateTime<Utc>,
 }
 
-/// Every API error: a sentence, and for a broken rule every field that breaks one.
+/// Every API error, as RFC 9457 problem details (sent as `application/problem+json`): `type`,
+/// `title`, `status` and `detail`; the sentence again in `error`, and for a broken rule every
+/// field that breaks one in `fields`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ErrorBody {
+    /// A URI naming the kind of problem; `about:blank`: the status and `title` say it all.
+    #[serde(rename = "type", default = "about_blank")]
+    pub problem_type: String,
+    /// The name of the HTTP status, e.g. "Unprocessable Entity".
+    #[serde(default)]
+    pub title: String,
+    /// The HTTP status code.
+    #[serde(default)]
+    pub status: u16,
+    /// What went wrong, in a sentence (the same as `error`).
+    #[serde(default)]
+    pub detail: String,
     pub error: String,
     #[serde(default)]
     pub fields: Vec<FieldError>,
+}
+
+fn about_blank() -> String {
+    "about:blank".to_owned()
+}
+
+impl ErrorBody {
+    /// A problem of `status` (named `title`), described by `error`.
+    pub fn new(status: u16, title: &str, error: String, fields: Vec<FieldError>) -> ErrorBody {
+        ErrorBody {
+            problem_type: about_blank(),
+            title: title.to_owned(),
+            status,
+            detail: error.clone(),
+            error,
+            fields,
+        }
+    }
 }

@@ -8,6 +8,7 @@ pub mod counting;
 pub mod flood;
 pub mod receiver;
 pub mod server;
+pub mod slow;
 pub mod smtp;
 pub mod totp;
 pub mod web;

@@ -47,6 +47,21 @@ impl TestServer {
 
     /// As [`TestServer::start_with`], listening on `listen`.
     pub fn start_at(db: &Path, listen: &str, demo: bool, env: &[(&str, &str)]) -> anyhow::Result<TestServer> {
+        TestServer::spawn(db, listen, demo, env, None)
+    }
+
+    /// As [`TestServer::start`], under a file limit of `files` (soft and hard, as `ulimit -n`).
+    pub fn start_with_file_limit(db: &Path, demo: bool, files: u64) -> anyhow::Result<TestServer> {
+        TestServer::spawn(db, "127.0.0.1:0", demo, &[], Some(files))
+    }
+
+    fn spawn(
+        db: &Path,
+        listen: &str,
+        demo: bool,
+        env: &[(&str, &str)],
+        file_limit: Option<u64>,
+    ) -> anyhow::Result<TestServer> {
         let bin = server_bin();
         if !bin.exists() {
             bail!(
@@ -60,6 +75,13 @@ impl TestServer {
             cmd.arg("--demo");
         }
         cmd.env("MASKER19_ALLOW_TEST_SETTINGS", "1").envs(env.iter().copied());
+        if let Some(files) = file_limit {
+            use std::os::unix::process::CommandExt;
+            // SAFETY: setrlimit is async-signal-safe and touches nothing of the parent.
+            unsafe {
+                cmd.pre_exec(move || rlimit::setrlimit(rlimit::Resource::NOFILE, files, files));
+            }
+        }
         let mut child = cmd
             .stdin(Stdio::null())
             .stdout(Stdio::piped())

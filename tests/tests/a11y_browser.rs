@@ -390,7 +390,7 @@ fn browsers_get_dutch_error_pages_and_the_api_keeps_its_json() -> anyhow::Result
     ] {
         let (status, ct, body) = get(path, accept)?;
         assert_eq!(status, code, "{path}");
-        assert!(ct.starts_with("application/json"), "{path} {accept:?}: {ct}");
+        assert!(ct.starts_with("application/problem+json"), "{path} {accept:?}: {ct}");
         let body: Value = serde_json::from_str(&body)?;
         assert!(body["error"].is_string() && body["fields"].is_array(), "{path}");
     }

@@ -315,14 +315,16 @@ mod tests {
         let now = Utc::now();
         let report = meldcode::examples::example(Kind::Melding, Uuid::new_v4(), now);
         store.enqueue(&report, now)?;
-        let reason = ErrorBody {
-            error: "the report breaks 1 rule(s)".into(),
-            fields: vec![meldcode::FieldError::new(
+        let reason = ErrorBody::new(
+            422,
+            "Unprocessable Entity",
+            "the report breaks 1 rule(s)".into(),
+            vec![meldcode::FieldError::new(
                 "/created_at",
                 meldcode::Rule::OutOfWindow,
                 "x",
             )],
-        };
+        );
         store.record_rejected(report.id, 422, &reason, now)?;
         assert_eq!(store.wipe_old_rejected(now + chrono::Duration::days(29))?, 0);
         assert!(store.report_json(report.id)?.is_some(), "kept for 29 days");

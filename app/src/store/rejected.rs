@@ -62,10 +62,7 @@ mod tests {
     use super::*;
 
     fn reason(fields: Vec<FieldError>) -> ErrorBody {
-        ErrorBody {
-            error: "the report breaks a rule".into(),
-            fields,
-        }
+        ErrorBody::new(422, "Unprocessable Entity", "the report breaks a rule".into(), fields)
     }
 
     fn clock_rejected(store: &Store, ahead: chrono::Duration) -> Result<Uuid, StoreError> {

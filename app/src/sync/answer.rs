@@ -46,10 +46,8 @@ pub fn classify(status: u16, retry_after: Option<Duration>, body: &[u8]) -> Send
         401 | 408 | 429 => retry(),
         400..=499 => SendOutcome::Rejected {
             status,
-            body: serde_json::from_slice(body).unwrap_or_else(|_| ErrorBody {
-                error: format!("HTTP {status}"),
-                fields: Vec::new(),
-            }),
+            body: serde_json::from_slice(body)
+                .unwrap_or_else(|_| ErrorBody::new(status, "", format!("HTTP {status}"), Vec::new())),
         },
         // 5xx, a redirect (never followed), 1xx and anything odd: not the report's fault.
         _ => retry(),
@@ -96,6 +94,17 @@ mod tests {
         match classify(422, None, body) {
             SendOutcome::Rejected { status: 422, body } => assert_eq!(body.fields.len(), 1),
             other => panic!("422 must be rejected: {other:?}"),
+        }
+        // The server's RFC 9457 problem details: the same `error` and `fields`, more members.
+        let problem = br#"{"type":"about:blank","title":"Unprocessable Entity","status":422,"detail":"invalid report","error":"invalid report","fields":[{"path":"/person/bsn","rule":"elfproef","message":"x"}]}"#;
+        match classify(422, None, problem) {
+            SendOutcome::Rejected { status: 422, body } => {
+                assert_eq!(
+                    (body.error.as_str(), body.fields.len(), body.status),
+                    ("invalid report", 1, 422)
+                )
+            }
+            other => panic!("a problem body must be read: {other:?}"),
         }
         assert!(matches!(
             classify(409, None, b"not json"),

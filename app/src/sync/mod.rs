@@ -22,7 +22,7 @@ pub enum SyncError {
     #[error("the server cannot be reached: {0}")]
     Network(String),
     #[error("the server refused ({status}): {}", .body.error)]
-    Refused { status: u16, body: ErrorBody },
+    Refused { status: u16, body: Box<ErrorBody> },
     #[error("unexpected answer from the server ({0})")]
     Unexpected(u16),
     #[error(transparent)]
@@ -85,10 +85,10 @@ pub async fn enroll(base: &ServerUrl, code: &str, device_name: &str) -> Result<E
         201 => serde_json::from_slice(&bytes).map_err(|_| SyncError::Unexpected(status)),
         400..=499 => Err(SyncError::Refused {
             status,
-            body: serde_json::from_slice(&bytes).unwrap_or_else(|_| ErrorBody {
-                error: format!("HTTP {status}"),
-                fields: Vec::new(),
-            }),
+            body: Box::new(
+                serde_json::from_slice(&bytes)
+                    .unwrap_or_else(|_| ErrorBody::new(status, "", format!("HTTP {status}"), Vec::new())),
+            ),
         }),
         _ => Err(SyncError::Unexpected(status)),
     }

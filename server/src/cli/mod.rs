@@ -1,7 +1,6 @@
 //! The admin CLI and `serve`: the edge where errors become messages and exit codes.
 
 use std::io::{BufRead, Write};
-use std::net::SocketAddr;
 use std::sync::Arc;
 
 use anyhow::{Context, bail};
@@ -252,6 +251,7 @@ fn serve(db: DbConfig, settings: Settings, listen: &str, seed_demo: bool) -> any
 
 /// Seed the demo when asked, listen, and serve until a shutdown signal.
 async fn serve_store(store: Store, settings: Settings, listen: &str, seed_demo: bool) -> anyhow::Result<()> {
+    http::listener::check_listen_address(listen, settings.public_url.is_some()).await?;
     let demo_info = if seed_demo {
         Some(store.call(|c| demo::seed(c, Utc::now())).await??)
     } else {
@@ -286,15 +286,24 @@ async fn serve_store(store: Store, settings: Settings, listen: &str, seed_demo: 
         retention: settings.retention(),
         forwarder_heartbeat: forwarder.heartbeat.clone(),
         metrics: crate::observe::Metrics::install(settings.metrics_token.as_deref())?.map(Arc::new),
+        front_door: Arc::new(http::front_door::FrontDoor::from_env(
+            settings.public_url.as_ref(),
+            Utc::now(),
+        )?),
     };
     tokio::spawn(forwarder.run());
     match notify::Notifier::new(store.clone(), settings.clone())? {
         Some(notifier) => drop(tokio::spawn(notifier.run())),
         None => tracing::info!("MASKER19_SMTP_HOST is not set: e-mail notices are queued, not sent"),
     }
-    tokio::spawn(retention_task(store, settings));
-    let app = http::router(state).into_make_service_with_connect_info::<SocketAddr>();
-    axum::serve(listener, app).with_graceful_shutdown(shutdown()).await?;
+    tokio::spawn(retention_task(store, settings.clone()));
+    let served = http::listener::Served {
+        router: http::router(state),
+        limits: http::listener::Limits::for_this_process(),
+        trusted_proxies: settings.trusted_proxies.clone(),
+        hsts: settings.https(),
+    };
+    http::listener::serve(listener, served, shutdown()).await;
     Ok(())
 }
 

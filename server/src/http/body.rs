@@ -5,6 +5,7 @@ use axum::http::{HeaderMap, header};
 use serde::de::DeserializeOwned;
 
 use super::error::ApiError;
+use super::listener::deadline_body::timed_out;
 
 pub const MAX_BODY_BYTES: usize = 64 * 1024;
 
@@ -17,13 +18,19 @@ pub async fn json_bytes(headers: &HeaderMap, body: Body) -> Result<Bytes, ApiErr
     if declared.is_some_and(|n| n > MAX_BODY_BYTES as u64) {
         return Err(ApiError::PayloadTooLarge(MAX_BODY_BYTES));
     }
-    let bytes = axum::body::to_bytes(body, MAX_BODY_BYTES)
-        .await
-        .map_err(|_| ApiError::PayloadTooLarge(MAX_BODY_BYTES))?;
+    let bytes = axum::body::to_bytes(body, MAX_BODY_BYTES).await.map_err(read_failed)?;
     if !is_json(headers) {
         return Err(ApiError::UnsupportedMediaType);
     }
     Ok(bytes)
+}
+
+/// A body that did not arrive in time is `408`; any other read failure is over the limit.
+fn read_failed(e: axum::Error) -> ApiError {
+    match timed_out(&e) {
+        Some(secs) => ApiError::RequestTimeout(secs),
+        None => ApiError::PayloadTooLarge(MAX_BODY_BYTES),
+    }
 }
 
 fn is_json(headers: &HeaderMap) -> bool {
@@ -54,9 +61,7 @@ pub async fn optional_json_object<T: DeserializeOwned + Default>(
     {
         return Err(ApiError::PayloadTooLarge(MAX_BODY_BYTES));
     }
-    let bytes = axum::body::to_bytes(body, MAX_BODY_BYTES)
-        .await
-        .map_err(|_| ApiError::PayloadTooLarge(MAX_BODY_BYTES))?;
+    let bytes = axum::body::to_bytes(body, MAX_BODY_BYTES).await.map_err(read_failed)?;
     if bytes.is_empty() {
         return Ok(T::default());
     }

@@ -1,4 +1,5 @@
-//! Every API error is a JSON body `{"error": ..., "fields": [...]}` with the contract's status.
+//! Every API error is an RFC 9457 problem (`application/problem+json`): `type`, `title`,
+//! `status`, `detail`, and `{"error": ..., "fields": [...]}` as before, with the contract's status.
 
 use axum::Json;
 use axum::http::{HeaderValue, StatusCode, header};
@@ -8,6 +9,9 @@ use meldcode::{FieldError, Rejection, Rule};
 
 use crate::db::StoreError;
 use crate::store::intake::Refusal;
+
+/// The media type of every API error.
+pub const PROBLEM_JSON: &str = "application/problem+json";
 
 /// Seconds a client should wait after a fault of the server itself.
 pub const RETRY_AFTER_UNAVAILABLE: u64 = 5;
@@ -36,6 +40,8 @@ pub enum ApiError {
     MethodNotAllowed,
     #[error("the body is larger than {0} bytes")]
     PayloadTooLarge(usize),
+    #[error("the body did not arrive within {0} seconds")]
+    RequestTimeout(u64),
     #[error("the body must be sent as Content-Type: application/json")]
     UnsupportedMediaType,
     #[error("{0}")]
@@ -85,6 +91,7 @@ impl IntoResponse for ApiError {
             ApiError::NotFound => StatusCode::NOT_FOUND,
             ApiError::MethodNotAllowed => StatusCode::METHOD_NOT_ALLOWED,
             ApiError::PayloadTooLarge(_) => StatusCode::PAYLOAD_TOO_LARGE,
+            ApiError::RequestTimeout(_) => StatusCode::REQUEST_TIMEOUT,
             ApiError::UnsupportedMediaType => StatusCode::UNSUPPORTED_MEDIA_TYPE,
             ApiError::BadRequest(_) | ApiError::BadParameter(_) => StatusCode::BAD_REQUEST,
             ApiError::Invalid(_) => StatusCode::UNPROCESSABLE_ENTITY,
@@ -112,8 +119,15 @@ impl IntoResponse for ApiError {
             }
             _ => Vec::new(),
         };
-        let mut response = (status, Json(ErrorBody { error, fields })).into_response();
-        if status == StatusCode::PAYLOAD_TOO_LARGE {
+        let title = status.canonical_reason().unwrap_or("Error");
+        let body = ErrorBody::new(status.as_u16(), title, error, fields);
+        let mut response = (
+            status,
+            [(header::CONTENT_TYPE, HeaderValue::from_static(PROBLEM_JSON))],
+            Json(body),
+        )
+            .into_response();
+        if matches!(status, StatusCode::PAYLOAD_TOO_LARGE | StatusCode::REQUEST_TIMEOUT) {
             // The rest of the body is not read: the connection cannot be reused.
             response
                 .headers_mut()

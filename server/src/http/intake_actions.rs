@@ -3,8 +3,8 @@
 
 use askama::Template;
 use axum::Form;
+use axum::extract::State;
 use axum::extract::rejection::FormRejection;
-use axum::extract::{Path, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
 use meldcode::intake::{AuditAction, kenmerk};
@@ -15,6 +15,7 @@ use super::intake::act;
 use super::intake_pages::{intake_session, region_name};
 use super::intake_report::{TransferDraft, load, page};
 use super::pages::{Who, error_page, html, message};
+use super::param_pages::PagePath;
 use super::{ApiError, AppState};
 use crate::store::intake::Action;
 
@@ -70,7 +71,7 @@ async fn again(s: &AppState, headers: &HeaderMap, id: &str, error: &str, draft: 
 pub async fn action(
     State(s): State<AppState>,
     headers: HeaderMap,
-    Path((id, action)): Path<(String, String)>,
+    PagePath((id, action)): PagePath<(String, String)>,
     form: Result<Form<ActionForm>, FormRejection>,
 ) -> Response {
     let (session, region) = match intake_session(&s, &headers).await {

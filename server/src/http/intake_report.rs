@@ -5,7 +5,7 @@
 //! in [`super::intake_actions`].
 
 use askama::Template;
-use axum::extract::{Path, Query, State};
+use axum::extract::{Query, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use chrono::Utc;
@@ -18,6 +18,7 @@ use serde::Deserialize;
 use super::intake::view;
 use super::intake_pages::{LANG, gemeente_name, intake_session, region_name};
 use super::pages::{Who, error_page, html};
+use super::param_pages::PagePath;
 use super::{ApiError, AppState};
 use crate::store::intake::{self, IntakeReport};
 
@@ -284,7 +285,7 @@ pub async fn load(
 pub async fn report(
     State(s): State<AppState>,
     headers: HeaderMap,
-    Path(id): Path<String>,
+    PagePath(id): PagePath<String>,
     Query(q): Query<Notice>,
 ) -> Response {
     let notice = q.done.as_deref().map(|d| match d {
@@ -302,7 +303,7 @@ pub async fn report(
 }
 
 /// The print version: no forms and no navigation; the kenmerk and "Vertrouwelijk" on every page.
-pub async fn print(State(s): State<AppState>, headers: HeaderMap, Path(id): Path<String>) -> Response {
+pub async fn print(State(s): State<AppState>, headers: HeaderMap, PagePath(id): PagePath<String>) -> Response {
     match load(&s, &headers, &id, AuditAction::Print).await {
         Ok((found, who)) => {
             let mut view = page(found, who, None, None, TransferDraft::default());
@@ -315,7 +316,7 @@ pub async fn print(State(s): State<AppState>, headers: HeaderMap, Path(id): Path
 
 /// The report as JSON in the webhook's `data` format, as a download, for a case system
 /// without a webhook.
-pub async fn export(State(s): State<AppState>, headers: HeaderMap, Path(id): Path<String>) -> Response {
+pub async fn export(State(s): State<AppState>, headers: HeaderMap, PagePath(id): PagePath<String>) -> Response {
     let (session, region) = match intake_session(&s, &headers).await {
         Ok(x) => x,
         Err(r) => return r,

@@ -5,13 +5,16 @@ mod body;
 mod client_addr;
 mod committer;
 mod error;
+pub mod front_door;
 mod health;
 mod intake;
 mod intake_actions;
 mod intake_pages;
 mod intake_report;
+pub mod listener;
 mod openapi;
 mod pages;
+mod param_pages;
 mod params;
 mod reports;
 mod second_factor;
@@ -24,7 +27,7 @@ use std::sync::Arc;
 
 use axum::Router;
 use axum::extract::State;
-use axum::http::{HeaderValue, header};
+use axum::http::{HeaderName, HeaderValue, header};
 use axum::response::Response;
 use axum::routing::{get, post};
 
@@ -50,6 +53,8 @@ pub struct AppState {
     pub forwarder_heartbeat: Arc<std::sync::atomic::AtomicI64>,
     /// The Prometheus recorder, when `MASKER19_METRICS_TOKEN` is set.
     pub metrics: Option<Arc<crate::observe::Metrics>>,
+    /// The operator's contact (security.txt, the OpenAPI document).
+    pub front_door: Arc<front_door::FrontDoor>,
 }
 
 /// Who may try a password and where the checks run (the API and the login page alike), and
@@ -111,6 +116,7 @@ pub fn router(state: AppState) -> Router {
         .route("/intake/reports/{id}/export.json", get(intake_report::export))
         .route("/intake/reports/{id}/{action}", post(intake_actions::action))
         .route("/assets/server.css", get(pages::stylesheet))
+        .route("/.well-known/security.txt", get(front_door::security_txt))
         .fallback(pages::not_found)
         .method_not_allowed_fallback(pages::method_not_allowed)
         .layer(axum::middleware::from_fn_with_state(
@@ -121,28 +127,34 @@ pub fn router(state: AppState) -> Router {
             state.clone(),
             security_headers,
         ))
+        .layer(axum::middleware::from_fn(front_door::api_version))
         .with_state(state)
 }
+
+/// Headers every answer carries (with `Cache-Control: no-store` unless a handler set its own,
+/// and [`HSTS`] when the public URL is https).
+pub const SECURITY_HEADERS: [(HeaderName, &str); 4] = [
+    (header::X_CONTENT_TYPE_OPTIONS, "nosniff"),
+    (
+        header::CONTENT_SECURITY_POLICY,
+        "default-src 'none'; style-src 'self'; img-src 'self' data:; form-action 'self'; frame-ancestors 'none'; base-uri 'none'",
+    ),
+    (header::X_FRAME_OPTIONS, "DENY"),
+    // Not `no-referrer`: under it a browser sends `Origin: null` with the pages' own forms,
+    // which the origin check (web_guard.rs) must refuse.
+    (header::REFERRER_POLICY, "same-origin"),
+];
+
+pub const HSTS: &str = "max-age=31536000";
 
 async fn security_headers(State(s): State<AppState>, mut response: Response) -> Response {
     let h = response.headers_mut();
     if s.access.hsts {
-        h.insert(
-            header::STRICT_TRANSPORT_SECURITY,
-            HeaderValue::from_static("max-age=31536000"),
-        );
+        h.insert(header::STRICT_TRANSPORT_SECURITY, HeaderValue::from_static(HSTS));
     }
-    h.insert(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff"));
-    h.insert(
-        header::CONTENT_SECURITY_POLICY,
-        HeaderValue::from_static(
-            "default-src 'none'; style-src 'self'; img-src 'self' data:; form-action 'self'; frame-ancestors 'none'; base-uri 'none'",
-        ),
-    );
-    h.insert(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));
-    // Not `no-referrer`: under it a browser sends `Origin: null` with the pages' own forms,
-    // which the origin check (web_guard.rs) must refuse.
-    h.insert(header::REFERRER_POLICY, HeaderValue::from_static("same-origin"));
+    for (name, value) in SECURITY_HEADERS {
+        h.insert(name, HeaderValue::from_static(value));
+    }
     h.entry(header::CACHE_CONTROL)
         .or_insert(HeaderValue::from_static("no-store"));
     response

@@ -2,6 +2,7 @@
 //! example of each kind, made fresh on each request (so `created_at` is inside the window).
 
 use axum::Json;
+use axum::extract::State;
 use chrono::Utc;
 use meldcode::Kind;
 use serde_json::{Value, json};
@@ -11,9 +12,12 @@ use uuid::Uuid;
 
 mod intake_stats;
 
+use super::AppState;
+use super::error::PROBLEM_JSON;
+
 #[derive(OpenApi)]
 #[openapi(
-    info(title = "Masker 19 API", version = "1", description = "Reports from pharmacies to the regional Veilig Thuis."),
+    info(title = "Masker 19 API", version = "1.0.0", contact(name = "Masker 19"), description = "Reports from pharmacies to the regional Veilig Thuis."),
     paths(
         super::reports::submit,
         super::reports::status,
@@ -66,6 +70,7 @@ pub fn spec() -> Value {
     // A practice report (oefenmodus): any kind, validated the same, with `"practice": true`.
     let mut practice = meldcode::examples::example(Kind::Melding, Uuid::new_v4(), now);
     practice.practice = true;
+    errors_as_problems(&mut doc);
     if let Some(components) = doc.get_mut("components").and_then(Value::as_object_mut) {
         components.insert(
             "examples".into(),
@@ -78,8 +83,35 @@ pub fn spec() -> Value {
     doc
 }
 
-pub async fn document() -> Json<Value> {
-    Json(spec())
+/// The document, with the operator's contact.
+pub async fn document(State(s): State<AppState>) -> Json<Value> {
+    let mut doc = spec();
+    doc["info"]["contact"] = s.front_door.api_contact();
+    Json(doc)
+}
+
+/// Errors are sent as `application/problem+json` (RFC 9457): say so for every 4xx and 5xx.
+fn errors_as_problems(doc: &mut Value) {
+    let Some(paths) = doc.get_mut("paths").and_then(Value::as_object_mut) else {
+        return;
+    };
+    let operations = paths
+        .values_mut()
+        .filter_map(Value::as_object_mut)
+        .flat_map(|p| p.values_mut());
+    for responses in operations.filter_map(|op| op.get_mut("responses").and_then(Value::as_object_mut)) {
+        for (code, response) in responses.iter_mut() {
+            if !(code.starts_with('4') || code.starts_with('5')) {
+                continue;
+            }
+            let Some(content) = response.get_mut("content").and_then(Value::as_object_mut) else {
+                continue;
+            };
+            if let Some(media) = content.remove("application/json") {
+                content.insert(PROBLEM_JSON.to_owned(), media);
+            }
+        }
+    }
 }
 
 #[cfg(test)]
@@ -143,5 +175,24 @@ mod tests {
             "with examples"
         );
         assert!(doc.pointer("/components/schemas/Stats/example").is_some());
+    }
+
+    #[test]
+    fn errors_are_problem_details_and_the_version_is_semver() {
+        let doc = super::spec();
+        assert_eq!(doc["info"]["version"], super::super::front_door::API_VERSION);
+        let report = doc.pointer("/paths/~1api~1v1~1reports/post/responses");
+        let media = |code: &str| {
+            report
+                .and_then(|r| r[code]["content"].as_object())
+                .map(|c| c.keys().cloned().collect::<Vec<_>>())
+                .unwrap_or_default()
+        };
+        assert_eq!(media("422"), ["application/problem+json"]);
+        assert_eq!(media("201"), ["application/json"]);
+        let problem = doc.pointer("/components/schemas/ErrorBody/properties");
+        for member in ["type", "title", "status", "detail", "error", "fields"] {
+            assert!(problem.is_some_and(|p| p.get(member).is_some()), "{member}");
+        }
     }
 }

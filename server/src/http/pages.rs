@@ -110,13 +110,14 @@ pub fn error_page(e: ApiError, who: Option<Who>) -> Response {
                 .insert(header::RETRY_AFTER, HeaderValue::from(retry_after));
             r
         }
+        ApiError::BadParameter(fields) => super::param_pages::bad_parameter(&fields, who),
         other => message(StatusCode::BAD_REQUEST, who, "Dat lukte niet", &other.to_string()),
     }
 }
 
 /// Whether an error should be a Dutch page: a browser (it asks for `text/html`) outside the
 /// API. The API (`/api/…`) and every other client keep the JSON error body.
-fn wants_page(uri: &Uri, headers: &HeaderMap) -> bool {
+pub fn wants_page(uri: &Uri, headers: &HeaderMap) -> bool {
     let accepts_html = headers
         .get_all(header::ACCEPT)
         .iter()
