@@ -18,6 +18,7 @@ const MIGRATIONS_SLICE: &[M<'static>] = &[
     M::up(include_str!("../migrations/008_stats_days.sql")),
     M::up(include_str!("../migrations/009_practice.sql")),
     M::up(include_str!("../migrations/010_no_token_prefix.sql")),
+    M::up(include_str!("../migrations/013_webhook_rotation.sql")),
 ];
 pub const MIGRATIONS: Migrations<'static> = Migrations::from_slice(MIGRATIONS_SLICE);
 

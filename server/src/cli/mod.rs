@@ -25,14 +25,32 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
     let now = Utc::now();
     match cli.command {
         Command::Serve { listen, demo } => serve(db, settings, &listen, demo),
-        Command::Region(RegionCommand::SetWebhook { region, url, secret }) => {
+        Command::Region(RegionCommand::SetWebhook {
+            region,
+            url,
+            secret_file,
+            secret,
+            keep_previous,
+        }) => {
             if meldcode::regions::latest().region(&region).is_none() {
                 bail!("{region} is not a Veilig Thuis region (VT01 … VT27)");
             }
             check_webhook_url(&url)?;
+            let secret = match (secret_file, secret) {
+                (Some(file), None) => read_secret(&file)?,
+                (None, Some(secret)) => secret,
+                _ => bail!("give the secret once: --secret-file FILE (or -) or --secret"),
+            };
             signature::secret_key(&secret)?;
-            outbox::set_webhook(&db.open()?, &region, &url, &secret, now)?;
-            println!("webhook of {region} set");
+            let until = keep_previous.map(|hours| now + chrono::Duration::hours(i64::from(hours)));
+            outbox::set_webhook(&db.open()?, &region, &url, &secret, until, now)?;
+            match until {
+                Some(until) => println!(
+                    "webhook of {region} set; the previous secret signs too until {}",
+                    crate::db::ts(until)
+                ),
+                None => println!("webhook of {region} set"),
+            }
             Ok(())
         }
         Command::Region(RegionCommand::SetNotify { region, email }) => {
@@ -220,6 +238,17 @@ fn read_password() -> anyhow::Result<String> {
         );
     }
     Ok(password)
+}
+
+/// A webhook secret from a file, or from standard input for `-`; surrounding whitespace is not
+/// part of it.
+fn read_secret(file: &std::path::Path) -> anyhow::Result<String> {
+    let text = if file.as_os_str() == "-" {
+        std::io::read_to_string(std::io::stdin().lock()).context("reading the secret from standard input")?
+    } else {
+        std::fs::read_to_string(file).with_context(|| format!("reading the secret from {}", file.display()))?
+    };
+    Ok(text.trim().to_owned())
 }
 
 /// https anywhere; plain http only to this machine (`meldcode::endpoint`).
