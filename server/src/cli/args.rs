@@ -46,6 +46,23 @@ pub enum Command {
     Deadletters(DeadlettersCommand),
     /// Purge personal data that is past its retention now (the server also does this hourly).
     Purge,
+    /// Write a consistent, encrypted copy of the database (also while the server runs), check it,
+    /// and print `backup=FILE sha256=HEX reports=N`. Never overwrites a file.
+    Backup {
+        #[arg(long)]
+        to: PathBuf,
+    },
+    /// Replace the database by a backup (the server must be stopped); the current file is kept
+    /// as `DB.before-restore-<UTC time>`.
+    Restore {
+        #[arg(long)]
+        from: PathBuf,
+    },
+    /// Re-encrypt the database with the key in FILE (mode 0600; the server must be stopped).
+    Rekey {
+        #[arg(long)]
+        new_key_file: PathBuf,
+    },
 }
 
 #[derive(Subcommand)]

@@ -15,15 +15,27 @@ use crate::store::{outbox, retention};
 use crate::{auth, demo, http, notify};
 
 mod args;
+mod upkeep;
 
 pub use args::Cli;
 use args::{Command, DeadlettersCommand, DeviceCommand, PharmacyCommand, RegionCommand, RoleArg, UserCommand};
 
 pub fn run(cli: Cli) -> anyhow::Result<()> {
     let settings = Settings::from_env()?;
-    let db = DbConfig::resolve(&cli.db, &settings)?;
+    // A copy or a new key is made with the key the database has: never a new key file.
+    let db = if matches!(
+        cli.command,
+        Command::Backup { .. } | Command::Restore { .. } | Command::Rekey { .. }
+    ) {
+        DbConfig::resolve_existing(&cli.db, &settings)?
+    } else {
+        DbConfig::resolve(&cli.db, &settings)?
+    };
     let now = Utc::now();
     match cli.command {
+        Command::Backup { to } => upkeep::backup(&db, &to, now),
+        Command::Restore { from } => upkeep::restore(&db, &from, now),
+        Command::Rekey { new_key_file } => upkeep::rekey(&db, &new_key_file, now),
         Command::Serve { listen, demo } => serve(db, settings, &listen, demo),
         Command::Region(RegionCommand::SetWebhook {
             region,
@@ -259,6 +271,9 @@ fn check_webhook_url(url: &str) -> anyhow::Result<()> {
 }
 
 fn serve(db: DbConfig, settings: Settings, listen: &str, seed_demo: bool) -> anyhow::Result<()> {
+    // Held until the server has stopped: restore and rekey refuse while it is held.
+    let _lock =
+        upkeep::try_lock(&db.path)?.with_context(|| format!("another server holds {} already", db.path.display()))?;
     let runtime = tokio::runtime::Runtime::new()?;
     runtime.block_on(async move {
         let store = Store::open(&db)
