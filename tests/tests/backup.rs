@@ -259,3 +259,32 @@ fn a_second_server_on_the_same_database_is_refused_and_kill_9_lets_go_of_it() ->
     assert_eq!(again.client().get("/healthz", None)?.status, 200);
     Ok(())
 }
+
+#[test]
+fn on_a_new_machine_restore_needs_the_key_and_never_makes_one() -> R {
+    let (dir, server, token) = demo_server(&[])?;
+    let example = server.client().example("melding")?;
+    let ids = submit_n(&server, &token, &example, 2)?;
+    let backup = dir.path().join("nacht.db");
+    let (code, _, err) = run(&server.db, &["backup", "--to", &backup.to_string_lossy()])?;
+    assert_eq!(code, 0, "{err}");
+    drop(server);
+
+    let new_machine = tempfile::tempdir()?;
+    let db = new_machine.path().join("masker19.db");
+    let key_file = new_machine.path().join("masker19.db.key");
+    let (code, _, err) = run(&db, &["restore", "--from", &backup.to_string_lossy()])?;
+    assert_eq!(code, 1, "{err}");
+    assert!(err.contains("masker19.db.key"), "{err}");
+    assert!(!key_file.exists() && !db.exists(), "no new key, no new database");
+
+    std::fs::copy(dir.path().join("masker19.db.key"), &key_file)?;
+    let (code, out, err) = run(&db, &["restore", "--from", &backup.to_string_lossy()])?;
+    assert_eq!(code, 0, "{err}");
+    assert!(out.contains("kept=-"), "{out}");
+    let server = TestServer::start(&db, true)?;
+    for id in &ids {
+        assert_eq!(server.client().status_of(&token, id)?.status, 200);
+    }
+    Ok(())
+}

@@ -55,8 +55,9 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
             };
             signature::secret_key(&secret)?;
             let until = keep_previous.map(|hours| now + chrono::Duration::hours(i64::from(hours)));
-            outbox::set_webhook(&db.open()?, &region, &url, &secret, until, now)?;
-            match until {
+            let conn = db.open()?;
+            outbox::set_webhook(&conn, &region, &url, &secret, until, now)?;
+            match until.filter(|_| outbox::previous_secret(&conn, &region, now).is_ok_and(|p| p.is_some())) {
                 Some(until) => println!(
                     "webhook of {region} set; the previous secret signs too until {}",
                     crate::db::ts(until)

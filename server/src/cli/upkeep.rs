@@ -49,7 +49,8 @@ pub fn backup(db: &DbConfig, to: &Path, now: DateTime<Utc>) -> anyhow::Result<()
     if !db.path.is_file() {
         bail!("{} does not exist", db.path.display());
     }
-    let source = db.open().with_context(|| format!("opening {}", db.path.display()))?;
+    // The database as the running server has it: no migrations from this binary.
+    let source = cipherdb::open(&db.path, &db.protection).with_context(|| format!("opening {}", db.path.display()))?;
     let partial = beside(to, &format!(".partial-{}", std::process::id()));
     new_file_options(true)
         .open(&partial)
@@ -133,13 +134,33 @@ pub fn rekey(db: &DbConfig, new_key_file: &Path, now: DateTime<Utc>) -> anyhow::
     }
     let conn = db.open().with_context(|| format!("opening {}", db.path.display()))?;
     cipherdb::check(&conn)?;
-    cipherdb::rekey(&conn, &new)?;
+    // The old key file is kept before anything changes; the new key goes into place after.
+    let key_file = key_file_path(&db.path);
+    let old = beside(&key_file, &format!(".before-rekey-{}", stamp(now)));
+    if db.key_from_file() {
+        std::fs::hard_link(&key_file, &old).with_context(|| format!("keeping the old key as {}", old.display()))?;
+    }
+    if let Err(e) = cipherdb::rekey(&conn, &new) {
+        if db.key_from_file() {
+            let _ = std::fs::remove_file(&old);
+        }
+        return Err(anyhow!(e).context("rekey failed; the database keeps its old key"));
+    }
     conn.close().map_err(|(_, e)| e)?;
     let rekeyed = DbConfig {
         path: db.path.clone(),
         protection: Protection::Key(new.clone()),
     };
-    cipherdb::check(&rekeyed.open().context("opening with the new key")?)?;
+    let reopened = rekeyed.open().map_err(anyhow::Error::from).and_then(|c| {
+        cipherdb::check(&c)?;
+        Ok(())
+    });
+    if let Err(e) = reopened {
+        bail!(
+            "the database was re-encrypted with the key in {}, but checking it with that key failed: {e:#}",
+            new_key_file.display()
+        );
+    }
     if !db.key_from_file() {
         println!(
             "rekeyed={} key=MASKER19_DB_KEY: set MASKER19_DB_KEY to the new key before the server starts again",
@@ -147,9 +168,6 @@ pub fn rekey(db: &DbConfig, new_key_file: &Path, now: DateTime<Utc>) -> anyhow::
         );
         return Ok(());
     }
-    let key_file = key_file_path(&db.path);
-    let old = beside(&key_file, &format!(".before-rekey-{}", stamp(now)));
-    std::fs::hard_link(&key_file, &old).with_context(|| format!("keeping the old key as {}", old.display()))?;
     let fresh = beside(&key_file, &format!(".new-{}", std::process::id()));
     cipherdb::create_key_file(&fresh, &new)?;
     std::fs::rename(&fresh, &key_file)?;
@@ -183,6 +201,10 @@ fn count_reports(conn: &Connection) -> anyhow::Result<i64> {
 /// `DB.before-restore-<UTC time>`; `None` when there is none.
 fn keep_current(db: &Path, now: DateTime<Utc>) -> anyhow::Result<Option<PathBuf>> {
     if db.symlink_metadata().is_err() {
+        // A log or shared-memory file without its database would be applied to the new one.
+        for stale in ["-wal", "-shm"] {
+            let _ = std::fs::remove_file(beside(db, stale));
+        }
         return Ok(None);
     }
     let kept = beside(db, &format!(".before-restore-{}", stamp(now)));
