@@ -9,14 +9,18 @@
 //!   writing it) is refused rather than taken for "no key".
 //! - [`open`]: `PRAGMA key` first, a read that proves the key, then WAL, `synchronous=FULL`,
 //!   `foreign_keys`, `secure_delete` and a busy timeout. Migrations stay with each crate.
+//! - [`snapshot`], [`check`] and [`rekey`]: a keyed copy of a live database, its integrity checks,
+//!   and re-encryption in place.
 //! - The key never appears in a `Debug` output.
 
+mod copy;
 mod key_file;
 
 use std::path::Path;
 
 use rusqlite::Connection;
 
+pub use copy::{CheckError, check, open_keyed, rekey, snapshot};
 pub use key_file::{create_key_file, read_key_file};
 
 /// The shortest passphrase accepted (a raw key is always 64 hex digits).

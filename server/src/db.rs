@@ -19,6 +19,7 @@ const MIGRATIONS_SLICE: &[M<'static>] = &[
     M::up(include_str!("../migrations/009_practice.sql")),
     M::up(include_str!("../migrations/010_no_token_prefix.sql")),
     M::up(include_str!("../migrations/011_second_factor.sql")),
+    M::up(include_str!("../migrations/013_webhook_rotation.sql")),
 ];
 pub const MIGRATIONS: Migrations<'static> = Migrations::from_slice(MIGRATIONS_SLICE);
 
@@ -35,6 +36,8 @@ pub enum StoreError {
     KeySetting(cipherdb::KeyError),
     #[error("{db} exists but its key file {key_file} is missing: set MASKER19_DB_KEY or restore the key file")]
     KeyFileMissing { db: String, key_file: String },
+    #[error("no key for {db}: put its key file at {key_file} (mode 0600) or set MASKER19_DB_KEY")]
+    NoKey { db: String, key_file: String },
     #[error("cannot open the database with this key (file is not a database)")]
     WrongKey,
     #[error("password hashing failed: {0}")]
@@ -86,12 +89,27 @@ impl DbConfig {
     /// The key's rules are [`cipherdb`]'s: an empty or short `MASKER19_DB_KEY`, an empty key file
     /// or one that others can read is an error, never plain SQLite.
     pub fn resolve(path: &Path, settings: &crate::settings::Settings) -> StoreResult<DbConfig> {
+        DbConfig::resolve_key(path, settings, true)
+    }
+
+    /// As [`DbConfig::resolve`], but a missing key is an error, never a new key: for the commands
+    /// that copy or re-encrypt a database made with a key of its own.
+    pub fn resolve_existing(path: &Path, settings: &crate::settings::Settings) -> StoreResult<DbConfig> {
+        DbConfig::resolve_key(path, settings, false)
+    }
+
+    /// Whether the key comes from the key file beside the database (not `MASKER19_DB_KEY`).
+    pub fn key_from_file(&self) -> bool {
+        matches!(self.protection, Protection::Key(_)) && std::env::var_os("MASKER19_DB_KEY").is_none()
+    }
+
+    fn resolve_key(path: &Path, settings: &crate::settings::Settings, create: bool) -> StoreResult<DbConfig> {
         let protection = if settings.plaintext_db {
             Protection::PlaintextForTests
         } else if let Some(text) = std::env::var_os("MASKER19_DB_KEY") {
             Protection::Key(DbKey::raw_or_passphrase(&text.to_string_lossy()).map_err(StoreError::KeySetting)?)
         } else {
-            Protection::Key(key_file(path)?)
+            Protection::Key(key_file(path, create)?)
         };
         Ok(DbConfig {
             path: path.to_path_buf(),
@@ -107,14 +125,30 @@ impl DbConfig {
     }
 }
 
+/// `path` with `suffix` appended to its file name (`masker19.db` → `masker19.db.key`).
+pub fn beside(path: &Path, suffix: &str) -> PathBuf {
+    let mut name = path.as_os_str().to_owned();
+    name.push(suffix);
+    PathBuf::from(name)
+}
+
+/// The key file of the database `db`.
+pub fn key_file_path(db: &Path) -> PathBuf {
+    beside(db, ".key")
+}
+
 /// The key file beside the database; a new key only together with a new database (a new key
-/// would never open an existing one).
-fn key_file(db: &Path) -> StoreResult<DbKey> {
-    let mut name = db.as_os_str().to_owned();
-    name.push(".key");
-    let path = PathBuf::from(name);
+/// would never open an existing one), and only when `create`.
+fn key_file(db: &Path, create: bool) -> StoreResult<DbKey> {
+    let path = key_file_path(db);
     if let Some(key) = cipherdb::read_key_file(&path, DbKey::raw_or_passphrase)? {
         return Ok(key);
+    }
+    if !create {
+        return Err(StoreError::NoKey {
+            db: db.display().to_string(),
+            key_file: path.display().to_string(),
+        });
     }
     if db.exists() {
         return Err(StoreError::KeyFileMissing {

@@ -34,6 +34,22 @@ pub struct Attempt {
     pub body: Value,
     pub answered: u16,
     pub at: Instant,
+    /// The request as it came, to verify it with another secret ([`Attempt::verifies_with`]).
+    pub headers: HeaderMap,
+    pub raw: Bytes,
+}
+
+impl Attempt {
+    /// Whether a receiver that knows only `secret` accepts this delivery (`standardwebhooks`).
+    pub fn verifies_with(&self, secret: &str) -> bool {
+        standardwebhooks::Webhook::new(secret).is_ok_and(|w| w.verify(&self.raw, &self.headers).is_ok())
+    }
+
+    /// The `v1,` signatures in the `webhook-signature` header.
+    pub fn signatures(&self) -> Vec<String> {
+        let header = self.headers.get("webhook-signature").and_then(|v| v.to_str().ok());
+        header.unwrap_or_default().split(' ').map(str::to_owned).collect()
+    }
 }
 
 struct Shared {
@@ -166,6 +182,8 @@ async fn hook(State(shared): State<Arc<Mutex<Shared>>>, headers: HeaderMap, body
         body: serde_json::from_slice(&body).unwrap_or(Value::Null),
         answered,
         at: Instant::now(),
+        headers: headers.clone(),
+        raw: body.clone(),
     };
     if let Ok(mut s) = shared.lock() {
         s.attempts.push(attempt);

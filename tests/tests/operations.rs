@@ -34,6 +34,10 @@ fn metrics_are_there_only_with_their_token_and_hold_no_personal_data() -> R {
     )?;
     assert_eq!(wrong.status, 401);
 
+    let backup = server.db.with_file_name("backup.db");
+    let out = masker19_e2e::admin(&server.db, &["backup", "--to", &backup.to_string_lossy()], "")?;
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+
     assert_eq!(scrape(&server.url, None)?.0, 404, "no token: nothing there");
     assert_eq!(scrape(&server.url, Some("wrong-token-0123456789"))?.0, 404);
     let (status, text) = scrape(&server.url, Some(TOKEN))?;
@@ -48,6 +52,7 @@ fn metrics_are_there_only_with_their_token_and_hold_no_personal_data() -> R {
         "{text}"
     );
     assert!(text.contains("masker19_oldest_unacknowledged_seconds{"), "{text}");
+    assert!(text.contains("masker19_last_backup_age_seconds "), "{text}");
     for line in text.lines().filter(|l| !l.starts_with('#') && !l.is_empty()) {
         assert!(line.starts_with("masker19_"), "every metric is masker19_: {line}");
     }

@@ -46,6 +46,23 @@ pub enum Command {
     Deadletters(DeadlettersCommand),
     /// Purge personal data that is past its retention now (the server also does this hourly).
     Purge,
+    /// Write a consistent, encrypted copy of the database (also while the server runs), check it,
+    /// and print `backup=FILE sha256=HEX reports=N`. Never overwrites a file.
+    Backup {
+        #[arg(long)]
+        to: PathBuf,
+    },
+    /// Replace the database by a backup (the server must be stopped); the current file is kept
+    /// as `DB.before-restore-<UTC time>`.
+    Restore {
+        #[arg(long)]
+        from: PathBuf,
+    },
+    /// Re-encrypt the database with the key in FILE (mode 0600; the server must be stopped).
+    Rekey {
+        #[arg(long)]
+        new_key_file: PathBuf,
+    },
 }
 
 #[derive(Subcommand)]
@@ -56,9 +73,16 @@ pub enum RegionCommand {
         region: String,
         #[arg(long)]
         url: String,
-        /// `whsec_` followed by base64.
+        /// A file holding the secret, `whsec_` followed by base64; `-` reads standard input.
+        #[arg(long, required_unless_present = "secret", conflicts_with = "secret")]
+        secret_file: Option<PathBuf>,
+        /// The secret itself (visible in `ps` and shell history: prefer --secret-file).
         #[arg(long)]
-        secret: String,
+        secret: Option<String>,
+        /// Sign with the previous secret too for this many hours, so that the region can switch
+        /// its receiver over in that time.
+        #[arg(long, value_name = "HOURS", value_parser = clap::value_parser!(u32).range(1..=8760))]
+        keep_previous: Option<u32>,
     },
     /// Set the region's notification address: an e-mail without report content on each new or
     /// transferred report (SMTP from `MASKER19_SMTP_*`).

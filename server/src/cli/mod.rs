@@ -14,24 +14,55 @@ use crate::store::{outbox, retention};
 use crate::{auth, demo, http, notify};
 
 mod args;
+mod upkeep;
 
 pub use args::Cli;
 use args::{Command, DeadlettersCommand, DeviceCommand, PharmacyCommand, RegionCommand, RoleArg, UserCommand};
 
 pub fn run(cli: Cli) -> anyhow::Result<()> {
     let settings = Settings::from_env()?;
-    let db = DbConfig::resolve(&cli.db, &settings)?;
+    // A copy or a new key is made with the key the database has: never a new key file.
+    let db = if matches!(
+        cli.command,
+        Command::Backup { .. } | Command::Restore { .. } | Command::Rekey { .. }
+    ) {
+        DbConfig::resolve_existing(&cli.db, &settings)?
+    } else {
+        DbConfig::resolve(&cli.db, &settings)?
+    };
     let now = Utc::now();
     match cli.command {
+        Command::Backup { to } => upkeep::backup(&db, &to, now),
+        Command::Restore { from } => upkeep::restore(&db, &from, now),
+        Command::Rekey { new_key_file } => upkeep::rekey(&db, &new_key_file, now),
         Command::Serve { listen, demo } => serve(db, settings, &listen, demo),
-        Command::Region(RegionCommand::SetWebhook { region, url, secret }) => {
+        Command::Region(RegionCommand::SetWebhook {
+            region,
+            url,
+            secret_file,
+            secret,
+            keep_previous,
+        }) => {
             if meldcode::regions::latest().region(&region).is_none() {
                 bail!("{region} is not a Veilig Thuis region (VT01 … VT27)");
             }
             check_webhook_url(&url)?;
+            let secret = match (secret_file, secret) {
+                (Some(file), None) => read_secret(&file)?,
+                (None, Some(secret)) => secret,
+                _ => bail!("give the secret once: --secret-file FILE (or -) or --secret"),
+            };
             signature::secret_key(&secret)?;
-            outbox::set_webhook(&db.open()?, &region, &url, &secret, now)?;
-            println!("webhook of {region} set");
+            let until = keep_previous.map(|hours| now + chrono::Duration::hours(i64::from(hours)));
+            let conn = db.open()?;
+            outbox::set_webhook(&conn, &region, &url, &secret, until, now)?;
+            match until.filter(|_| outbox::previous_secret(&conn, &region, now).is_ok_and(|p| p.is_some())) {
+                Some(until) => println!(
+                    "webhook of {region} set; the previous secret signs too until {}",
+                    crate::db::ts(until)
+                ),
+                None => println!("webhook of {region} set"),
+            }
             Ok(())
         }
         Command::Region(RegionCommand::SetNotify { region, email }) => {
@@ -228,6 +259,17 @@ fn read_password() -> anyhow::Result<String> {
     Ok(password)
 }
 
+/// A webhook secret from a file, or from standard input for `-`; surrounding whitespace is not
+/// part of it.
+fn read_secret(file: &std::path::Path) -> anyhow::Result<String> {
+    let text = if file.as_os_str() == "-" {
+        std::io::read_to_string(std::io::stdin().lock()).context("reading the secret from standard input")?
+    } else {
+        std::fs::read_to_string(file).with_context(|| format!("reading the secret from {}", file.display()))?
+    };
+    Ok(text.trim().to_owned())
+}
+
 /// https anywhere; plain http only to this machine (`meldcode::endpoint`).
 fn check_webhook_url(url: &str) -> anyhow::Result<()> {
     meldcode::endpoint::parse_https_or_loopback(url)
@@ -236,6 +278,9 @@ fn check_webhook_url(url: &str) -> anyhow::Result<()> {
 }
 
 fn serve(db: DbConfig, settings: Settings, listen: &str, seed_demo: bool) -> anyhow::Result<()> {
+    // Held until the server has stopped: restore and rekey refuse while it is held.
+    let _lock =
+        upkeep::try_lock(&db.path)?.with_context(|| format!("another server holds {} already", db.path.display()))?;
     let runtime = tokio::runtime::Runtime::new()?;
     runtime.block_on(async move {
         let store = Store::open(&db)

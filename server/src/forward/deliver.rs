@@ -32,7 +32,12 @@ impl Forwarder {
         let Some((url, secret)) = d.webhook.clone() else {
             return self.store.call(move |c| outbox::delivered(c, &d, false, now)).await;
         };
-        let attempt = self.post(&d, &url, &secret, &body).await;
+        let region = d.vt_region.clone();
+        let previous = self
+            .store
+            .read(move |c| outbox::previous_secret(c, &region, now))
+            .await?;
+        let attempt = self.post(&d, &url, &secret, previous.as_deref(), &body).await;
         let now = Utc::now();
         match attempt {
             Attempt::Delivered => self.store.call(move |c| outbox::delivered(c, &d, true, now)).await,
@@ -53,16 +58,19 @@ impl Forwarder {
         }
     }
 
-    async fn post(&self, d: &Due, url: &str, secret: &str, report: &str) -> Attempt {
+    /// POST the delivery, signed with `secret` and, during a rotation, with `previous` too.
+    async fn post(&self, d: &Due, url: &str, secret: &str, previous: Option<&str>, report: &str) -> Attempt {
         let Ok(key) = signature::secret_key(secret) else {
             return Attempt::Failed {
                 error: "the region's webhook secret is invalid".into(),
                 retry_after: None,
             };
         };
+        let mut keys = vec![key];
+        keys.extend(previous.and_then(|p| signature::secret_key(p).ok()));
         let payload = payload(d, report, Utc::now());
         let timestamp = Utc::now().timestamp();
-        let signature = signature::webhook_signature(&key, &d.delivery_id, timestamp, &payload);
+        let signature = signature::webhook_signatures(&keys, &d.delivery_id, timestamp, &payload);
         let sent = self
             .http
             .post(url)

@@ -26,6 +26,15 @@ pub fn webhook_signature(key: &[u8], id: &str, timestamp: i64, body: &str) -> St
     format!("v1,{}", STANDARD.encode(mac.finalize().into_bytes()))
 }
 
+/// The `webhook-signature` header during a rotation: one `v1,` signature per key, separated by
+/// spaces (a receiver accepts the delivery when any one of them verifies).
+pub fn webhook_signatures(keys: &[Vec<u8>], id: &str, timestamp: i64, body: &str) -> String {
+    keys.iter()
+        .map(|key| webhook_signature(key, id, timestamp, body))
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -43,5 +52,12 @@ mod tests {
             r#"{"test": 2432232314}"#,
         );
         assert_eq!(sig, "v1,g0hM9SsE+OTPJTGt/tmIKtSyZlE3uFJELVlNIOLJ1OE=");
+        let other = vec![7u8; 32];
+        let both = webhook_signatures(&[other.clone(), key.clone()], "msg_1", 1, "{}");
+        let expected = [
+            webhook_signature(&other, "msg_1", 1, "{}"),
+            webhook_signature(&key, "msg_1", 1, "{}"),
+        ];
+        assert_eq!(both, expected.join(" "));
     }
 }

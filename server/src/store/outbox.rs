@@ -133,14 +133,42 @@ pub fn disable_webhook(conn: &Connection, vt_region: &str, now: DateTime<Utc>) -
     Ok(())
 }
 
-pub fn set_webhook(conn: &Connection, vt_region: &str, url: &str, secret: &str, now: DateTime<Utc>) -> StoreResult<()> {
+/// Set a region's webhook (and enable it again). With `keep_previous` the secret it replaces
+/// stays valid beside the new one until then ([`previous_secret`]); without, it is gone at once.
+pub fn set_webhook(
+    conn: &Connection,
+    vt_region: &str,
+    url: &str,
+    secret: &str,
+    keep_previous: Option<DateTime<Utc>>,
+    now: DateTime<Utc>,
+) -> StoreResult<()> {
     conn.execute(
         "INSERT INTO region_webhook (vt_region, url, secret, updated_at) VALUES (?1, ?2, ?3, ?4)
          ON CONFLICT (vt_region) DO UPDATE SET url = excluded.url, secret = excluded.secret,
-             updated_at = excluded.updated_at, disabled_at = NULL",
-        params![vt_region, url, secret, ts(now)],
+             updated_at = excluded.updated_at, disabled_at = NULL,
+             previous_secret = CASE WHEN ?5 IS NULL THEN NULL
+                                    WHEN region_webhook.secret <> excluded.secret THEN region_webhook.secret
+                                    ELSE region_webhook.previous_secret END,
+             previous_until = CASE WHEN ?5 IS NULL THEN NULL
+                                   WHEN region_webhook.secret <> excluded.secret THEN ?5
+                                   ELSE region_webhook.previous_until END",
+        params![vt_region, url, secret, ts(now), keep_previous.map(ts)],
     )?;
     Ok(())
+}
+
+/// The secret a region's webhook had before its last rotation, while it is still kept (see
+/// [`set_webhook`]); deliveries are signed with it too.
+pub fn previous_secret(conn: &Connection, vt_region: &str, now: DateTime<Utc>) -> StoreResult<Option<String>> {
+    Ok(conn
+        .query_row(
+            "SELECT previous_secret FROM region_webhook WHERE vt_region = ?1 AND previous_until > ?2",
+            params![vt_region, ts(now)],
+            |r| r.get(0),
+        )
+        .optional()?
+        .flatten())
 }
 
 #[derive(Debug)]
@@ -179,4 +207,50 @@ pub fn replay(conn: &Connection, delivery_id: Option<&str>, now: DateTime<Utc>) 
          WHERE dead_at IS NOT NULL AND cancelled_at IS NULL AND (?2 IS NULL OR delivery_id = ?2)",
         params![ts(now), delivery_id],
     )?)
+}
+
+#[cfg(test)]
+mod tests {
+    use chrono::{Duration, TimeZone, Utc};
+
+    use super::*;
+
+    #[test]
+    fn the_previous_secret_is_kept_until_the_overlap_ends_and_only_when_asked() -> anyhow::Result<()> {
+        let mut conn = Connection::open_in_memory()?;
+        crate::db::MIGRATIONS.to_latest(&mut conn)?;
+        let now = Utc
+            .with_ymd_and_hms(2026, 3, 2, 9, 0, 0)
+            .single()
+            .ok_or(anyhow::anyhow!("time"))?;
+        let url = "https://vt01.example/hook";
+        set_webhook(&conn, "VT01", url, "whsec_oud", None, now)?;
+        assert_eq!(
+            previous_secret(&conn, "VT01", now)?,
+            None,
+            "a first secret has none before it"
+        );
+
+        set_webhook(&conn, "VT01", url, "whsec_nieuw", Some(now + Duration::hours(24)), now)?;
+        assert_eq!(previous_secret(&conn, "VT01", now)?.as_deref(), Some("whsec_oud"));
+        let late = now + Duration::hours(23) + Duration::minutes(59);
+        assert_eq!(previous_secret(&conn, "VT01", late)?.as_deref(), Some("whsec_oud"));
+        assert_eq!(
+            previous_secret(&conn, "VT01", now + Duration::hours(24))?,
+            None,
+            "the overlap is over"
+        );
+
+        // Setting the same secret again (a new URL) does not make it its own previous secret.
+        set_webhook(&conn, "VT01", url, "whsec_nieuw", Some(now + Duration::hours(48)), now)?;
+        assert_eq!(previous_secret(&conn, "VT01", now)?.as_deref(), Some("whsec_oud"));
+
+        set_webhook(&conn, "VT01", url, "whsec_derde", None, now)?;
+        assert_eq!(
+            previous_secret(&conn, "VT01", now)?,
+            None,
+            "without --keep-previous it is gone at once"
+        );
+        Ok(())
+    }
 }
