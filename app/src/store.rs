@@ -8,6 +8,7 @@
 //! read by [`cipherdb::read_key_file`] (refused when empty or readable by others).
 
 mod history;
+mod last_copy;
 mod outbox;
 mod practice;
 mod rejected;

@@ -239,7 +239,7 @@ impl Store {
                 "UPDATE outbox SET state = ?2, vt_region = ?3, polled_at = ?4,
                      accepted_at = coalesce(accepted_at, ?4), next_attempt_at = NULL, last_error = NULL,
                      attempts = attempts + (state = 'queued')
-                 WHERE id = ?1 AND state <> 'rejected'",
+                 WHERE id = ?1 AND state NOT IN ('rejected', 'lost')",
                 params![id.to_string(), status.code(), vt_region, ts(now)],
             )?;
             if settled {
