@@ -1,7 +1,8 @@
 //! The pharmacy's device is the last copy of a report, with the app's real sync code and outbox
 //! against the real server binary: a report the server lost (its database put back from an
 //! older copy) is sent again while it may be, and said to be lost with the number to call when
-//! it may not.
+//! it may not; a report that never settles is wiped from the device when the server's keeping
+//! of it ends.
 
 use std::path::{Path, PathBuf};
 
@@ -235,5 +236,34 @@ fn a_lost_report_older_than_30_days_is_kept_and_says_call_0800_2000() -> R {
     // The pharmacist called; deleting it (behind the PIN in the app) removes it.
     assert!(s.store.delete_rejected(id)?);
     assert_eq!(s.store.outbox_entry(id)?, None);
+    Ok(())
+}
+
+/// A report that never settles (nobody at Veilig Thuis acknowledges it) is wiped from the device
+/// when the server's keeping of it ends (`retained_until`), and no longer polled.
+#[test]
+fn a_report_past_retained_until_is_wiped_from_the_device() -> R {
+    let s = Setup::new()?;
+    let now = now_ms();
+    let id = s.accepted_report(now)?;
+
+    // Still kept the day before.
+    let before = now + Duration::days(179);
+    let sum = s.sync(before)?;
+    assert!(sum.wiped.is_empty(), "{sum:?}");
+    assert!(s.store.report_json(id)?.is_some());
+
+    let after = now + Duration::days(180) + Duration::minutes(1);
+    let sum = s.sync(after)?;
+    assert_eq!(sum.wiped, vec![id]);
+    assert_eq!(s.store.report_json(id)?, None, "personal data wiped");
+    let e = s
+        .store
+        .outbox_entry(id)?
+        .ok_or_else(|| anyhow::anyhow!("the line stays"))?;
+    assert!(e.wiped);
+    assert_eq!(e.state, LocalState::Server(Status::Received));
+    let sum = s.sync(after + Duration::hours(1))?;
+    assert!(sum.polled.is_empty(), "no longer polled: {sum:?}");
     Ok(())
 }

@@ -170,7 +170,7 @@ mod tests {
         let t1 = t0 + chrono::Duration::minutes(1);
         store.record_attempt_failed(report.id, t1, DeliveryProblem::Unreachable.code(), None)?;
         let t2 = t0 + chrono::Duration::minutes(2);
-        store.record_status(report.id, Status::Received, Some("VT20"), t2)?;
+        store.record_status(report.id, Status::Received, Some("VT20"), None, t2)?;
         let server = [
             HistoryEntry {
                 status: Status::Received,

@@ -1,5 +1,6 @@
 //! Talking to the server: enrolment, sending the outbox with retries, polling statuses, sending
-//! again a report the server lost, and wiping personal data once a report is settled.
+//! again a report the server lost, and wiping personal data once a report is settled or the
+//! server's keeping of it has ended.
 //!
 //! What to do with an answer ([`classify`], [`classify_status`]) and when to try again
 //! ([`backoff`]) are pure functions in `answer.rs`; [`sync_once`] is one pass over the outbox.
@@ -236,7 +237,7 @@ async fn record_status(
     sum: &mut SyncSummary,
 ) -> Result<(), SyncError> {
     let settled = blocking(store, move |s| {
-        let settled = s.record_status(id, b.status, b.vt_region.as_deref(), now)?;
+        let settled = s.record_status(id, b.status, b.vt_region.as_deref(), b.retained_until, now)?;
         s.record_server_history(id, &b.history)?;
         Ok(settled)
     })
@@ -268,7 +269,8 @@ async fn lost(store: &Store, id: Uuid, now: DateTime<Utc>, sum: &mut SyncSummary
     Ok(())
 }
 
-/// One pass: wipe what may no longer be kept (rejected over 30 days ago), send every due queued report, then poll accepted reports not yet settled
+/// One pass: wipe what may no longer be kept (rejected over 30 days ago, or past the server's
+/// `retained_until`), send every due queued report, then poll accepted reports not yet settled
 /// (at most once per `poll_interval`), wiping personal data when a status settles and putting
 /// back in the queue a report the server no longer has.
 pub async fn sync_once(
@@ -279,6 +281,7 @@ pub async fn sync_once(
 ) -> Result<SyncSummary, SyncError> {
     let mut sum = SyncSummary::default();
     blocking(store, move |s| s.wipe_old_rejected(now)).await?;
+    sum.wiped = blocking(store, move |s| s.wipe_past_retention(now)).await?;
     let due = blocking(store, move |s| s.due(now)).await?;
     for (id, json) in due {
         match client.submit(json, now).await {
