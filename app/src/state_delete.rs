@@ -1,4 +1,4 @@
-//! Deleting a rejected report from the device, behind the PIN.
+//! Deleting a rejected report, or one the server lost, from the device, behind the PIN.
 
 use uuid::Uuid;
 
@@ -26,9 +26,13 @@ fn attempt(hash: Option<&str>, pin: &mut String, error: &mut bool, attempts: &mu
 }
 
 impl AppState {
-    /// "Verwijderen" on a rejected report opens the PIN prompt (nothing else can be deleted).
+    /// "Verwijderen" on a rejected report, or one the server lost, opens the PIN prompt (nothing
+    /// else can be deleted).
     pub(super) fn ask_delete(&mut self, id: Uuid) {
-        if self.entry(id).is_some_and(|e| e.state == LocalState::Rejected) {
+        if self
+            .entry(id)
+            .is_some_and(|e| matches!(e.state, LocalState::Rejected | LocalState::Lost))
+        {
             self.delete = Some(DeleteForm {
                 id,
                 pin: String::new(),

@@ -8,6 +8,7 @@
 //! read by [`cipherdb::read_key_file`] (refused when empty or readable by others).
 
 mod history;
+mod last_copy;
 mod outbox;
 mod practice;
 mod rejected;
@@ -30,6 +31,7 @@ const MIGRATION_LIST: &[M<'static>] = &[
     M::up(include_str!("../migrations/002_rejected_at.sql")),
     M::up(include_str!("../migrations/003_practice.sql")),
     M::up(include_str!("../migrations/004_report_history.sql")),
+    M::up(include_str!("../migrations/005_retained_until.sql")),
 ];
 const MIGRATIONS: Migrations<'static> = Migrations::from_slice(MIGRATION_LIST);
 

@@ -20,6 +20,8 @@ pub enum C {
     AttemptFailed,
     Rejected,
     Resent,
+    LostResent,
+    LostKept,
     Accepted,
     ServerStatus,
     Wiped,
@@ -56,6 +58,14 @@ impl Label for C {
             C::AttemptFailed => ("Verzendpoging mislukt", "Send attempt failed"),
             C::Rejected => ("Geweigerd door de server", "Refused by the server"),
             C::Resent => ("Opnieuw in de wachtrij gezet", "Queued again"),
+            C::LostResent => (
+                "De server had deze melding niet meer: opnieuw in de wachtrij gezet",
+                "The server no longer had this report: queued again",
+            ),
+            C::LostKept => (
+                "De server had deze melding niet meer; te oud om opnieuw te versturen — bel 0800-2000",
+                "The server no longer had this report; too old to send again — call 0800-2000",
+            ),
             C::Accepted => ("Aangenomen door de server", "Accepted by the server"),
             C::ServerStatus => ("Server meldt", "Server reports"),
             C::Wiped => (

@@ -270,3 +270,26 @@ fn deleting_a_rejected_report_asks_for_the_pin() {
     );
     assert!(html.contains("Onjuiste code."), "{html}");
 }
+
+#[test]
+fn a_report_the_server_lost_says_call_0800_2000_and_is_deleted_behind_the_pin() {
+    let e = entry(LocalState::Lost, Kind::Melding, 24 * 31);
+    let id = e.id;
+    let mut s = submitted_screen(e);
+    let html = render(s.clone());
+    assert!(
+        html.contains("Veilig Thuis heeft deze melding niet — bel 0800-2000"),
+        "{html}"
+    );
+    assert!(!html.contains("Verstuurd"), "never shown as sent: {html}");
+    assert!(
+        html.contains("id=\"btn-delete\"") && !html.contains("btn-resend"),
+        "{html}"
+    );
+    s.update(Action::AskDelete(id));
+    s.update(Action::DeletePinInput("1919".into()));
+    assert_eq!(
+        s.update(Action::ConfirmDelete),
+        vec![masker19::state::Effect::DeleteRejected(id)]
+    );
+}

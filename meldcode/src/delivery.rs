@@ -19,16 +19,19 @@ pub enum DeliveryProblem {
     Unreadable,
     /// The local store could not be read or written.
     Device,
+    /// The server no longer had the report (it was put back from an older copy): sent again.
+    Lost,
 }
 
 impl DeliveryProblem {
-    pub const ALL: [DeliveryProblem; 6] = [
+    pub const ALL: [DeliveryProblem; 7] = [
         DeliveryProblem::Unreachable,
         DeliveryProblem::NotLinked,
         DeliveryProblem::ServerBusy,
         DeliveryProblem::Redirected,
         DeliveryProblem::Unreadable,
         DeliveryProblem::Device,
+        DeliveryProblem::Lost,
     ];
 
     /// The stable code kept on the device.
@@ -40,6 +43,7 @@ impl DeliveryProblem {
             DeliveryProblem::Redirected => "redirected",
             DeliveryProblem::Unreadable => "unreadable",
             DeliveryProblem::Device => "device",
+            DeliveryProblem::Lost => "lost",
         }
     }
 
@@ -90,6 +94,10 @@ impl Label for DeliveryProblem {
             DeliveryProblem::Device => (
                 "Lezen of schrijven op dit apparaat mislukte.",
                 "Reading or writing on this device failed.",
+            ),
+            DeliveryProblem::Lost => (
+                "De server had deze melding niet meer (teruggezet van een oudere kopie); ze wordt opnieuw verstuurd.",
+                "The server no longer had this report (restored from an older copy); it is sent again.",
             ),
         };
         lang.pick(nl, en)

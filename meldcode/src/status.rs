@@ -85,7 +85,17 @@ pub enum LocalState {
     Queued,
     /// Refused by the server with a 4xx other than 401/408/429.
     Rejected,
+    /// Accepted once, but the server no longer has it (its status answers `404`: it was put back
+    /// from an older copy) and it is too old to be sent again ([`resend_when_lost`] says no).
+    /// Kept until it is deleted behind the PIN; the pharmacist calls Veilig Thuis.
+    Lost,
     Server(Status),
+}
+
+/// Whether a report the server lost may be sent again: while its `created_at` is within
+/// [`crate::validate::MAX_AGE`] of `now` (an older one would be refused by the server's window).
+pub fn resend_when_lost(created_at: chrono::DateTime<chrono::Utc>, now: chrono::DateTime<chrono::Utc>) -> bool {
+    created_at >= now - crate::validate::MAX_AGE
 }
 
 impl LocalState {
@@ -93,6 +103,7 @@ impl LocalState {
         match self {
             LocalState::Queued => "queued",
             LocalState::Rejected => "rejected",
+            LocalState::Lost => "lost",
             LocalState::Server(s) => s.code(),
         }
     }
@@ -101,6 +112,7 @@ impl LocalState {
         match code {
             "queued" => Some(LocalState::Queued),
             "rejected" => Some(LocalState::Rejected),
+            "lost" => Some(LocalState::Lost),
             other => Status::from_code(other).map(LocalState::Server),
         }
     }
@@ -142,12 +154,35 @@ mod tests {
 
     #[test]
     fn local_states_round_trip() {
-        let all = [LocalState::Queued, LocalState::Rejected]
+        let all = [LocalState::Queued, LocalState::Rejected, LocalState::Lost]
             .into_iter()
             .chain(Status::ALL.map(LocalState::Server));
         for s in all {
             assert_eq!(LocalState::from_code(s.code()), Some(s));
-            assert_eq!(s.is_sent(), !matches!(s, LocalState::Queued | LocalState::Rejected));
+            assert_eq!(
+                s.is_sent(),
+                !matches!(s, LocalState::Queued | LocalState::Rejected | LocalState::Lost)
+            );
         }
+    }
+
+    #[test]
+    fn a_lost_report_is_resent_only_within_30_days_of_its_creation() -> Result<(), &'static str> {
+        use chrono::{Duration, TimeZone, Utc};
+        let created = Utc
+            .with_ymd_and_hms(2026, 3, 1, 9, 0, 0)
+            .single()
+            .ok_or("a valid date")?;
+        assert!(resend_when_lost(created, created + Duration::minutes(1)));
+        assert!(resend_when_lost(created, created + Duration::days(30)));
+        assert!(!resend_when_lost(
+            created,
+            created + Duration::days(30) + Duration::seconds(1)
+        ));
+        assert!(
+            resend_when_lost(created, created - Duration::hours(1)),
+            "a slow device clock"
+        );
+        Ok(())
     }
 }

@@ -224,6 +224,10 @@ impl Label for crate::status::LocalState {
                 "Geweigerd door de server — niet verstuurd",
                 "Rejected by the server — not sent",
             ),
+            L::Lost => (
+                "Veilig Thuis heeft deze melding niet — bel 0800-2000",
+                "Veilig Thuis does not have this report — call 0800-2000",
+            ),
             L::Server(Status::Received) => ("Verstuurd — ontvangen door de server", "Sent — received by the server"),
             L::Server(Status::Forwarded) => (
                 "Verstuurd — doorgestuurd naar Veilig Thuis",

@@ -6,7 +6,7 @@ use chrono::{DateTime, Utc};
 use meldcode::Status;
 use meldcode::api::HistoryEntry;
 use meldcode::delivery::DeliveryProblem;
-use rusqlite::params;
+use rusqlite::{Connection, params};
 use uuid::Uuid;
 
 use super::{Store, StoreError, parse_ts, ts};
@@ -27,6 +27,9 @@ pub enum HistoryEvent {
     Rejected { http_status: Option<u16> },
     /// Sent again after a rejection (the device's clock was put right).
     Resent,
+    /// The server no longer had it (its status answered `404`): queued again under the same id
+    /// (`resent`), or kept, too old to be sent again, for the pharmacist to call.
+    Lost { resent: bool },
     /// Accepted by the server (its first 2xx).
     Accepted,
     /// A status the server reported back.
@@ -41,6 +44,24 @@ pub struct HistoryItem {
     pub event: HistoryEvent,
 }
 
+/// Note `event` of report `id` (each one once), on `conn` (a transaction, where it must go
+/// together with a change of the outbox line).
+pub(super) fn add_event(
+    conn: &Connection,
+    id: Uuid,
+    at: DateTime<Utc>,
+    event: &str,
+    detail: &str,
+    http_status: Option<u16>,
+) -> Result<(), StoreError> {
+    conn.execute(
+        "INSERT OR IGNORE INTO outbox_event (report_id, at, event, detail, http_status)
+         VALUES (?1, ?2, ?3, ?4, ?5)",
+        params![id.to_string(), ts(at), event, detail, http_status],
+    )?;
+    Ok(())
+}
+
 impl Store {
     fn add_event(
         &self,
@@ -50,12 +71,7 @@ impl Store {
         detail: &str,
         http_status: Option<u16>,
     ) -> Result<(), StoreError> {
-        self.lock().execute(
-            "INSERT OR IGNORE INTO outbox_event (report_id, at, event, detail, http_status)
-             VALUES (?1, ?2, ?3, ?4, ?5)",
-            params![id.to_string(), ts(at), event, detail, http_status],
-        )?;
-        Ok(())
+        add_event(&self.lock(), id, at, event, detail, http_status)
     }
 
     /// A send attempt at `at` failed with `problem` (a [`DeliveryProblem`] code).
@@ -120,6 +136,9 @@ impl Store {
                 },
                 "rejected" => HistoryEvent::Rejected { http_status },
                 "resent" => HistoryEvent::Resent,
+                "lost" => HistoryEvent::Lost {
+                    resent: detail == "resent",
+                },
                 "server" => HistoryEvent::Server(
                     Status::from_code(&detail).ok_or_else(|| StoreError::Damaged(format!("status {detail}")))?,
                 ),
@@ -151,7 +170,7 @@ mod tests {
         let t1 = t0 + chrono::Duration::minutes(1);
         store.record_attempt_failed(report.id, t1, DeliveryProblem::Unreachable.code(), None)?;
         let t2 = t0 + chrono::Duration::minutes(2);
-        store.record_status(report.id, Status::Received, Some("VT20"), t2)?;
+        store.record_status(report.id, Status::Received, Some("VT20"), None, t2)?;
         let server = [
             HistoryEntry {
                 status: Status::Received,

@@ -224,13 +224,15 @@ impl Store {
         Ok(n)
     }
 
-    /// The server's status (after a submit or a poll). Once it is settled the report's personal
-    /// data is wiped in the same transaction.
+    /// The server's status (after a submit or a poll), with until when the server keeps the
+    /// report (`retained_until`; an older server that does not say leaves the last one known).
+    /// Once it is settled the report's personal data is wiped in the same transaction.
     pub fn record_status(
         &self,
         id: Uuid,
         status: Status,
         vt_region: Option<&str>,
+        retained_until: Option<DateTime<Utc>>,
         now: DateTime<Utc>,
     ) -> Result<bool, StoreError> {
         let settled = status.is_settled();
@@ -238,9 +240,15 @@ impl Store {
             tx.execute(
                 "UPDATE outbox SET state = ?2, vt_region = ?3, polled_at = ?4,
                      accepted_at = coalesce(accepted_at, ?4), next_attempt_at = NULL, last_error = NULL,
-                     attempts = attempts + (state = 'queued')
-                 WHERE id = ?1 AND state <> 'rejected'",
-                params![id.to_string(), status.code(), vt_region, ts(now)],
+                     attempts = attempts + (state = 'queued'), retained_until = coalesce(?5, retained_until)
+                 WHERE id = ?1 AND state NOT IN ('rejected', 'lost')",
+                params![
+                    id.to_string(),
+                    status.code(),
+                    vt_region,
+                    ts(now),
+                    retained_until.map(ts)
+                ],
             )?;
             if settled {
                 tx.execute(
@@ -267,12 +275,13 @@ impl Store {
         Ok(())
     }
 
-    /// Accepted reports not yet settled whose last poll is older than `interval`.
+    /// Accepted reports not yet settled, still holding their personal data, whose last poll is
+    /// older than `interval` (one wiped when the server's keeping of it ended is not asked about).
     pub fn to_poll(&self, now: DateTime<Utc>, interval: chrono::Duration) -> Result<Vec<Uuid>, StoreError> {
         let conn = self.lock();
         let mut stmt = conn.prepare(
             "SELECT id FROM outbox
-             WHERE state IN ('received', 'forwarded', 'transferred')
+             WHERE state IN ('received', 'forwarded', 'transferred') AND report IS NOT NULL
                AND (polled_at IS NULL OR polled_at <= ?1)
              ORDER BY queued_at",
         )?;

@@ -1,5 +1,6 @@
 //! Rejected reports: which can be sent again (the only broken rule was the device's clock, and
-//! the clock is now right), sending one again under its own id, and deleting one.
+//! the clock is now right), sending one again under its own id, and deleting one (or one the
+//! server lost).
 
 use chrono::{DateTime, Utc};
 use meldcode::Rule;
@@ -39,12 +40,12 @@ impl Store {
         Ok(n == 1)
     }
 
-    /// Delete a rejected report from this device (the pharmacist made it by phone); its pages
-    /// are overwritten (`secure_delete`) and the WAL checkpointed. `false` when `id` is not a
-    /// rejected report.
+    /// Delete a rejected report, or one the server lost, from this device (the pharmacist made it
+    /// by phone); its pages are overwritten (`secure_delete`) and the WAL checkpointed. `false`
+    /// when `id` is neither.
     pub fn delete_rejected(&self, id: Uuid) -> Result<bool, StoreError> {
         let n = self.lock().execute(
-            "DELETE FROM outbox WHERE id = ?1 AND state = 'rejected'",
+            "DELETE FROM outbox WHERE id = ?1 AND state IN ('rejected', 'lost')",
             [id.to_string()],
         )?;
         if n > 0 {

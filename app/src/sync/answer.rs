@@ -54,6 +54,29 @@ pub fn classify(status: u16, retry_after: Option<Duration>, body: &[u8]) -> Send
     }
 }
 
+/// What an answer to `GET /api/v1/reports/{id}/status` means for an accepted report.
+#[derive(Debug, Clone, PartialEq)]
+pub enum StatusAnswer {
+    /// 200 with a body the app can read: the server's status.
+    Status(StatusBody),
+    /// 404 with the server's JSON error: the server does not have the report (it was put back
+    /// from an older copy). A 404 that is not the server's own error body (a proxy's page) says
+    /// nothing about the report and counts as [`StatusAnswer::Later`].
+    Lost,
+    /// Anything else (no answer, 401, 5xx, a redirect, an unreadable 200): ask again later.
+    Later(DeliveryProblem),
+}
+
+/// Classify an answer to a status poll (`None`: no answer at all).
+pub fn classify_status(status: Option<u16>, body: &[u8]) -> StatusAnswer {
+    let later = || StatusAnswer::Later(DeliveryProblem::from_http(status));
+    match status {
+        Some(200) => serde_json::from_slice(body).map_or_else(|_| later(), StatusAnswer::Status),
+        Some(404) if serde_json::from_slice::<ErrorBody>(body).is_ok() => StatusAnswer::Lost,
+        _ => later(),
+    }
+}
+
 /// The first retry waits this long; every next one twice as long.
 pub const BACKOFF_BASE: Duration = Duration::from_secs(5);
 /// Never wait longer than this between attempts (the pharmacist sees the report is waiting).
@@ -111,6 +134,44 @@ mod tests {
             SendOutcome::Rejected { status: 409, .. }
         ));
         assert!(matches!(classify(201, None, b"garbage"), SendOutcome::Retry { .. }));
+    }
+
+    /// Only the server saying it does not have the report makes it lost: a 503 (or no answer,
+    /// or a proxy's 404 page) is a reason to ask again later, never to give up or resend.
+    #[test]
+    fn status_answers_are_classified_by_the_contract() -> Result<(), serde_json::Error> {
+        let id = uuid::Uuid::new_v4();
+        let body = serde_json::to_vec(&serde_json::json!({
+            "id": id, "kind": "melding", "status": "forwarded", "vt_region": "VT01",
+            "history": [{"status": "received", "at": "2026-12-01T09:00:00Z"}],
+            "retained_until": "2027-05-30T09:00:00Z"
+        }))?;
+        match classify_status(Some(200), &body) {
+            StatusAnswer::Status(b) => {
+                assert_eq!((b.id, b.status), (id, meldcode::Status::Forwarded));
+                assert_eq!(
+                    b.retained_until.map(|t| t.to_rfc3339()).as_deref(),
+                    Some("2027-05-30T09:00:00+00:00")
+                );
+            }
+            other => panic!("a 200 is a status: {other:?}"),
+        }
+        let not_found = br#"{"error":"not found","fields":[]}"#;
+        assert_eq!(classify_status(Some(404), not_found), StatusAnswer::Lost);
+        let later = |s: Option<u16>, b: &[u8]| match classify_status(s, b) {
+            StatusAnswer::Later(p) => Some(p),
+            _ => None,
+        };
+        assert_eq!(later(Some(503), not_found), Some(DeliveryProblem::ServerBusy));
+        assert_eq!(later(None, b""), Some(DeliveryProblem::Unreachable));
+        assert_eq!(later(Some(401), not_found), Some(DeliveryProblem::NotLinked));
+        assert_eq!(later(Some(302), b""), Some(DeliveryProblem::Redirected));
+        assert_eq!(later(Some(200), b"garbage"), Some(DeliveryProblem::Unreadable));
+        assert_eq!(
+            later(Some(404), b"<html>Not Found</html>"),
+            Some(DeliveryProblem::ServerBusy)
+        );
+        Ok(())
     }
 
     #[test]

@@ -1,8 +1,9 @@
-//! Talking to the server: enrolment, sending the outbox with retries, polling statuses, and
-//! wiping personal data once a report is settled.
+//! Talking to the server: enrolment, sending the outbox with retries, polling statuses, sending
+//! again a report the server lost, and wiping personal data once a report is settled or the
+//! server's keeping of it has ended.
 //!
-//! What to do with an answer ([`classify`]) and when to try again ([`backoff`]) are pure
-//! functions in `answer.rs`; [`sync_once`] is one pass over the outbox.
+//! What to do with an answer ([`classify`], [`classify_status`]) and when to try again
+//! ([`backoff`]) are pure functions in `answer.rs`; [`sync_once`] is one pass over the outbox.
 
 use std::time::Duration;
 
@@ -15,7 +16,7 @@ use crate::config::ServerUrl;
 use crate::store::{Store, StoreError};
 
 mod answer;
-pub use answer::{SendOutcome, backoff, classify, parse_retry_after};
+pub use answer::{SendOutcome, StatusAnswer, backoff, classify, classify_status, parse_retry_after};
 
 #[derive(Debug, thiserror::Error)]
 pub enum SyncError {
@@ -181,20 +182,22 @@ impl Client {
         }
     }
 
-    /// `GET /api/v1/reports/{id}/status`; `Ok(None)` for anything but 200.
-    pub async fn status(&self, id: Uuid) -> Result<Option<StatusBody>, SyncError> {
-        let resp = self
+    /// `GET /api/v1/reports/{id}/status`, classified by [`classify_status`].
+    pub async fn status(&self, id: Uuid) -> StatusAnswer {
+        let sent = self
             .http
             .get(self.base.join(&format!("/api/v1/reports/{id}/status")))
             .bearer_auth(&self.token)
             .send()
-            .await
-            .map_err(|e| SyncError::Network(e.to_string()))?;
-        if resp.status().as_u16() != 200 {
-            return Ok(None);
+            .await;
+        let Ok(resp) = sent else {
+            return classify_status(None, b"");
+        };
+        let status = resp.status().as_u16();
+        match resp.bytes().await {
+            Ok(body) => classify_status(Some(status), &body),
+            Err(_) => classify_status(None, b""),
         }
-        let bytes = resp.bytes().await.map_err(|e| SyncError::Network(e.to_string()))?;
-        Ok(serde_json::from_slice(&bytes).ok())
     }
 }
 
@@ -206,6 +209,10 @@ pub struct SyncSummary {
     pub rejected: Vec<Uuid>,
     pub polled: Vec<Uuid>,
     pub wiped: Vec<Uuid>,
+    /// Reports the server no longer had, queued again to be sent (the same id and bytes).
+    pub resent: Vec<Uuid>,
+    /// Reports the server no longer had and too old to be sent again: kept, shown as lost.
+    pub lost: Vec<Uuid>,
     /// The last problem seen (for the screen), if any.
     pub problem: Option<String>,
 }
@@ -230,7 +237,7 @@ async fn record_status(
     sum: &mut SyncSummary,
 ) -> Result<(), SyncError> {
     let settled = blocking(store, move |s| {
-        let settled = s.record_status(id, b.status, b.vt_region.as_deref(), now)?;
+        let settled = s.record_status(id, b.status, b.vt_region.as_deref(), b.retained_until, now)?;
         s.record_server_history(id, &b.history)?;
         Ok(settled)
     })
@@ -241,8 +248,31 @@ async fn record_status(
     Ok(())
 }
 
-/// One pass: send every due queued report, then poll accepted reports not yet settled (at most
-/// once per `poll_interval`), wiping personal data when a status settles.
+/// The server does not have report `id`: queued again while its `created_at` allows a resend
+/// ([`meldcode::status::resend_when_lost`]), else kept as lost for the pharmacist to call.
+async fn lost(store: &Store, id: Uuid, now: DateTime<Utc>, sum: &mut SyncSummary) -> Result<(), SyncError> {
+    let resent = blocking(store, move |s| {
+        let Some(entry) = s.outbox_entry(id)? else {
+            return Ok(None);
+        };
+        if meldcode::status::resend_when_lost(entry.created_at, now) && s.requeue_lost(id, now)? {
+            return Ok(Some(true));
+        }
+        Ok(s.mark_lost(id, now)?.then_some(false))
+    })
+    .await?;
+    match resent {
+        Some(true) => sum.resent.push(id),
+        Some(false) => sum.lost.push(id),
+        None => {}
+    }
+    Ok(())
+}
+
+/// One pass: wipe what may no longer be kept (rejected over 30 days ago, or past the server's
+/// `retained_until`), send every due queued report, then poll accepted reports not yet settled
+/// (at most once per `poll_interval`), wiping personal data when a status settles and putting
+/// back in the queue a report the server no longer has.
 pub async fn sync_once(
     store: &Store,
     client: &Client,
@@ -251,6 +281,7 @@ pub async fn sync_once(
 ) -> Result<SyncSummary, SyncError> {
     let mut sum = SyncSummary::default();
     blocking(store, move |s| s.wipe_old_rejected(now)).await?;
+    sum.wiped = blocking(store, move |s| s.wipe_past_retention(now)).await?;
     let due = blocking(store, move |s| s.due(now)).await?;
     for (id, json) in due {
         match client.submit(json, now).await {
@@ -288,14 +319,14 @@ pub async fn sync_once(
     let to_poll = blocking(store, move |s| s.to_poll(now, poll_interval)).await?;
     for id in to_poll {
         match client.status(id).await {
-            Ok(Some(b)) => {
+            StatusAnswer::Status(b) => {
                 record_status(store, id, b, now, &mut sum).await?;
                 sum.polled.push(id);
             }
-            Ok(None) => blocking(store, move |s| s.record_polled(id, now)).await?,
-            Err(e) => {
+            StatusAnswer::Lost => lost(store, id, now, &mut sum).await?,
+            StatusAnswer::Later(problem) => {
                 blocking(store, move |s| s.record_polled(id, now)).await?;
-                sum.problem = Some(e.problem().code().to_owned());
+                sum.problem = Some(problem.code().to_owned());
             }
         }
     }

@@ -83,3 +83,40 @@ async fn a_redirect_is_not_followed_and_the_report_stays_queued() -> Result<(), 
     assert!(entry.last_error.is_some_and(|e| e.contains("redirect")));
     Ok(())
 }
+
+/// An accepted report polled against `answer`; what one pass made of it.
+async fn poll_answered(answer: &str) -> Result<(SyncSummary, LocalState), Box<dyn std::error::Error>> {
+    let server = TcpListener::bind("127.0.0.1:0")?;
+    let url = format!("http://{}", server.local_addr()?);
+    serve(server, answer.to_owned(), Arc::new(AtomicUsize::new(0)));
+    let dir = tempfile::tempdir()?;
+    let store = Store::open_dir(dir.path(), false)?;
+    store.set_setting(keys::SERVER_URL, &url)?;
+    store.set_setting(keys::DEVICE_TOKEN, "token")?;
+    let now = Utc::now();
+    let report = meldcode::examples::example(meldcode::Kind::Melding, Uuid::new_v4(), now);
+    store.enqueue(&report, now)?;
+    store.record_status(report.id, meldcode::Status::Forwarded, Some("VT01"), None, now)?;
+    let client = client_for(&store)?.ok_or("enrolled")?;
+    let later = now + chrono::Duration::minutes(2);
+    let sum = sync_once(&store, &client, later, chrono::Duration::seconds(60)).await?;
+    let state = store.outbox_entry(report.id)?.ok_or("kept")?.state;
+    Ok((sum, state))
+}
+
+/// A server that is busy is asked again later; only the server saying it does not have the
+/// report puts it back in the queue.
+#[tokio::test]
+async fn only_the_servers_404_puts_a_polled_report_back_in_the_queue() -> Result<(), Box<dyn std::error::Error>> {
+    let busy = "HTTP/1.1 503 Service Unavailable\r\nContent-Type: application/json\r\nContent-Length: 28\r\nConnection: close\r\n\r\n{\"error\":\"busy\",\"fields\":[]}";
+    let (sum, state) = poll_answered(busy).await?;
+    assert!(sum.resent.is_empty() && sum.lost.is_empty(), "{sum:?}");
+    assert_eq!(state, LocalState::Server(meldcode::Status::Forwarded));
+    assert_eq!(sum.problem.as_deref(), Some("server_busy"));
+
+    let gone = "HTTP/1.1 404 Not Found\r\nContent-Type: application/json\r\nContent-Length: 33\r\nConnection: close\r\n\r\n{\"error\":\"not found\",\"fields\":[]}";
+    let (sum, state) = poll_answered(gone).await?;
+    assert_eq!(sum.resent.len(), 1, "{sum:?}");
+    assert_eq!(state, LocalState::Queued);
+    Ok(())
+}

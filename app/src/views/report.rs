@@ -24,6 +24,8 @@ fn event_text(event: &HistoryEvent, lang: Lang) -> String {
             format!("{}{code}", C::Rejected.label(lang))
         }
         HistoryEvent::Resent => C::Resent.label(lang).to_owned(),
+        HistoryEvent::Lost { resent: true } => C::LostResent.label(lang).to_owned(),
+        HistoryEvent::Lost { resent: false } => C::LostKept.label(lang).to_owned(),
         HistoryEvent::Accepted => C::Accepted.label(lang).to_owned(),
         HistoryEvent::Server(status) => format!("{}: {}", C::ServerStatus.label(lang), status.label(lang)),
         HistoryEvent::Wiped => C::Wiped.label(lang).to_owned(),
@@ -32,7 +34,9 @@ fn event_text(event: &HistoryEvent, lang: Lang) -> String {
 
 fn event_class(event: &HistoryEvent) -> &'static str {
     match event {
-        HistoryEvent::AttemptFailed { .. } | HistoryEvent::Rejected { .. } => "event problem",
+        HistoryEvent::AttemptFailed { .. } | HistoryEvent::Rejected { .. } | HistoryEvent::Lost { .. } => {
+            "event problem"
+        }
         _ => "event",
     }
 }

@@ -82,6 +82,14 @@ pub fn Submitted(id: uuid::Uuid) -> Element {
                 CallVeiligThuis {}
                 RejectedActions { id }
             }
+            if state == LocalState::Lost {
+                // The server no longer has it and it is too old to send again: call, then delete.
+                div { id: "lost", class: "problems", role: "alert",
+                    p { "{state_label(state, lang)}" }
+                }
+                CallVeiligThuis {}
+                RejectedActions { id }
+            }
             if overdue {
                 p { class: "overdue", role: "alert", "{T::Overdue.label(lang)}" }
             }
@@ -166,8 +174,8 @@ pub fn RetryNow() -> Element {
     }
 }
 
-/// Under a rejection: "Opnieuw versturen" when only the device's clock was wrong and it is right
-/// now; "Verwijderen" behind the PIN.
+/// Under a rejection (or a report the server lost): "Opnieuw versturen" when only the device's
+/// clock was wrong and it is right now; "Verwijderen" behind the PIN.
 #[component]
 fn RejectedActions(id: uuid::Uuid) -> Element {
     let ui = use_context::<Ui>();
