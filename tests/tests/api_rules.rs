@@ -131,7 +131,9 @@ fn security_txt_gives_the_contact_and_expiry_from_the_settings() -> R {
     );
     assert!(text.contains("Contact: mailto:security@localhost\n"), "{text}");
 
-    // A malformed setting stops the start with a message.
+    // A malformed setting stops the start with a message (with the database free: one server
+    // per database).
+    drop(server);
     let out = masker19_e2e::admin_with(&db, &["serve"], "", &[("MASKER19_SECURITY_CONTACT", "ftp://x")])?;
     assert!(!out.status.success());
     assert!(String::from_utf8_lossy(&out.stderr).contains("MASKER19_SECURITY_CONTACT"));
