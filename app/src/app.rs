@@ -49,6 +49,10 @@ pub fn boot(dir: &Path, settings: Settings) -> Result<Boot, StoreError> {
     state.staff = crate::staff::load(&store)?;
     state.practice.history = store.practice_runs()?;
     state.device_id = store.setting(keys::DEVICE_ID)?;
+    state.pin_lock = store
+        .setting(keys::PIN_LOCK)?
+        .and_then(|json| serde_json::from_str(&json).ok())
+        .unwrap_or_default();
     Ok(Boot { store, state })
 }
 
@@ -85,6 +89,12 @@ fn run_effect(effect: Effect, store: &Store, mut state: Signal<AppState>, wake: 
                 state.write().update(Action::SaveFailed);
             }
         },
+        Effect::SavePinLock(lock) => {
+            let saved = serde_json::to_string(&lock).map(|json| store.set_setting(keys::PIN_LOCK, &json));
+            if !matches!(saved, Ok(Ok(()))) {
+                state.write().update(Action::SaveFailed);
+            }
+        }
         Effect::SaveLang(lang) => {
             let _ = store.set_setting(keys::LANG, lang.code());
         }

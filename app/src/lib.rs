@@ -16,6 +16,7 @@ pub mod config;
 #[cfg(any(debug_assertions, feature = "bench-driver"))]
 pub mod driver;
 pub mod pin;
+pub mod pin_lock;
 pub mod platform;
 pub mod staff;
 pub mod state;

@@ -65,6 +65,13 @@ pub struct AppState {
     pub unlock_error: bool,
     /// Unlock attempts so far: each one gets a fresh, empty PIN field.
     pub unlock_attempts: u32,
+    /// Wrong PINs since the last unlock, and the wait they imposed (kept in the store).
+    pub pin_lock: crate::pin_lock::PinLock,
+    /// After an unlock: the wrong PINs tried before it, told once.
+    pub unlock_notice: Option<crate::pin_lock::FailedAttempts>,
+    /// "Masker 19" was tapped before a PIN was set: the home screen asks for one first (without
+    /// a PIN, the neutral screen could not be left again, or anyone could leave it).
+    pub pin_required: bool,
     pub pin_form: PinForm,
     pub first_start: FirstStartForm,
     /// The enrolled pharmacy's name (`None`: not enrolled).
@@ -129,7 +136,9 @@ impl AppState {
         settings: Settings,
         now: DateTime<Utc>,
     ) -> AppState {
-        let restored = draft.is_some() && pharmacy.is_some();
+        // A draft waits behind the neutral screen only where a PIN can bring it back.
+        let restored = draft.is_some() && pharmacy.is_some() && pin_hash.is_some();
+        let pin_required = draft.is_some() && pharmacy.is_some() && pin_hash.is_none();
         AppState {
             lang,
             screen: match (&pharmacy, restored) {
@@ -142,6 +151,9 @@ impl AppState {
             unlock_input: String::new(),
             unlock_error: false,
             unlock_attempts: 0,
+            pin_lock: Default::default(),
+            unlock_notice: None,
+            pin_required,
             pin_form: PinForm::default(),
             first_start: FirstStartForm::default(),
             pharmacy,
@@ -171,6 +183,26 @@ impl AppState {
         }
     }
 
+    /// The PIN at the neutral screen: never without one, and not while wrong PINs make it wait.
+    fn unlock(&mut self, now: DateTime<Utc>) -> Vec<Effect> {
+        self.now = now;
+        let pin = std::mem::take(&mut self.unlock_input);
+        self.unlock_attempts += 1;
+        if self.pin_lock.wait(now).is_some() {
+            return Vec::new();
+        }
+        let ok = self.pin_hash.as_deref().is_some_and(|h| crate::pin::verify(&pin, h));
+        if ok {
+            self.hidden = false;
+            self.unlock_error = false;
+            self.unlock_notice = self.pin_lock.unlocked();
+        } else {
+            self.unlock_error = true;
+            self.pin_lock.failed(now);
+        }
+        vec![Effect::SavePinLock(self.pin_lock.clone())]
+    }
+
     pub(super) fn save(&self) -> Vec<Effect> {
         if self.practising() {
             // The draft slot holds the real case, never a practice run.
@@ -198,6 +230,10 @@ impl AppState {
             Action::SetLang(lang) => {
                 self.lang = lang;
                 return vec![Effect::SaveLang(lang)];
+            }
+            Action::Codeword { .. } if self.pin_hash.is_none() => {
+                self.pin_required = true;
+                self.screen = Screen::Home;
             }
             Action::Codeword { id, now } => {
                 self.now = now;
@@ -268,6 +304,7 @@ impl AppState {
             }
             Action::Hide => {
                 self.hidden = true;
+                self.unlock_notice = None;
                 self.client_close();
                 self.panel = None;
                 self.unlock_input.clear();
@@ -277,20 +314,7 @@ impl AppState {
                 self.unlock_input = v;
                 self.unlock_error = false;
             }
-            Action::Unlock => {
-                let ok = self
-                    .pin_hash
-                    .as_deref()
-                    .is_none_or(|h| crate::pin::verify(&self.unlock_input, h));
-                if ok {
-                    self.hidden = false;
-                    self.unlock_error = false;
-                } else {
-                    self.unlock_error = true;
-                }
-                self.unlock_input.clear();
-                self.unlock_attempts += 1;
-            }
+            Action::Unlock(now) => return self.unlock(now),
             Action::PinInput(v) => self.pin_form.pin = v,
             Action::PinAgainInput(v) => self.pin_form.pin_again = v,
             Action::SavePin => {
@@ -303,7 +327,10 @@ impl AppState {
                 }
                 f.error = true;
             }
-            Action::PinSaved(hash) => self.pin_hash = Some(hash),
+            Action::PinSaved(hash) => {
+                self.pin_hash = Some(hash);
+                self.pin_required = false;
+            }
             Action::Go(screen) => {
                 if self.pharmacy.is_some() {
                     // Leaving the procedure keeps the draft; "Masker 19" resumes it.

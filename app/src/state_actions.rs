@@ -39,7 +39,8 @@ pub enum Action {
     Submit(DateTime<Utc>),
     Hide,
     UnlockInput(String),
-    Unlock,
+    /// The PIN typed at the neutral screen, submitted at `now`.
+    Unlock(DateTime<Utc>),
     PinInput(String),
     PinAgainInput(String),
     SavePin,
@@ -105,6 +106,8 @@ pub enum Effect {
     /// [`Action::EnqueueFailed`]. Until then the flow stays.
     Enqueue(Box<Report>),
     StorePin(String),
+    /// Keep the wrong-PIN count and its wait in the store (a restart does not reset them).
+    SavePinLock(crate::pin_lock::PinLock),
     Enroll {
         server: String,
         code: String,

@@ -103,6 +103,11 @@ impl AppState {
         match action {
             PracticeAction::Open => self.screen = Screen::Practice,
             PracticeAction::Staff(staff) => self.practice.staff = staff,
+            // Practice hides and unlocks as a real case does: not without a PIN.
+            PracticeAction::Start { .. } if self.pin_hash.is_none() => {
+                self.pin_required = true;
+                self.screen = Screen::Home;
+            }
             PracticeAction::Start { scenario, id, now } => {
                 // A run already going is dropped first: the real case is what is kept.
                 self.end_practice();

@@ -86,10 +86,10 @@ fn verbergen_right_after_begeleid_ja_belongs_to_the_accompanied_step() {
         Some(Step::Accompanied)
     );
     s.update(Action::UnlockInput("0000".into()));
-    s.update(Action::Unlock);
+    s.update(Action::Unlock(Utc::now()));
     assert!(s.hidden && s.unlock_error, "a wrong PIN keeps it hidden");
     s.update(Action::UnlockInput("1919".into()));
-    s.update(Action::Unlock);
+    s.update(Action::Unlock(Utc::now()));
     assert!(!s.hidden);
     // A second Verbergen later changes nothing: the first one counts.
     choose(&mut s, Q::KindcheckStatus, "not_applicable");

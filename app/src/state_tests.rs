@@ -194,10 +194,10 @@ fn a_restored_draft_waits_behind_the_neutral_screen_and_the_pin() {
     );
     assert!(s.hidden && s.restored && s.screen == Screen::Procedure);
     s.update(Action::UnlockInput("1111".into()));
-    s.update(Action::Unlock);
+    s.update(Action::Unlock(Utc::now()));
     assert!(s.hidden && s.unlock_error);
     s.update(Action::UnlockInput("2468".into()));
-    s.update(Action::Unlock);
+    s.update(Action::Unlock(Utc::now()));
     assert!(!s.hidden);
 }
 
@@ -340,4 +340,70 @@ fn only_a_rejected_report_can_be_deleted() {
     s.update(Action::AskDelete(id));
     assert!(s.delete.is_none());
     assert!(s.update(Action::ConfirmDelete).is_empty());
+}
+
+/// The attack: a device enrolled without a PIN. No case starts before a PIN is set (first start
+/// asks for one), and the neutral screen never opens without one, whatever is typed.
+#[test]
+fn without_a_pin_no_case_starts_and_the_neutral_screen_stays_shut() {
+    let now = Utc::now();
+    let mut s = AppState::start(Some("Demo".into()), None, None, Lang::Nl, Settings::default(), now);
+    s.update(Action::Codeword {
+        id: uuid::Uuid::new_v4(),
+        now,
+    });
+    assert!(s.flow.is_none(), "no case before a PIN");
+    assert!(s.pin_required && s.screen == Screen::Home, "the PIN is asked for");
+    s.update(Action::Hide);
+    for typed in ["", "0000", "1919"] {
+        s.update(Action::UnlockInput(typed.into()));
+        s.update(Action::Unlock(now));
+        assert!(s.hidden, "{typed:?} opened the neutral screen without a PIN");
+    }
+    // A draft left by an older version without a PIN is not hidden behind a screen that
+    // cannot be opened: the home screen asks for the PIN first.
+    let flow = meldcode::Flow::new(uuid::Uuid::new_v4(), now);
+    let s = AppState::start(
+        Some("Demo".into()),
+        None,
+        Some(flow),
+        Lang::Nl,
+        Settings::default(),
+        now,
+    );
+    assert!(!s.hidden && s.pin_required && s.screen == Screen::Home);
+}
+
+/// The attack: guessing the PIN. From the fifth wrong one each try waits longer (30 s, then
+/// doubling), even the right PIN; the next unlock says how many wrong PINs were tried.
+#[test]
+fn wrong_pins_make_the_next_try_wait_and_are_told_at_the_unlock() {
+    let mut s = enrolled();
+    let now = Utc::now();
+    s.update(Action::Hide);
+    for i in 0..5 {
+        s.update(Action::UnlockInput(format!("000{i}")));
+        s.update(Action::Unlock(now + Duration::seconds(i)));
+    }
+    let last = now + Duration::seconds(4);
+    s.update(Action::UnlockInput("1919".into()));
+    let effects = s.update(Action::Unlock(last + Duration::seconds(10)));
+    assert!(s.hidden, "the right PIN waits too while the wait lasts");
+    assert!(effects.is_empty(), "a refused try changes nothing");
+    assert_eq!(
+        s.pin_lock.wait(last + Duration::seconds(10)),
+        Some(Duration::seconds(20))
+    );
+    s.update(Action::UnlockInput("1919".into()));
+    let effects = s.update(Action::Unlock(last + Duration::seconds(30)));
+    assert!(!s.hidden, "after the wait the right PIN opens");
+    assert!(matches!(effects.as_slice(), [Effect::SavePinLock(l)] if *l == crate::pin_lock::PinLock::default()));
+    let told = s.unlock_notice.map(|n| (n.count, n.last));
+    assert_eq!(told, Some((5, last)));
+    let text = crate::texts::failed_attempts(
+        Lang::Nl,
+        s.unlock_notice
+            .unwrap_or(crate::pin_lock::FailedAttempts { count: 0, last }),
+    );
+    assert!(text.starts_with("5 mislukte pogingen"), "{text}");
 }

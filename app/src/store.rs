@@ -64,6 +64,8 @@ pub mod keys {
     /// The pharmacy team on this device (JSON, `meldcode::staff::StaffMember`s).
     pub const STAFF: &str = "staff";
     pub const PIN_HASH: &str = "pin_hash";
+    /// Wrong PINs at the neutral screen and their wait (JSON, `crate::pin_lock::PinLock`).
+    pub const PIN_LOCK: &str = "pin_lock";
     pub const LANG: &str = "lang";
 }
 

@@ -34,6 +34,7 @@ pub enum T {
     PinRules,
     PinMismatch,
     PinWrong,
+    PinRequired,
     Unlock,
     NeutralTitle,
     NeutralArticle,
@@ -138,6 +139,10 @@ impl Label for T {
                 "The PINs differ or are not 4 to 8 digits.",
             ),
             T::PinWrong => ("Onjuiste code.", "Wrong code."),
+            T::PinRequired => (
+                "Stel eerst een pincode in. Met de pincode haalt u een hulpvraag terug achter het neutrale scherm; zonder pincode kan dat niet.",
+                "Set a PIN first. The PIN brings a case back from behind the neutral screen; without one that is not possible.",
+            ),
             T::Unlock => ("Openen", "Open"),
             T::NeutralTitle => ("Apotheek — voorraad", "Pharmacy — stock"),
             T::NeutralArticle => ("Artikel", "Item"),
@@ -256,6 +261,30 @@ impl Label for T {
             ),
         };
         lang.pick(nl, en)
+    }
+}
+
+/// At the neutral screen after too many wrong PINs: how long before the next try.
+pub fn pin_wait(lang: Lang, wait: chrono::Duration) -> String {
+    let secs = wait.num_seconds().max(1);
+    match lang {
+        Lang::Nl => format!("Te vaak een onjuiste code. Probeer het over {secs} seconden opnieuw."),
+        _ => format!("Too many wrong codes. Try again in {secs} seconds."),
+    }
+}
+
+/// After an unlock: the wrong PINs tried before it ("3 mislukte pogingen, laatste om 14:02").
+pub fn failed_attempts(lang: Lang, attempts: crate::pin_lock::FailedAttempts) -> String {
+    let at = attempts
+        .last
+        .with_timezone(&meldcode::TIME_ZONE)
+        .format("%d-%m-%Y %H:%M");
+    let n = attempts.count;
+    match (lang, n) {
+        (Lang::Nl, 1) => format!("1 mislukte poging om het scherm te openen, om {at}."),
+        (Lang::Nl, _) => format!("{n} mislukte pogingen om het scherm te openen, laatste om {at}."),
+        (_, 1) => format!("1 failed attempt to open the screen, at {at}."),
+        (_, _) => format!("{n} failed attempts to open the screen, the last at {at}."),
     }
 }
 

@@ -107,7 +107,7 @@ fn back_is_one_tap_and_hiding_closes_the_client_screen() {
     s.update(Action::Hide);
     assert!(render(s.clone()).contains("id=\"neutral\""));
     s.update(Action::UnlockInput("1919".into()));
-    s.update(Action::Unlock);
+    s.update(Action::Unlock(chrono::Utc::now()));
     let html = render(s);
     assert!(
         html.contains("id=\"review\"") && !html.contains("client-screen"),

@@ -43,7 +43,10 @@ fn replaces_a_node(edits: &[Mutation]) -> bool {
 fn a_wrong_unlock_pin_leaves_a_new_empty_field() {
     let mut s = enrolled(Lang::Nl);
     s.update(Action::Hide);
-    let edits = edits_of_a_second_attempt(s, &[Action::UnlockInput("0000".into()), Action::Unlock]);
+    let edits = edits_of_a_second_attempt(
+        s,
+        &[Action::UnlockInput("0000".into()), Action::Unlock(chrono::Utc::now())],
+    );
     assert!(replaces_a_node(&edits), "the field is made anew: {edits:?}");
 }
 

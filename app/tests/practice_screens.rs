@@ -145,7 +145,7 @@ fn walk_from(mut s: AppState, scenario: ScenarioId, choices: &Choices) -> AppSta
                     assert!(neutral.contains("id=\"neutral\""));
                     assert!(!neutral.contains("hulpvraag"), "nothing hints at the case: {neutral}");
                     s.update(Action::UnlockInput("1919".into()));
-                    s.update(Action::Unlock);
+                    s.update(Action::Unlock(chrono::Utc::now()));
                     assert!(!s.hidden, "the PIN works as in a real case");
                 }
             }

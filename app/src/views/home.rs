@@ -103,17 +103,21 @@ fn Discard() -> Element {
 #[component]
 fn PinSetup() -> Element {
     let ui = use_context::<Ui>();
-    let (lang, form) = {
+    let (lang, form, required) = {
         let s = ui.state.read();
-        (s.lang, s.pin_form.clone())
+        (s.lang, s.pin_form.clone(), s.pin_required)
     };
     rsx! {
         form { id: "pin-setup", class: "card",
             onsubmit: move |e: FormEvent| { e.prevent_default(); ui.send(Action::SavePin) },
             h2 { "{T::PinSetTitle.label(lang)}" }
+            if required {
+                p { id: "pin-required", class: "error", role: "alert", "{T::PinRequired.label(lang)}" }
+            }
             p { "{T::NoPinYet.label(lang)}" }
             label { r#for: "pin-new", "{T::Pin.label(lang)}" }
             input { id: "pin-new", r#type: "password", inputmode: "numeric", autocomplete: "off",
+                autofocus: required,
                 "aria-describedby": "pin-rules", initial_value: "{form.pin}",
                 oninput: move |e: FormEvent| ui.send(Action::PinInput(e.value())) }
             label { r#for: "pin-again", "{T::PinConfirm.label(lang)}" }

@@ -53,9 +53,16 @@ impl Ui {
 #[component]
 pub fn Shell() -> Element {
     let ui = use_context::<Ui>();
-    let (hidden, screen, lang, practice, turned) = {
+    let (hidden, screen, lang, practice, turned, notice) = {
         let s = ui.state.read();
-        (s.hidden, s.screen, s.lang, s.practice_banner(), s.client_on_screen())
+        (
+            s.hidden,
+            s.screen,
+            s.lang,
+            s.practice_banner(),
+            s.client_on_screen(),
+            s.unlock_notice,
+        )
     };
     if hidden {
         return rsx! {
@@ -87,6 +94,10 @@ pub fn Shell() -> Element {
             chrome::TopBar {}
             chrome::Panel112 {}
             main { id: "main", class: "content",
+                if let Some(attempts) = notice {
+                    p { id: "unlock-notice", class: "notice", role: "status",
+                        "{crate::texts::failed_attempts(lang, attempts)}" }
+                }
                 match screen {
                     Screen::FirstStart => rsx! { home::FirstStart {} },
                     Screen::Home => rsx! { home::Home {} },

@@ -10,9 +10,9 @@ use crate::texts::{NEUTRAL_STOCK, T};
 #[component]
 pub fn Neutral() -> Element {
     let ui = use_context::<Ui>();
-    let (lang, attempt, error) = {
+    let (lang, attempt, error, wait) = {
         let s = ui.state.read();
-        (s.lang, s.unlock_attempts, s.unlock_error)
+        (s.lang, s.unlock_attempts, s.unlock_error, s.pin_lock.wait(s.now))
     };
     rsx! {
         div { id: "neutral", class: "neutral",
@@ -30,10 +30,12 @@ pub fn Neutral() -> Element {
                 }
             }
             form { class: "unlock",
-                onsubmit: move |e: FormEvent| { e.prevent_default(); ui.send(Action::Unlock) },
+                onsubmit: move |e: FormEvent| { e.prevent_default(); ui.send(Action::Unlock(chrono::Utc::now())) },
                 PinAttempt { id: "unlock-pin", attempt, on_input: move |v| ui.send(Action::UnlockInput(v)) }
                 button { id: "btn-unlock", r#type: "submit", class: "secondary", "{T::Unlock.label(lang)}" }
-                if error {
+                if let Some(wait) = wait {
+                    p { id: "pin-wait", class: "error", role: "alert", "{crate::texts::pin_wait(lang, wait)}" }
+                } else if error {
                     p { class: "error", role: "alert", "{T::PinWrong.label(lang)}" }
                 }
             }
