@@ -336,6 +336,7 @@ async fn serve_store(store: Store, settings: Settings, listen: &str, seed_demo: 
             Utc::now(),
         )?),
     };
+    crate::service::spawn_watchdog(store.clone(), forwarder.heartbeat.clone());
     tokio::spawn(forwarder.run());
     match notify::Notifier::new(store.clone(), settings.clone())? {
         Some(notifier) => drop(tokio::spawn(notifier.run())),
@@ -348,6 +349,7 @@ async fn serve_store(store: Store, settings: Settings, listen: &str, seed_demo: 
         trusted_proxies: settings.trusted_proxies.clone(),
         hsts: settings.https(),
     };
+    crate::service::ready();
     http::listener::serve(listener, served, shutdown()).await;
     Ok(())
 }
