@@ -31,7 +31,7 @@ pub fn spawn_watchdog(store: Store, forwarder_heartbeat: Arc<AtomicI64>) {
     };
     let every = (interval / 2).max(Duration::from_millis(100));
     tokio::spawn(async move {
-        let mut tick = tokio::time::interval(every);
+        let mut tick = tokio::time::interval_at(tokio::time::Instant::now() + every, every);
         loop {
             tick.tick().await;
             if alive(&store, &forwarder_heartbeat, every).await {
