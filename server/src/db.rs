@@ -76,9 +76,10 @@ impl From<cipherdb::OpenError> for StoreError {
 
 pub type StoreResult<T> = Result<T, StoreError>;
 
-/// The database and how it is protected: the key from `MASKER19_DB_KEY`, else from a key file
-/// beside the database (`<db>.key`, mode 0600), made when the database is made. `Debug` never
-/// shows the key.
+/// The database and how it is protected: the key from `MASKER19_DB_KEY`, else from the service
+/// manager's credential `db-key` (`$CREDENTIALS_DIRECTORY/db-key`, systemd's `LoadCredential=`),
+/// else from a key file beside the database (`<db>.key`, mode 0600), made when the database is
+/// made. `Debug` never shows the key.
 #[derive(Debug, Clone)]
 pub struct DbConfig {
     pub path: PathBuf,
@@ -98,9 +99,10 @@ impl DbConfig {
         DbConfig::resolve_key(path, settings, false)
     }
 
-    /// Whether the key comes from the key file beside the database (not `MASKER19_DB_KEY`).
+    /// Whether the key comes from the key file beside the database (not `MASKER19_DB_KEY`, not
+    /// the service manager's credential).
     pub fn key_from_file(&self) -> bool {
-        matches!(self.protection, Protection::Key(_)) && std::env::var_os("MASKER19_DB_KEY").is_none()
+        matches!(self.protection, Protection::Key(_)) && key_source() == KeySource::File
     }
 
     fn resolve_key(path: &Path, settings: &crate::settings::Settings, create: bool) -> StoreResult<DbConfig> {
@@ -108,6 +110,8 @@ impl DbConfig {
             Protection::PlaintextForTests
         } else if let Some(text) = std::env::var_os("MASKER19_DB_KEY") {
             Protection::Key(DbKey::raw_or_passphrase(&text.to_string_lossy()).map_err(StoreError::KeySetting)?)
+        } else if let Some(key) = credential_key(std::env::var_os(CREDENTIALS_DIRECTORY).as_deref())? {
+            Protection::Key(key)
         } else {
             Protection::Key(key_file(path, create)?)
         };
@@ -123,6 +127,47 @@ impl DbConfig {
         configure(&mut conn)?;
         Ok(conn)
     }
+}
+
+/// Where the service manager puts the credentials it loaded for the service (`LoadCredential=`).
+pub const CREDENTIALS_DIRECTORY: &str = "CREDENTIALS_DIRECTORY";
+/// The name of the database key's credential: `LoadCredential=db-key:/etc/masker19/db.key`.
+pub const KEY_CREDENTIAL: &str = "db-key";
+
+/// Where the database key comes from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum KeySource {
+    /// `MASKER19_DB_KEY`.
+    Setting,
+    /// The service manager's credential `db-key`.
+    Credential,
+    /// The key file beside the database.
+    File,
+}
+
+/// Where the key comes from in this process's environment (the order [`DbConfig::resolve`]
+/// takes them in).
+pub fn key_source() -> KeySource {
+    if std::env::var_os("MASKER19_DB_KEY").is_some() {
+        KeySource::Setting
+    } else if std::env::var_os(CREDENTIALS_DIRECTORY).is_some_and(|dir| Path::new(&dir).join(KEY_CREDENTIAL).exists()) {
+        KeySource::Credential
+    } else {
+        KeySource::File
+    }
+}
+
+/// The key in the credential `db-key` of the credentials directory `dir`; `None` without a
+/// directory or without that credential. The same rules as a key file (not readable by others,
+/// not empty; 64 hex digits or a passphrase).
+fn credential_key(dir: Option<&std::ffi::OsStr>) -> StoreResult<Option<DbKey>> {
+    let Some(dir) = dir.filter(|d| !d.is_empty()) else {
+        return Ok(None);
+    };
+    Ok(cipherdb::read_key_file(
+        &Path::new(dir).join(KEY_CREDENTIAL),
+        DbKey::raw_or_passphrase,
+    )?)
 }
 
 /// `path` with `suffix` appended to its file name (`masker19.db` → `masker19.db.key`).
@@ -267,6 +312,40 @@ mod tests {
                 file.display()
             );
         }
+        std::fs::remove_dir_all(&dir)?;
+        Ok(())
+    }
+
+    /// systemd's `LoadCredential=db-key:/etc/masker19/db.key` gives the service the key as
+    /// `$CREDENTIALS_DIRECTORY/db-key` (mode 0400, the service's user): that key opens the store.
+    #[test]
+    fn the_key_is_read_from_the_credentials_directory() -> anyhow::Result<()> {
+        use std::os::unix::fs::PermissionsExt;
+        let dir = std::env::temp_dir().join(format!("m19-cred-{}", std::process::id()));
+        std::fs::create_dir_all(&dir)?;
+        assert!(
+            credential_key(None)?.is_none(),
+            "no credentials directory: no key from it"
+        );
+        assert!(credential_key(Some(dir.as_os_str()))?.is_none(), "no db-key in it");
+
+        let credential = dir.join(KEY_CREDENTIAL);
+        std::fs::write(&credential, format!("{}\n", "d".repeat(64)))?;
+        std::fs::set_permissions(&credential, std::fs::Permissions::from_mode(0o400))?;
+        let key = credential_key(Some(dir.as_os_str()))?;
+        assert_eq!(
+            key.clone().map(Protection::Key),
+            Some(Protection::Key(DbKey::raw(&"d".repeat(64))?))
+        );
+        let config = DbConfig {
+            path: dir.join("c.db"),
+            protection: Protection::Key(key.ok_or_else(|| anyhow::anyhow!("no key"))?),
+        };
+        config.open()?;
+
+        // A credential others may read is refused like such a key file, never used.
+        std::fs::set_permissions(&credential, std::fs::Permissions::from_mode(0o644))?;
+        assert!(credential_key(Some(dir.as_os_str())).is_err());
         std::fs::remove_dir_all(&dir)?;
         Ok(())
     }

@@ -8,6 +8,7 @@ mod forward;
 mod http;
 mod notify;
 mod observe;
+mod service;
 mod settings;
 mod stats;
 mod store;

@@ -336,18 +336,22 @@ async fn serve_store(store: Store, settings: Settings, listen: &str, seed_demo: 
             Utc::now(),
         )?),
     };
+    let forwarder_heartbeat = forwarder.heartbeat.clone();
     tokio::spawn(forwarder.run());
     match notify::Notifier::new(store.clone(), settings.clone())? {
         Some(notifier) => drop(tokio::spawn(notifier.run())),
         None => tracing::info!("MASKER19_SMTP_HOST is not set: e-mail notices are queued, not sent"),
     }
-    tokio::spawn(retention_task(store, settings.clone()));
+    tokio::spawn(retention_task(store.clone(), settings.clone()));
     let served = http::listener::Served {
         router: http::router(state),
         limits: http::listener::Limits::for_this_process(),
         trusted_proxies: settings.trusted_proxies.clone(),
         hsts: settings.https(),
     };
+    // READY=1 first, then the watchdog's pings: the service manager hears them in that order.
+    crate::service::ready();
+    crate::service::spawn_watchdog(store, forwarder_heartbeat);
     http::listener::serve(listener, served, shutdown()).await;
     Ok(())
 }

@@ -162,10 +162,17 @@ pub fn rekey(db: &DbConfig, new_key_file: &Path, now: DateTime<Utc>) -> anyhow::
         );
     }
     if !db.key_from_file() {
-        println!(
-            "rekeyed={} key=MASKER19_DB_KEY: set MASKER19_DB_KEY to the new key before the server starts again",
-            db.path.display()
-        );
+        if crate::db::key_source() == crate::db::KeySource::Credential {
+            println!(
+                "rekeyed={} key=credential: put the new key into the file the service's LoadCredential=db-key reads (/etc/masker19/db.key) before the server starts again",
+                db.path.display()
+            );
+        } else {
+            println!(
+                "rekeyed={} key=MASKER19_DB_KEY: set MASKER19_DB_KEY to the new key before the server starts again",
+                db.path.display()
+            );
+        }
         return Ok(());
     }
     let fresh = beside(&key_file, &format!(".new-{}", std::process::id()));
