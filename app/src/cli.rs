@@ -1,4 +1,4 @@
-//! The command line (contract): `masker19` opens the window; `masker19 --server URL --enroll
+//! The command line (docs/contract.md): `masker19` opens the window; `masker19 --server URL --enroll
 //! CODE` enrolls and exits.
 
 #[derive(Debug, Clone, PartialEq, Eq)]

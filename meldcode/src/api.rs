@@ -1,4 +1,4 @@
-//! The HTTP API's bodies (contract v1), shared by the server that writes them and the app that
+//! The HTTP API's bodies (v1; docs/contract.md), shared by the server that writes them and the app that
 //! reads them.
 
 use chrono::{DateTime, Utc};
