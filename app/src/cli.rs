@@ -1,5 +1,5 @@
-//! The command line (contract): `masker19` opens the window; `masker19 --server URL --enroll
-//! CODE` enrolls and exits.
+//! The command line (docs/contract.md): `masker19` opens the window;
+//! `masker19 --server URL --enroll CODE` enrolls and exits.
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Command {

@@ -1,5 +1,5 @@
-//! The client's screen (issue 10 item 7), the report page (item 8) and "Dit apparaat" (issue 9
-//! item 9), rendered without a display (VirtualDom + dioxus-ssr).
+//! The client's screen, the report page with its history and "Dit apparaat" (the device id an
+//! administrator revokes), rendered without a display (VirtualDom + dioxus-ssr).
 
 use chrono::{TimeZone, Utc};
 use masker19::state::{Action, AppState, ClientAction, Screen};

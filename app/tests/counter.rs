@@ -1,4 +1,4 @@
-//! The counter under pressure (issue 10), screen by screen without a display: uncontrolled text
+//! The counter under pressure, screen by screen without a display: uncontrolled text
 //! fields, Dutch dates, the neutral window, focus and layout that hold still, 112 made safe, the
 //! honest queue and starting again.
 

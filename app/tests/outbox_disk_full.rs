@@ -1,4 +1,4 @@
-//! Issue 9 item 6 on a real file: the disk under the app's SQLCipher outbox is full when the
+//! A full disk on a real file: the disk under the app's SQLCipher outbox is full when the
 //! pharmacist sends, so the write of the finished report really fails. The case must stay on
 //! screen with its draft (in the state and in the file), the screen must say "Niet opgeslagen —
 //! bel Veilig Thuis: 0800-2000", and once there is room again the same report is stored.

@@ -215,8 +215,8 @@ mod tests {
         if b { Yes } else { No }
     }
 
-    /// All 32 yes/no combinations of the five questions, against the rules of DOMAIN.md written
-    /// out independently: the first question whose answer decides, decides.
+    /// All 32 yes/no combinations of the five questions, against the afwegingskader's rules
+    /// written out independently: the first question whose answer decides, decides.
     #[test]
     fn all_32_combinations() {
         let mut seen = 0;

@@ -1,5 +1,5 @@
-//! The HTTP API's bodies (contract v1), shared by the server that writes them and the app that
-//! reads them.
+//! The HTTP API's bodies (v1; docs/contract.md), shared by the server that writes them and the
+//! app that reads them.
 
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};

@@ -2,7 +2,7 @@
 
 use serde::{Deserialize, Serialize};
 
-/// A stable machine code for a broken rule (contract: clients match on these).
+/// A stable machine code for a broken rule (docs/contract.md: clients match on these).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]

@@ -1,6 +1,7 @@
 //! The report, schema v1: what a pharmacy sends and what Veilig Thuis receives.
 //!
-//! The top level is contract (DESIGN.md); the nesting is ours and shown in the OpenAPI examples.
+//! The top level is contract (docs/contract.md, "The report"); the nesting is ours and shown in
+//! the OpenAPI examples.
 //! Types only: the rules live in [`crate::validate`], parsing in [`crate::parse`].
 
 use chrono::{DateTime, NaiveDate, Utc};

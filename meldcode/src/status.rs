@@ -1,4 +1,4 @@
-//! A report's status on the server (contract) and its transitions.
+//! A report's status on the server (docs/contract.md, "Statuses") and its transitions.
 
 use serde::{Deserialize, Serialize};
 
@@ -45,8 +45,8 @@ impl Status {
         Status::ALL.into_iter().find(|s| s.code() == code)
     }
 
-    /// The statuses that may follow this one (DESIGN.md, Statuses). After `transferred` the
-    /// report is `received` again in the new region.
+    /// The statuses that may follow this one (docs/contract.md, "Statuses"). After `transferred`
+    /// the report is `received` again in the new region.
     pub fn next(self) -> &'static [Status] {
         use Status::*;
         match self {
@@ -76,8 +76,8 @@ impl Status {
     }
 }
 
-/// A report's state as the pharmacy's device sees it: the two local states that never reach the
-/// server (DESIGN.md, Statuses), or the server's status. Its wording for people is one sentence
+/// A report's state as the pharmacy's device sees it: the local states the server never sends
+/// (`queued`, `rejected`, `lost`), or the server's status. Its wording for people is one sentence
 /// per state ([`crate::texts::Label`]): the app never says "verstuurd" before the server accepted.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum LocalState {

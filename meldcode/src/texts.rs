@@ -1,5 +1,7 @@
-//! Every question, option and label in Dutch (the default) and English, for the app and the
-//! server alike: no label is written anywhere else.
+//! Every question, option and label of the procedure and the report in Dutch (the default) and
+//! English, for the app and the server alike: a label of the domain is written nowhere else.
+//! Words around them live with their screens: the app's own texts in `app/src/texts*.rs`, the
+//! server's Dutch pages in `server/templates/` and its handlers.
 //!
 //! [`Label::label`] gives the text of a value; questions also have [`Question::short`] (a field
 //! name, for the review screen and intake pages) and [`Question::help`] (a hint, where one

@@ -1,4 +1,4 @@
--- Notice of new reports by e-mail (issue 11, item 5). A region's notification address, set with
+-- Notice of new reports by e-mail (docs/contract.md, "E-mail notices"). A region's notification address, set with
 -- `region set-notify`; and the queue of notices, each written in the same transaction as the report
 -- or the transfer that caused it, so a notice never blocks the report and survives a crash.
 -- A notice holds no report content: the report's id, the region, and its delivery state.

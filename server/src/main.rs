@@ -1,4 +1,5 @@
-//! `masker19-server`: the HTTP server and its admin CLI (contract: DESIGN.md, Server contract).
+//! `masker19-server`: the HTTP server and its admin CLI (contract: docs/contract.md;
+//! map: ARCHITECTURE.md).
 
 mod auth;
 mod cli;

@@ -1,4 +1,4 @@
-//! Settings beyond the CLI, from `MASKER19_*` environment variables (all listed in the README).
+//! Settings beyond the CLI, from `MASKER19_*` environment variables (all listed in README.md, "Settings").
 
 use std::net::IpAddr;
 

@@ -1,5 +1,5 @@
-//! A flood of `POST /api/v1/session` with made-up names (issue 9, item 1), for the test and the
-//! benchmark, and the server process's memory as the kernel counts it.
+//! A flood of `POST /api/v1/session` with made-up names (bounded password checks), for the test
+//! and the benchmark, and the server process's memory as the kernel counts it.
 
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};

@@ -1,6 +1,6 @@
-//! The API's edges (issue 9, item 13): malformed path and query parameters answer the
-//! contract's JSON error, the intake inbox pages instead of stopping at a fixed count, and a
-//! close body sent chunked is read like any other.
+//! The API's edges: malformed path and query parameters answer the JSON `400` naming the
+//! parameter and its rule (docs/contract.md, "Errors"), the intake inbox pages instead of
+//! stopping at a fixed count, and a close body sent chunked is read like any other.
 
 use std::io::Read;
 

@@ -1,5 +1,5 @@
 //! 100 reports queued in the app while the server is away, across app restarts, are all
-//! delivered exactly once when the server comes back (issue 6).
+//! delivered exactly once when the server comes back.
 
 use std::collections::HashSet;
 

@@ -56,9 +56,9 @@ fn windows_named(name: &str) -> anyhow::Result<Vec<String>> {
         .collect())
 }
 
-/// Issue 10's measure: the shortest melding for a client who is alone, with a saved profile,
-/// driven by real pointer clicks and keys only (typing at 10 ms per key), every interaction and
-/// character counted by the driver; then the report on the server holds what was typed.
+/// The counter's measure (`meldcode::counter`'s targets): the shortest melding for a client who
+/// is alone, with a saved profile, driven by real pointer clicks and keys only (typing at 10 ms
+/// per key), every interaction and character counted by the driver; then the report on the server holds what was typed.
 #[test]
 fn the_counter_melding_in_real_clicks_and_keys_meets_the_targets() -> R {
     let _window = ONE_WINDOW.lock().unwrap_or_else(|poisoned| poisoned.into_inner());

@@ -1,4 +1,4 @@
-//! The database key's rules, against the real binary: no key, no database (DESIGN: SQLCipher,
+//! The database key's rules, against the real binary: no key, no database (SQLCipher,
 //! the key from `MASKER19_DB_KEY` or a key file with mode 0600).
 
 use std::path::Path;

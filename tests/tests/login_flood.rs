@@ -1,4 +1,4 @@
-//! 200 concurrent logins with made-up names against the real server (issue 9, item 1): the
+//! 200 concurrent logins with made-up names against the real server: the
 //! password checks are bounded, so memory stays small, the excess is answered 503 with
 //! `Retry-After`, and the server keeps answering health checks and accepting reports meanwhile.
 

@@ -1,5 +1,5 @@
 //! Failed logins slow down per (name, client address), never lock a user out for everyone
-//! (issue 9, item 3): behind a trusted reverse proxy the client address is the last
+//! (docs/contract.md, "Sign-in"): behind a trusted reverse proxy the client address is the last
 //! `X-Forwarded-For` hop; from anyone else that header is ignored.
 
 use masker19_e2e::web::Web;

@@ -125,7 +125,7 @@ fn a_new_or_transferred_report_sends_a_notice_without_its_content() -> anyhow::R
     let with_reason = json!({"vt_region": "VT20", "reason": "woont in Zuid-Holland Zuid"});
     let mut moved = api.post_json(&path, Some(&token), &with_reason)?;
     if moved.status == 422 && moved.body["fields"][0]["rule"] == "unknown_field" {
-        // A server from before `{vt_region, reason}` (issue 11, item 4) knows no reason yet.
+        // A server from before the transfer reason (`{vt_region, reason}`) knows no reason yet.
         moved = api.post_json(&path, Some(&token), &json!({"vt_region": "VT20"}))?;
     }
     assert_eq!(moved.status, 200, "{}", moved.body);

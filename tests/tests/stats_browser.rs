@@ -10,7 +10,7 @@ use masker19_e2e::{DEMO_PASSWORD, demo_server};
 use serde_json::json;
 
 /// Chromium's device metrics through chromedriver's CDP endpoint: the headless window cannot be
-/// made narrower than 500 px otherwise (TECH-NOTES).
+/// made narrower than 500 px otherwise (Chromium's minimum window width).
 #[derive(Debug)]
 struct DeviceWidth(u32);
 

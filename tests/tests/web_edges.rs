@@ -1,4 +1,4 @@
-//! The web pages' edges (issue 9, item 12), against the real server: `__Host-` cookies, sessions
+//! The web pages' edges, against the real server: `__Host-` cookies, sessions
 //! without a CSRF token, logout, the `Origin` of form posts, HSTS and `Clear-Site-Data`.
 
 use masker19_e2e::web::{Web, WebSession};

@@ -1,6 +1,6 @@
 //! The "first 30 seconds" card (*Wat doe ik nu?*): what the assistant at the counter says and
 //! does when someone says "Masker 19", before the pharmacist is there. Neutral and calm, in the
-//! order it happens (DOMAIN.md: answer neutrally, fetch the pharmacist; acute danger: 112 first;
+//! order it happens (answer neutrally, fetch the pharmacist; acute danger: 112 first;
 //! alone: the consultation room; accompanied: act as if it is a prescription).
 
 use super::{Label, Lang};

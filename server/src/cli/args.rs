@@ -1,5 +1,5 @@
-//! The CLI's arguments (contract: DESIGN.md, Server contract): what clap parses, nothing that
-//! runs; [`super::run`] carries them out.
+//! The CLI's arguments (the contract: docs/contract.md, "Command line"): what clap parses,
+//! nothing that runs; [`super::run`] carries them out.
 
 use std::path::PathBuf;
 

@@ -1,4 +1,4 @@
-//! The retry schedule (contract) and a receiver's `Retry-After`. Pure.
+//! The retry schedule (docs/contract.md, "Webhook") and a receiver's `Retry-After`. Pure.
 
 use chrono::{DateTime, Duration, Utc};
 

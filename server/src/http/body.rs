@@ -1,4 +1,5 @@
-//! Reading request bodies in the contract's order: 413 (over 64 KiB) → 415 (not JSON) → 400 → 422.
+//! Reading request bodies in the order of docs/contract.md ("Order of checks"): 413 (over
+//! 64 KiB) → 415 (not JSON) → 400 → 422.
 
 use axum::body::{Body, Bytes};
 use axum::http::{HeaderMap, header};

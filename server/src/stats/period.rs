@@ -1,4 +1,5 @@
-//! Periods of the statistics (contract): `2026-W05`, `2026-03`, `2026-Q1`, `2026-H1`, `2026`.
+//! Periods of the statistics (docs/contract.md, "Statistics"): `2026-W05`, `2026-03`,
+//! `2026-Q1`, `2026-H1`, `2026`.
 //! A report belongs to the period of its receipt date in Europe/Amsterdam. Pure.
 
 use chrono::{Datelike, NaiveDate};

@@ -10,7 +10,7 @@ pub const CSV_MEDIAN: &str = "mediaan_minuten_tot_in_behandeling";
 
 /// CSV for Dutch Excel: `;` (Dutch Excel reads `,` as the decimal comma), UTF-8 with a BOM (so
 /// Excel does not guess an old code page), CRLF line ends, RFC 4180 quoting. Columns
-/// `period;vt_region;vt_naam;kind;channel;count;flag` (contract): `count` a number, empty when
+/// `period;vt_region;vt_naam;kind;channel;count;flag` (docs/contract.md): `count` a number, empty when
 /// hidden, `flag` `<5` or `x`. The cells, then the totals with empty fields for "all", then the
 /// pharmacies and medians per region.
 pub fn csv(t: &Table) -> Result<Vec<u8>, csv::Error> {

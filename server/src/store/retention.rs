@@ -1,6 +1,6 @@
 //! The retention purge: personal data goes, the counting record stays, and after the purge it
 //! keeps only what the statistics need: region, Amsterdam date, kind, channel, the pharmacy and
-//! the minutes from receipt to acknowledgement (DESIGN). No device, no close reason, no audit
+//! the minutes from receipt to acknowledgement. No device, no close reason, no audit
 //! detail, no time finer than the Amsterdam date, and no content hash after the resubmission
 //! window.
 
