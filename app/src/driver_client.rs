@@ -70,10 +70,13 @@ async fn turn_to(lang: &str, name: &str) -> R {
     click(&format!("#client-lang-{lang}")).await?;
     wait_for(&format!("#client-screen[lang=\"{lang}\"]")).await?;
     let body = text("#client-screen").await?;
-    if !body.contains("06-12345678") || !body.contains("werkdagen 10-12 uur") || !body.contains("112") {
+    if !body.contains("06-12345678") || !body.contains("10-12") || !body.contains("112") {
         return Err(format!(
             "the client's screen in {lang} does not read back the block: {body}"
         ));
+    }
+    if body.contains("werkdagen") != (lang == "nl") {
+        return Err(format!("the safe times are not in {lang}: {body}"));
     }
     if exists(".topbar").await? {
         return Err("the pharmacist's bar is on the client's screen".into());
@@ -91,6 +94,14 @@ async fn the_client_screen() -> R {
     turn_to("ar", "client-ar").await?;
     if attr("#client-screen", "dir").await? != "rtl" {
         return Err("Arabic is not right to left".into());
+    }
+    let number =
+        js("return [...document.querySelectorAll('#client-screen bdi[dir=ltr]')].map(e => e.textContent);".into())
+            .await?;
+    if !number.as_array().is_some_and(|a| a.contains(&json!("06-12345678"))) {
+        return Err(format!(
+            "the Arabic safe number is not isolated left to right: {number}"
+        ));
     }
     let align = js("return getComputedStyle(document.querySelector('#client-title')).direction;".into()).await?;
     if align != json!("rtl") {

@@ -68,7 +68,13 @@ fn all_eight_languages_read_back_the_safe_number_and_times() {
         assert!(html.contains("id=\"client-screen\""), "{}: {html}", l.code());
         assert!(html.contains(&format!("lang=\"{}\"", l.code())), "{}", l.code());
         assert!(html.contains("06-12345678"), "{}: the safe number", l.code());
-        assert!(html.contains("werkdagen 10-12 uur"), "{}: the safe times", l.code());
+        assert!(html.contains("10-12"), "{}: the safe times", l.code());
+        assert_eq!(
+            html.contains("werkdagen"),
+            l == ClientLang::Nl,
+            "{}: the safe times' words in the client's language",
+            l.code()
+        );
         assert!(html.contains("112"), "{}: 112 in danger", l.code());
         assert!(html.contains("id=\"btn-client-back\""), "{}", l.code());
         assert!(html.contains("id=\"btn-hide\""), "{}: Verbergen", l.code());
@@ -91,6 +97,27 @@ fn arabic_is_right_to_left_and_the_others_are_not() {
     assert!(ar.contains("ما الذي سيحدث الآن"));
     let tr = render(turned(at_review(true), ClientLang::Tr));
     assert!(tr.contains("lang=\"tr\" dir=\"ltr\""), "{tr}");
+}
+
+#[test]
+fn arabic_keeps_the_safe_number_times_and_latin_names_left_to_right() {
+    let ar = render(turned(at_review(true), ClientLang::Ar));
+    for run in ["06-12345678", "10-12", "Veilig Thuis", "112"] {
+        assert!(
+            ar.contains(&format!("<bdi dir=\"ltr\">{run}</bdi>")),
+            "{run} isolated left to right: {ar}"
+        );
+    }
+    assert!(!ar.contains("werkdagen"), "the safe times in Arabic: {ar}");
+    assert!(ar.contains("أيام العمل"), "{ar}");
+    // The way back: the Arabic word, a spaced separator, the Dutch word isolated.
+    assert!(
+        ar.contains("رجوع<span class=\"back-nl\"> · <span lang=\"nl\" dir=\"ltr\">Terug</span>"),
+        "{ar}"
+    );
+    // Left-to-right languages need no isolation.
+    let tr = render(turned(at_review(true), ClientLang::Tr));
+    assert!(tr.contains("06-12345678") && !tr.contains("<bdi"), "{tr}");
 }
 
 #[test]

@@ -119,7 +119,11 @@ pub fn screen_for(safe: &SafeContact, lang: ClientLang) -> ClientScreen {
         lines.push(format!("{} {}", p.call_on, safe.phone.trim()));
     }
     if !safe.safe_times.trim().is_empty() {
-        lines.push(format!("{} {}", p.times, safe.safe_times.trim()));
+        lines.push(format!(
+            "{} {}",
+            p.times,
+            crate::client_words::times_in(safe.safe_times.trim(), lang)
+        ));
     }
     if !safe.voicemail_ok {
         lines.push(p.no_voicemail.to_owned());
@@ -308,9 +312,11 @@ mod tests {
         for lang in ClientLang::ALL {
             let screen = client_screen(&r, lang).unwrap_or_else(|| panic!("{lang:?}"));
             let all = screen.lines.join("\n");
-            assert!(
-                all.contains("06-11223344") && all.contains("werkdagen 10-12 uur"),
-                "{lang:?}"
+            assert!(all.contains("06-11223344") && all.contains("10-12"), "{lang:?}");
+            assert_eq!(
+                all.contains("werkdagen"),
+                lang == ClientLang::Nl,
+                "{lang:?}: times translated"
             );
             assert!(all.contains("112"), "{lang:?}: 112 in danger");
             assert_eq!(screen.lines.len(), 9, "{lang:?}: every line translated");

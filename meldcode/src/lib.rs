@@ -16,6 +16,7 @@
 pub mod afweging;
 pub mod api;
 pub mod client_screen;
+pub mod client_words;
 pub mod counter;
 pub mod dates;
 pub mod delivery;

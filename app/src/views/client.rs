@@ -7,6 +7,7 @@
 use dioxus::prelude::*;
 use meldcode::Label;
 use meldcode::client_screen::{ClientLang, ClientScreen};
+use meldcode::client_words::ltr_runs;
 
 use super::Ui;
 use crate::state::{Action, ClientAction};
@@ -80,7 +81,7 @@ pub fn ClientView(screen: Option<ClientScreen>) -> Element {
                 "{screen.title}" }
             ul { class: "client-lines",
                 for (i, line) in screen.lines.iter().enumerate() {
-                    li { key: "{i}", "{line}" }
+                    li { key: "{i}", {line_view(line, l.rtl())} }
                 }
             }
             if !l.reviewed() {
@@ -91,9 +92,30 @@ pub fn ClientView(screen: Option<ClientScreen>) -> Element {
                     onclick: move |_| ui.send(Action::Client(ClientAction::Back)),
                     "{screen.back}"
                     if let Some(nl) = back_nl {
-                        span { class: "back-nl", lang: "nl", dir: "ltr", " · {nl}" }
+                        // The separator belongs to the client's direction, the word to Dutch:
+                        // "رجوع · Terug", never "· Terugرجوع".
+                        span { class: "back-nl", " · ",
+                            span { lang: "nl", dir: "ltr", "{nl}" }
+                        }
                     }
                 }
+            }
+        }
+    }
+}
+
+/// A line of the client's screen. In a right-to-left language, numbers, times and Latin names
+/// are isolated left to right, so that "06-12345678" keeps its order.
+fn line_view(line: &str, rtl: bool) -> Element {
+    if !rtl {
+        return rsx! { "{line}" };
+    }
+    rsx! {
+        for (ltr, part) in ltr_runs(line) {
+            if ltr {
+                bdi { dir: "ltr", "{part}" }
+            } else {
+                "{part}"
             }
         }
     }
