@@ -95,6 +95,13 @@ async fn the_client_screen() -> R {
     if attr("#client-screen", "dir").await? != "rtl" {
         return Err("Arabic is not right to left".into());
     }
+    let face = js("return [...document.styleSheets].some(s => [...s.cssRules].some(r => \
+         r instanceof CSSFontFaceRule && r.cssText.includes('Noto Sans Ethiopic')));"
+        .into())
+    .await?;
+    if face != json!(true) {
+        return Err("the client's screen does not declare the carried Ethiopic font".into());
+    }
     let number =
         js("return [...document.querySelectorAll('#client-screen bdi[dir=ltr]')].map(e => e.textContent);".into())
             .await?;

@@ -274,3 +274,30 @@ fn this_device_s_id_is_on_the_reports_page() {
         "not shown before enrolment gave one"
     );
 }
+
+#[test]
+fn tigrinya_has_a_font_the_app_carries_with_its_licence() {
+    use masker19::views::fonts::{ETHIOPIC_FAMILY, FONTS_CSS};
+    assert!(
+        FONTS_CSS.starts_with("@font-face")
+            && FONTS_CSS.contains(&format!("font-family: \"{ETHIOPIC_FAMILY}\""))
+            && FONTS_CSS.contains("url(data:font/ttf;base64,AAEAAA"),
+        "the font is compiled in as a data: URI"
+    );
+    assert!(FONTS_CSS.contains("U+1200-139F"), "for the Ethiopic blocks");
+    assert!(
+        masker19::views::CSS.contains(&format!(
+            ".client {{ font-family: system-ui, \"Segoe UI\", Roboto, \"Noto Sans\", \"{ETHIOPIC_FAMILY}\""
+        )),
+        "the client's screen lists the font"
+    );
+    let ti = render(turned(at_review(true), ClientLang::Ti));
+    assert!(
+        ti.contains("class=\"client client-screen\" lang=\"ti\""),
+        "{}",
+        &ti[..ti.len().min(2000)]
+    );
+    let licence = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../assets/fonts/OFL.txt"))
+        .expect("the font's licence is in the repository");
+    assert!(licence.contains("SIL OPEN FONT LICENSE Version 1.1") && licence.contains("Noto Sans Ethiopic"));
+}

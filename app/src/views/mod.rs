@@ -4,6 +4,7 @@
 mod chrome;
 mod client;
 mod fields;
+pub mod fonts;
 mod home;
 mod neutral;
 mod practice;
@@ -78,6 +79,7 @@ pub fn Shell() -> Element {
         return rsx! {
             document::Title { "{crate::texts::WINDOW_TITLE}" }
             document::Style { {CSS} }
+            document::Style { {fonts::FONTS_CSS.as_str()} }
             if practice {
                 practice::Banner { neutral: false }
             }
