@@ -4,7 +4,7 @@
 //! or 1 with `DRIVER FAIL: …` on stderr. Scenarios: `melding` (every screen to a submitted
 //! melding), `midway` (half a second report, then waits to be killed), `restored` (after the
 //! restart: the neutral screen, the PIN, the draft), `counted` (the shortest melding with real
-//! X events only, counted: [`counted`]), `practice` (the oefenmodus: [`practice`]).
+//! X events only, counted: [`counted`]), `practice` (the oefenmodus: [`practice`]), `pin` (the PIN rules: [`pin`]).
 
 use std::time::{Duration, Instant};
 
@@ -18,6 +18,8 @@ mod client;
 #[path = "driver_counted.rs"]
 mod counted;
 
+#[path = "driver_pin.rs"]
+mod pin;
 #[path = "driver_practice.rs"]
 mod practice;
 
@@ -256,6 +258,7 @@ async fn run(scenario: &str) -> R {
         "counted" => counted::counted().await,
         "practice" => practice::practice().await,
         "client" => client::client().await,
+        "pin" => pin::pin().await,
         other => Err(format!("unknown scenario {other}")),
     }
 }
