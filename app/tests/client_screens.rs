@@ -115,6 +115,10 @@ fn arabic_keeps_the_safe_number_times_and_latin_names_left_to_right() {
         ar.contains("رجوع<span class=\"back-nl\"> · <span lang=\"nl\" dir=\"ltr\">Terug</span>"),
         "{ar}"
     );
+    assert!(
+        masker19::views::CSS.contains(".client-lines bdi { white-space: nowrap; }"),
+        "an isolated number never breaks at its hyphen"
+    );
     // Left-to-right languages need no isolation.
     let tr = render(turned(at_review(true), ClientLang::Tr));
     assert!(tr.contains("06-12345678") && !tr.contains("<bdi"), "{tr}");
