@@ -188,10 +188,13 @@ impl AppState {
         self.now = now;
         let pin = std::mem::take(&mut self.unlock_input);
         self.unlock_attempts += 1;
+        let Some(hash) = self.pin_hash.as_deref() else {
+            return Vec::new();
+        };
         if self.pin_lock.wait(now).is_some() {
             return Vec::new();
         }
-        let ok = self.pin_hash.as_deref().is_some_and(|h| crate::pin::verify(&pin, h));
+        let ok = crate::pin::verify(&pin, hash);
         if ok {
             self.hidden = false;
             self.unlock_error = false;
@@ -301,6 +304,12 @@ impl AppState {
                     }
                     Err(p) => self.problems = p,
                 }
+            }
+            // Without a PIN nothing can bring the screen back (and no case is open): the home
+            // screen asks for a PIN instead of locking the user out.
+            Action::Hide if self.pin_hash.is_none() => {
+                self.pin_required = true;
+                self.screen = Screen::Home;
             }
             Action::Hide => {
                 self.hidden = true;

@@ -354,12 +354,18 @@ fn without_a_pin_no_case_starts_and_the_neutral_screen_stays_shut() {
     });
     assert!(s.flow.is_none(), "no case before a PIN");
     assert!(s.pin_required && s.screen == Screen::Home, "the PIN is asked for");
+    // Escape without a PIN would lock the user out: the PIN form is asked for instead.
     s.update(Action::Hide);
+    assert!(!s.hidden && s.pin_required);
+    // A screen hidden anyway (a PIN removed from the store) never opens without one, and the
+    // tries are not counted as wrong PINs.
+    s.hidden = true;
     for typed in ["", "0000", "1919"] {
         s.update(Action::UnlockInput(typed.into()));
         s.update(Action::Unlock(now));
         assert!(s.hidden, "{typed:?} opened the neutral screen without a PIN");
     }
+    assert_eq!(s.pin_lock, crate::pin_lock::PinLock::default());
     // A draft left by an older version without a PIN is not hidden behind a screen that
     // cannot be opened: the home screen asks for the PIN first.
     let flow = meldcode::Flow::new(uuid::Uuid::new_v4(), now);
