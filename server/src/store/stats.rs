@@ -156,6 +156,40 @@ mod tests {
     }
 
     #[test]
+    fn a_median_takes_a_report_as_it_stood_when_its_day_was_frozen() -> anyhow::Result<()> {
+        let mut conn = store()?;
+        let now = Utc::now();
+        let transfer = Action::Transfer {
+            to: "VT03".into(),
+            reason: Some("woont in Gooi en Vechtstreek".into()),
+        };
+        // r0: received 100 days ago (its period published), acknowledged by VT01 after 30
+        // minutes; transferred and acknowledged by VT03 now. r1: the same within the last hour.
+        for (id, received) in [("r0", now - Duration::days(100)), ("r1", now - Duration::minutes(60))] {
+            insert(&conn, id, "VT01", &crate::db::ts(received))?;
+            let acked = act(
+                &mut conn,
+                id,
+                "VT01",
+                "t",
+                &Action::Acknowledge,
+                received + Duration::minutes(30),
+            )?;
+            assert!(acked.is_ok(), "{acked:?}");
+            assert!(act(&mut conn, id, "VT01", "t", &transfer, now)?.is_ok());
+            assert!(act(&mut conn, id, "VT03", "t", &Action::Acknowledge, now)?.is_ok());
+        }
+        let all = acknowledgement_minutes(&conn, "2000-01-01T00:00:00Z", "2100-01-01T00:00:00Z")?;
+        let seen: Vec<(String, i64)> = all.iter().map(|a| (a.vt_region.clone(), a.minutes)).collect();
+        assert_eq!(
+            seen,
+            [("VT01".to_owned(), 30), ("VT03".to_owned(), 60)],
+            "r0 as published (VT01, 30 min); r1 as it is now"
+        );
+        Ok(())
+    }
+
+    #[test]
     fn the_triggers_frozen_day_is_the_publications() -> anyhow::Result<()> {
         let conn = store()?;
         let start = chrono::NaiveDate::from_ymd_opt(2024, 1, 1).unwrap_or_default();
