@@ -15,10 +15,9 @@ type R = anyhow::Result<()>;
 const PASSWORD: &str = "evaluatie-wachtwoord";
 const GRANULARITIES: [&str; 5] = ["week", "month", "quarter", "half_year", "year"];
 
+/// Today in Europe/Amsterdam, as the server counts periods.
 fn today() -> NaiveDate {
-    // Europe/Amsterdam is UTC+1 or +2; the tests below hold on either day around midnight
-    // except in the first hours of a month, which they avoid by their margins.
-    (Utc::now() + Duration::hours(1)).date_naive()
+    Utc::now().with_timezone(&meldcode::TIME_ZONE).date_naive()
 }
 
 /// A day's period label, written independently of the server.
