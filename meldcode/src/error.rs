@@ -21,6 +21,8 @@ pub enum Rule {
     Postcode,
     Phone,
     Range,
+    /// A statistics period that is not published yet: reports can still arrive for it.
+    PeriodNotPublished,
     CountMismatch,
     Inconsistent,
     RecommendationMismatch,
@@ -57,6 +59,7 @@ impl Rule {
             Rule::Postcode => "postcode",
             Rule::Phone => "phone",
             Rule::Range => "range",
+            Rule::PeriodNotPublished => "period_not_published",
             Rule::CountMismatch => "count_mismatch",
             Rule::Inconsistent => "inconsistent",
             Rule::RecommendationMismatch => "recommendation_mismatch",

@@ -32,7 +32,7 @@ fn every_value_has_a_dutch_and_an_english_label() {
     all.extend(labels(&all!(KindcheckStatus: Done, NotApplicable)));
     all.extend(labels(
         &all!(Rule: Required, NotAllowedForKind, UnknownField, InvalidType, InvalidValue, MaxLength,
-        SchemaVersion, UuidV4, OutOfWindow, UnknownGemeente, Elfproef, Postcode, Phone, Range, CountMismatch,
+        SchemaVersion, UuidV4, OutOfWindow, UnknownGemeente, Elfproef, Postcode, Phone, Range, PeriodNotPublished, CountMismatch,
         Inconsistent, RecommendationMismatch, OverrideReasonRequired, AcuteDangerIsUnsafe,
         ConsentNotAskedWhenAccompanied, ControlCharacter, PersonalDataPurged, Invalid, SecondFactorSetupRequired),
     ));

@@ -20,6 +20,7 @@ const MIGRATIONS_SLICE: &[M<'static>] = &[
     M::up(include_str!("../migrations/010_no_token_prefix.sql")),
     M::up(include_str!("../migrations/011_second_factor.sql")),
     M::up(include_str!("../migrations/013_webhook_rotation.sql")),
+    M::up(include_str!("../migrations/014_stats_frozen.sql")),
 ];
 pub const MIGRATIONS: Migrations<'static> = Migrations::from_slice(MIGRATIONS_SLICE);
 

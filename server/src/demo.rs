@@ -137,6 +137,8 @@ fn synthetic_counts(conn: &Connection, regions: &[String], now: DateTime<Utc>) -
         "INSERT INTO report (id, kind, channel, vt_region, status, content_hash, received_at, acknowledged_at, closed_at, synthetic)
          VALUES (?1, ?2, ?3, ?4, ?5, 'synthetic', ?6, ?7, ?8, 1)",
     )?;
+    let mut event = conn
+        .prepare("INSERT INTO report_event (report_id, status, vt_region, at) VALUES (?1, 'acknowledged', ?2, ?3)")?;
     for i in 0..SYNTHETIC_RECORDS {
         // Deterministic spread: big regions get more, balie dominates, meldingen are most common.
         let region = &regions[(i * i + 3 * i) % regions.len()];
@@ -163,8 +165,9 @@ fn synthetic_counts(conn: &Connection, regions: &[String], now: DateTime<Utc>) -
         } else {
             ("recorded", None, None)
         };
+        let id = Uuid::new_v4().to_string();
         stmt.execute(params![
-            Uuid::new_v4().to_string(),
+            id,
             kind.code(),
             channel.code(),
             region,
@@ -173,6 +176,10 @@ fn synthetic_counts(conn: &Connection, regions: &[String], now: DateTime<Utc>) -
             ack,
             closed
         ])?;
+        // The statistics read acknowledgements from the history, as intake writes them.
+        if let Some(ack) = &ack {
+            event.execute(params![id, region, ack])?;
+        }
     }
     Ok(())
 }

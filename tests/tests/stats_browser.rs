@@ -110,7 +110,7 @@ fn an_evaluator_switches_periods_and_sees_the_map_and_trends() -> anyhow::Result
         assert!(c.find(Locator::Id("toon")).await.is_ok(), "the form is there");
 
         // 390 px: no sideways scrolling of the page; the tables scroll in their own boxes.
-        c.goto(&format!("{base}/stats?period=week&from=2026-W01&to=2026-W49")).await?;
+        c.goto(&format!("{base}/stats?period=week&from=2025-W01&to=2025-W49")).await?;
         c.issue_cmd(DeviceWidth(390)).await?;
         c.goto(&format!("{base}/stats")).await?;
         let wide: bool = c

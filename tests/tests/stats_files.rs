@@ -12,14 +12,14 @@ fn evaluator_server() -> anyhow::Result<(tempfile::TempDir, TestServer, String)>
     masker19_e2e::evaluator_server(PASSWORD)
 }
 
-/// VT21 gets 12 records in January 2026 (a rounded count), VT01 2 (`<5`), VT27 7 in February.
+/// VT21 gets 12 records in January 2025 (a rounded count), VT01 2 (`<5`), VT27 7 in February.
 fn records() -> Vec<(String, String, String, String)> {
     let row = |region: &str, kind: &str, day: u32, month: u32| {
         (
             region.to_owned(),
             kind.to_owned(),
             "balie".to_owned(),
-            format!("2026-{month:02}-{day:02}T10:00:00.000000Z"),
+            format!("2025-{month:02}-{day:02}T10:00:00.000000Z"),
         )
     };
     let mut rows: Vec<_> = (1..=12).map(|d| row("VT21", "melding", d, 1)).collect();
@@ -44,7 +44,7 @@ fn the_workbook_opens_with_types_flags_and_names() -> R {
         .client()
         .http
         .get(format!(
-            "{}/api/v1/stats?period=month&from=2026-01&to=2026-02&format=xlsx",
+            "{}/api/v1/stats?period=month&from=2025-01&to=2025-02&format=xlsx",
             server.url
         ))
         .bearer_auth(&token)
@@ -81,11 +81,11 @@ fn the_workbook_opens_with_types_flags_and_names() -> R {
             })
             .map(|r| r.to_vec())
     };
-    let big = find("VT21", "2026-01", "Melding").unwrap_or_default();
+    let big = find("VT21", "2025-01", "Melding").unwrap_or_default();
     assert_eq!(text(&big[2]), "Veilig Thuis West-Brabant");
     assert_eq!(big[5], Data::Float(10.0), "a number cell, rounded to 5: {big:?}");
     assert_eq!(text(&big[6]), "");
-    let small = find("VT01", "2026-01", "Adviesvraag").unwrap_or_default();
+    let small = find("VT01", "2025-01", "Adviesvraag").unwrap_or_default();
     assert_eq!(
         (small[5].clone(), text(&small[6])),
         (Data::Empty, "<5".to_owned()),
@@ -103,7 +103,7 @@ fn the_workbook_opens_with_types_flags_and_names() -> R {
     let totals = book.worksheet_range("Totalen")?;
     let national = totals
         .rows()
-        .find(|r| text(&r[0]) == "2026-01" && text(&r[1]) == "alle" && text(&r[3]) == "alle" && text(&r[4]) == "alle")
+        .find(|r| text(&r[0]) == "2025-01" && text(&r[1]) == "alle" && text(&r[3]) == "alle" && text(&r[4]) == "alle")
         .map(|r| r.to_vec())
         .unwrap_or_default();
     assert_eq!(national.get(5), Some(&Data::Float(15.0)), "national January: 14 → 15");
@@ -116,8 +116,8 @@ fn the_workbook_opens_with_types_flags_and_names() -> R {
     );
     assert_eq!(
         regions.rows().count() - 1,
-        25 * 3,
-        "per region: the range and each month"
+        25 * 2,
+        "per region: each month (no median over the range)"
     );
     let notes = book.worksheet_range("Toelichting")?;
     let all: String = notes
@@ -135,7 +135,7 @@ fn the_workbook_opens_with_types_flags_and_names() -> R {
 fn the_median_per_region_and_period_reads_in_hours_and_minutes() -> R {
     let (_dir, server, _token) = evaluator_server()?;
     insert_counting_records(&server.db, &records())?;
-    // Acknowledge VT21's January reports after 5 h 14 min, VT27's February ones (7) after 45 min.
+    // Acknowledge VT21's January reports (12) after 5 h 14 min, VT27's February ones (7) after 45 min.
     let conn = open_store(&server.db)?;
     conn.execute(
         "UPDATE report SET acknowledged_at = strftime('%Y-%m-%dT%H:%M:%S.000000Z', received_at, '+314 minutes')
@@ -147,12 +147,18 @@ fn the_median_per_region_and_period_reads_in_hours_and_minutes() -> R {
          WHERE vt_region = 'VT27'",
         [],
     )?;
+    // As intake writes an acknowledgement: into the report's history too.
+    conn.execute(
+        "INSERT INTO report_event (report_id, status, vt_region, at)
+         SELECT id, 'acknowledged', vt_region, acknowledged_at FROM report WHERE acknowledged_at IS NOT NULL",
+        [],
+    )?;
     drop(conn);
     let (status, body) = {
         let token = server.client().login("eva", PASSWORD)?;
         let r = server
             .client()
-            .get("/api/v1/stats?period=month&from=2026-01&to=2026-02", Some(&token))?;
+            .get("/api/v1/stats?period=month&from=2025-01&to=2025-02", Some(&token))?;
         (r.status, r.body)
     };
     assert_eq!(status, 200);
@@ -162,23 +168,35 @@ fn the_median_per_region_and_period_reads_in_hours_and_minutes() -> R {
             .and_then(|m| m.iter().find(|m| m["vt_region"] == region && m["period"] == period))
             .map(|m| m["minutes"].clone())
     };
-    assert_eq!(median("VT21", "2026-01"), Some(serde_json::json!(314)));
+    // Rounded to whole quarters of an hour: no single report's own time shows.
+    assert_eq!(median("VT21", "2025-01"), Some(serde_json::json!(315)));
     assert_eq!(
-        median("VT21", "2026-02"),
+        median("VT21", "2025-02"),
         Some(serde_json::Value::Null),
         "none that month"
     );
-    assert_eq!(median("VT27", "2026-02"), Some(serde_json::json!(45)));
-    assert_eq!(median("VT01", "2026-01"), Some(serde_json::Value::Null), "fewer than 5");
+    assert_eq!(
+        median("VT27", "2025-02"),
+        Some(serde_json::Value::Null),
+        "7 acknowledged: fewer than 10"
+    );
+    assert_eq!(
+        median("VT01", "2025-01"),
+        Some(serde_json::Value::Null),
+        "none acknowledged"
+    );
+    assert!(
+        body["regions"]
+            .as_array()
+            .is_some_and(|r| r.iter().all(|r| r.get("median_minutes_to_acknowledgement").is_none())),
+        "no median over a range of periods"
+    );
 
     let web = Web::new(&server.url)?;
     let session = web.login("eva", PASSWORD)?;
-    let page = web.get("/stats?period=month&from=2026-01&to=2026-02", &session.cookie)?;
+    let page = web.get("/stats?period=month&from=2025-01&to=2025-02", &session.cookie)?;
     assert_eq!(page.status, 200);
-    assert!(
-        page.body.contains("5 u 14 min") && page.body.contains("45 min"),
-        "hours and minutes"
-    );
-    assert!(!page.body.contains("314 min"));
+    assert!(page.body.contains("5 u 15 min"), "hours and minutes");
+    assert!(!page.body.contains("314 min") && !page.body.contains("5 u 14 min") && !page.body.contains("45 min"));
     Ok(())
 }

@@ -145,6 +145,10 @@ impl Label for Rule {
                 "Deze waarde valt buiten het toegestane bereik.",
                 "This value is out of range.",
             ),
+            Rule::PeriodNotPublished => (
+                "Deze periode is nog niet gepubliceerd: er kunnen nog meldingen over binnenkomen.",
+                "This period is not published yet: reports may still arrive for it.",
+            ),
             Rule::CountMismatch => ("Geef voor elk kind één leeftijd.", "Give one age for each child."),
             Rule::Inconsistent => (
                 "Dit past niet bij de eerdere antwoorden.",

@@ -8,7 +8,7 @@ use axum::Json;
 use axum::extract::{Query, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
-use chrono::{NaiveDate, Utc};
+use chrono::{Datelike, NaiveDate, Utc};
 use meldcode::{FieldError, Rule};
 
 use super::users::{from_bearer, from_cookie};
@@ -20,7 +20,13 @@ use crate::store::directory::{Role, Session};
 use crate::store::stats as store;
 
 /// The publication of the whole data set, rebuilt when the counting records change.
-pub type StatsCache = Arc<tokio::sync::Mutex<Option<((i64, i64), Arc<Publication>)>>>;
+/// Keyed by the records' fingerprint and the Amsterdam day: a new day may publish new periods.
+pub type StatsCache = Arc<tokio::sync::Mutex<Option<(((i64, i64), NaiveDate), Arc<Publication>)>>>;
+
+/// Today in Europe/Amsterdam.
+pub fn amsterdam_today() -> NaiveDate {
+    Utc::now().with_timezone(&meldcode::TIME_ZONE).date_naive()
+}
 
 /// What the statistics are answered as: `json` (default), `csv` (Dutch Excel) or `xlsx` (the
 /// `format` parameter; the OpenAPI document shows this very type).
@@ -44,7 +50,8 @@ fn invalid(path: &str, rule: Rule, message: &str) -> FieldError {
     FieldError::new(path, rule, message)
 }
 
-/// `period`, `from`, `to`, `format`; defaults: the quarters of this year so far.
+/// `period`, `from`, `to`, `format`; defaults: the published quarters of the year of the last
+/// published one. A `to` whose period is not published yet is refused.
 pub fn parse_request(q: &HashMap<String, String>) -> Result<Request, ApiError> {
     let mut errors = Vec::new();
     for key in q
@@ -78,8 +85,10 @@ pub fn parse_request(q: &HashMap<String, String>) -> Result<Request, ApiError> {
         ));
         return Err(ApiError::Invalid(errors));
     };
-    let today = Utc::now().with_timezone(&meldcode::TIME_ZONE).date_naive();
-    let this_year = NaiveDate::from_ymd_opt(meldcode::amsterdam_year(Utc::now()), 1, 1).unwrap_or(today);
+    let today = amsterdam_today();
+    let last = g.last_published(today);
+    let last_day = g.start(last).unwrap_or(today);
+    let this_year = NaiveDate::from_ymd_opt(last_day.year(), 1, 1).unwrap_or(last_day);
     let mut bound = |name: &str, default: NaiveDate| match q.get(name) {
         None => Some(g.of(default)),
         Some(label) => {
@@ -94,8 +103,16 @@ pub fn parse_request(q: &HashMap<String, String>) -> Result<Request, ApiError> {
             parsed
         }
     };
-    let (from, to) = (bound("from", this_year), bound("to", today));
+    let (from, to) = (bound("from", this_year), bound("to", last_day));
     match (from, to) {
+        (_, Some(to)) if !g.is_published(to, today) => errors.push(invalid(
+            "/to",
+            Rule::PeriodNotPublished,
+            &format!(
+                "a period is published 31 days after its end, when no report can arrive for it any more; the last published one is {}",
+                g.label(last)
+            ),
+        )),
         (Some(from), Some(to)) if from > to => errors.push(invalid("/to", Rule::Range, "to lies before from")),
         (Some(from), Some(to)) if g.range(from, to).len() > 260 => {
             errors.push(invalid("/to", Rule::Range, "at most 260 periods at once"))
@@ -114,7 +131,7 @@ pub fn parse_request(q: &HashMap<String, String>) -> Result<Request, ApiError> {
 }
 
 async fn publication(s: &AppState) -> Result<Arc<Publication>, ApiError> {
-    let version = s.store.call(|c| store::version(c)).await?;
+    let version = (s.store.call(|c| store::version(c)).await?, amsterdam_today());
     let mut cache = s.stats_cache.lock().await;
     if let Some((v, p)) = cache.as_ref()
         && *v == version
@@ -122,7 +139,18 @@ async fn publication(s: &AppState) -> Result<Arc<Publication>, ApiError> {
         return Ok(p.clone());
     }
     let started = std::time::Instant::now();
-    let rows = s.store.call(|c| store::day_counts(c)).await?;
+    // Only days that lie in a published period: a report received today, or one transferred
+    // before its period is published, cannot change anything an evaluator can see.
+    let today = version.1;
+    let rows: Vec<_> = s
+        .store
+        .call(|c| store::day_counts(c))
+        .await?
+        .into_iter()
+        .filter(|r| {
+            NaiveDate::parse_from_str(&r.day, "%Y-%m-%d").is_ok_and(|d| crate::stats::period::frozen_on(d) <= today)
+        })
+        .collect();
     let read = started.elapsed();
     let day_rows = rows.len();
     let built = tokio::task::spawn_blocking(move || Publication::new(&stats::atoms(&rows, &stats::regions())))
@@ -171,13 +199,6 @@ pub async fn table(s: &AppState, r: &Request) -> Result<Table, ApiError> {
             vt_region: code.clone(),
             name: name.clone(),
             pharmacies: pharmacies.iter().find(|(r, _)| r == code).map_or(0, |(_, n)| *n),
-            median_minutes_to_acknowledgement: stats::median_minutes(
-                minutes
-                    .iter()
-                    .filter(|a| a.vt_region == *code)
-                    .map(|a| a.minutes)
-                    .collect(),
-            ),
         })
         .collect();
     let practice = practice_cells(s, &regions, r.granularity, periods.clone()).await?;
@@ -189,7 +210,7 @@ pub async fn table(s: &AppState, r: &Request) -> Result<Table, ApiError> {
         totals,
         regions: facts,
         practice,
-        medians: stats::period_medians(&minutes, &regions, r.granularity, &periods),
+        medians: stats::period_medians(&minutes, &p, &regions, r.granularity, &periods),
         generated_at: Utc::now(),
     })
 }

@@ -116,8 +116,6 @@ fn shown(t: &Table, map_period: Option<&String>, kind: Option<Kind>) -> Shown {
                 .collect(),
             extra: vec![
                 r.pharmacies.to_string(),
-                r.median_minutes_to_acknowledgement
-                    .map_or("—".to_owned(), hours_minutes),
                 practised(t, Some(r.vt_region.as_str()), r.pharmacies),
             ],
         })
@@ -126,7 +124,6 @@ fn shown(t: &Table, map_period: Option<&String>, kind: Option<Kind>) -> Shown {
             values: periods.iter().map(|p| t.total(p, None).to_owned()).collect(),
             extra: vec![
                 t.regions.iter().map(|r| r.pharmacies).sum::<u32>().to_string(),
-                String::new(),
                 practised(t, None, t.regions.iter().map(|r| r.pharmacies).sum()),
             ],
         }))

@@ -10,6 +10,8 @@
 //! candidate are suppressed too, and the search repeats.
 
 mod layout;
+#[cfg(test)]
+mod rollover;
 
 use std::collections::BTreeMap;
 

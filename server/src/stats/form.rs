@@ -51,17 +51,23 @@ pub fn example(g: Granularity) -> &'static str {
     }
 }
 
-/// The default range: the last 13 weeks, 12 months, 8 quarters, 6 half years or 5 years,
-/// today's period included.
+/// A day of the last period published on `today`: its first.
+fn last_published_day(g: Granularity, today: NaiveDate) -> NaiveDate {
+    g.start(g.last_published(today)).unwrap_or(today)
+}
+
+/// The default range: the last 13 weeks, 12 months, 8 quarters, 6 half years or 5 years that
+/// are published (a period is published 31 days after its end).
 pub fn default_range(g: Granularity, today: NaiveDate) -> (String, String) {
+    let last = last_published_day(g, today);
     let first = match g {
-        Granularity::Week => today - Duration::weeks(12),
-        Granularity::Month => today.checked_sub_months(Months::new(11)).unwrap_or(today),
-        Granularity::Quarter => today.checked_sub_months(Months::new(3 * 7)).unwrap_or(today),
-        Granularity::HalfYear => today.checked_sub_months(Months::new(6 * 5)).unwrap_or(today),
-        Granularity::Year => today.checked_sub_months(Months::new(12 * 4)).unwrap_or(today),
+        Granularity::Week => last - Duration::weeks(12),
+        Granularity::Month => last.checked_sub_months(Months::new(11)).unwrap_or(last),
+        Granularity::Quarter => last.checked_sub_months(Months::new(3 * 7)).unwrap_or(last),
+        Granularity::HalfYear => last.checked_sub_months(Months::new(6 * 5)).unwrap_or(last),
+        Granularity::Year => last.checked_sub_months(Months::new(12 * 4)).unwrap_or(last),
     };
-    (g.label(g.of(first)), g.label(g.of(today)))
+    (g.label(g.of(first)), g.label(g.of(last)))
 }
 
 /// A preset of the form: its text and its query.
@@ -71,9 +77,11 @@ pub struct Preset {
     pub query: String,
 }
 
-/// "dit jaar" and "vorig jaar" in the chosen granularity, "laatste 12 maanden" in months.
+/// "dit jaar" (its published periods) and "vorig jaar" in the chosen granularity, "laatste 12
+/// maanden" (the last 12 published months) in months.
 pub fn presets(g: Granularity, today: NaiveDate) -> Vec<Preset> {
     let year = today.year();
+    let published = last_published_day(g, today);
     // 4 January always lies in ISO week 1, 28 December in the year's last ISO week (and in
     // the year's first and last month, quarter and half year).
     let first = |y: i32| NaiveDate::from_ymd_opt(y, 1, 4).unwrap_or(today);
@@ -90,7 +98,7 @@ pub fn presets(g: Granularity, today: NaiveDate) -> Vec<Preset> {
     vec![
         Preset {
             text: "dit jaar",
-            query: query(g, first(year), today),
+            query: query(g, first(published.year()).min(published), published),
         },
         Preset {
             text: "vorig jaar",
@@ -134,6 +142,10 @@ pub fn api_query(q: &HashMap<String, String>, today: NaiveDate) -> HashMap<Strin
     out
 }
 
+fn today_in_amsterdam() -> NaiveDate {
+    chrono::Utc::now().with_timezone(&meldcode::TIME_ZONE).date_naive()
+}
+
 /// A Dutch sentence for each thing the API refused.
 pub fn messages(errors: &[FieldError], q: &HashMap<String, String>) -> Vec<String> {
     let g = q.get("period").and_then(|p| Granularity::from_code(p));
@@ -159,6 +171,16 @@ pub fn messages(errors: &[FieldError], q: &HashMap<String, String>) -> Vec<Strin
                     ),
                     None => format!("{what}: vul een periode in."),
                 },
+                ("/to", Rule::PeriodNotPublished) => format!(
+                    "Tot en met: deze periode is nog niet gepubliceerd. Een periode verschijnt 31 dagen na het \
+                     einde ervan, als er geen meldingen meer over kunnen binnenkomen{}.",
+                    g.map(|g| format!(
+                        "; de laatst gepubliceerde {} is {}",
+                        label(g),
+                        default_range(g, today_in_amsterdam()).1
+                    ))
+                    .unwrap_or_default()
+                ),
                 ("/to", Rule::Range) if e.message.contains("before") => "Tot en met ligt vóór Van.".to_owned(),
                 ("/to", Rule::Range) => "Kies hoogstens 260 periodes tegelijk.".to_owned(),
                 _ => "Deze keuze kent de pagina niet.".to_owned(),
@@ -183,12 +205,13 @@ mod tests {
     fn defaults_per_granularity() {
         let today = day(2026, 12, 2);
         let ranges: Vec<(String, String)> = Granularity::ALL.iter().map(|g| default_range(*g, today)).collect();
+        // Published on 2 December 2026: up to week 43, October, Q3, H1 and 2025.
         let want = [
-            ("2026-W37", "2026-W49"),
-            ("2026-01", "2026-12"),
-            ("2025-Q1", "2026-Q4"),
-            ("2024-H1", "2026-H2"),
-            ("2022", "2026"),
+            ("2026-W31", "2026-W43"),
+            ("2025-11", "2026-10"),
+            ("2024-Q4", "2026-Q3"),
+            ("2023-H2", "2026-H1"),
+            ("2021", "2025"),
         ];
         for (got, want) in ranges.iter().zip(want) {
             assert_eq!((got.0.as_str(), got.1.as_str()), want);
@@ -205,7 +228,7 @@ mod tests {
             (SHOWN, "quarter"),
         ]);
         let api = api_query(&q, today);
-        assert_eq!((api["from"].as_str(), api["to"].as_str()), ("2026-01", "2026-12"));
+        assert_eq!((api["from"].as_str(), api["to"].as_str()), ("2025-11", "2026-10"));
         assert!(!api.contains_key(SHOWN));
         // Typed to fit the new granularity: kept.
         let q = query(&[("period", "year"), ("from", "2024"), ("to", "2025"), (SHOWN, "quarter")]);
@@ -223,9 +246,9 @@ mod tests {
     #[test]
     fn presets_are_whole_years_and_the_last_twelve_months() {
         let p = presets(Granularity::Week, day(2026, 12, 2));
-        assert_eq!(p[0].query, "period=week&from=2026-W01&to=2026-W49");
+        assert_eq!(p[0].query, "period=week&from=2026-W01&to=2026-W43");
         assert_eq!(p[1].query, "period=week&from=2025-W01&to=2025-W52");
-        assert_eq!(p[2].query, "period=month&from=2026-01&to=2026-12");
+        assert_eq!(p[2].query, "period=month&from=2025-11&to=2026-10");
         let p = presets(Granularity::Quarter, day(2026, 12, 2));
         assert_eq!(p[1].query, "period=quarter&from=2025-Q1&to=2025-Q4");
     }

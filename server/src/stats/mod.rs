@@ -28,12 +28,13 @@ pub struct DayCount {
     pub count: u32,
 }
 
-/// One acknowledged report: its region, the Amsterdam day it was received, and the minutes
-/// until it was taken into intake.
+/// One acknowledged report: its region, the Amsterdam day it was received, the minutes
+/// until it was taken into intake, and the Amsterdam day of that.
 pub struct AckMinutes {
     pub vt_region: String,
     pub day: NaiveDate,
     pub minutes: i64,
+    pub acknowledged_on: NaiveDate,
 }
 
 /// The regions, in table order: their index is the `Series::region`.
@@ -82,9 +83,6 @@ pub struct RegionFacts {
     pub name: String,
     /// Pharmacies with at least one active device.
     pub pharmacies: u32,
-    /// Median minutes from receipt to acknowledgement of the range's reports; `null` when fewer
-    /// than 5 were acknowledged.
-    pub median_minutes_to_acknowledgement: Option<i64>,
 }
 
 /// The median time to acknowledgement of one region's reports received in one period.
@@ -92,7 +90,8 @@ pub struct RegionFacts {
 pub struct PeriodMedian {
     pub period: String,
     pub vt_region: String,
-    /// `null` when fewer than 5 of them were acknowledged.
+    /// In whole quarters of an hour; `null` when fewer than 10 of them were acknowledged before
+    /// the period was published, or when the region's count of the period is hidden.
     pub minutes: Option<i64>,
 }
 
@@ -239,14 +238,17 @@ pub fn table_cells(
 }
 
 /// The medians per region and period of `periods` at granularity `g`, regions in `regions`' order.
+/// A report counts only when it was acknowledged before it was frozen in the publication (so a
+/// published median never changes); a region whose count of the period is hidden gets none.
 pub fn period_medians(
     acks: &[AckMinutes],
+    p: &Publication,
     regions: &[(String, String)],
     g: Granularity,
     periods: &[PeriodId],
 ) -> Vec<PeriodMedian> {
     let mut by_key: std::collections::HashMap<(&str, PeriodId), Vec<i64>> = std::collections::HashMap::new();
-    for a in acks {
+    for a in acks.iter().filter(|a| a.acknowledged_on < period::frozen_on(a.day)) {
         by_key
             .entry((a.vt_region.as_str(), g.of(a.day)))
             .or_default()
@@ -254,29 +256,46 @@ pub fn period_medians(
     }
     regions
         .iter()
-        .flat_map(|(code, _)| {
+        .enumerate()
+        .flat_map(|(r, (code, _))| {
             let by_key = &by_key;
-            periods.iter().map(move |&p| PeriodMedian {
-                period: g.label(p),
-                vt_region: code.clone(),
-                minutes: median_minutes(by_key.get(&(code.as_str(), p)).cloned().unwrap_or_default()),
+            periods.iter().map(move |&period| {
+                let hidden = p
+                    .shown(&Key {
+                        granularity: g,
+                        period,
+                        scope: Scope::Region(r as u8),
+                    })
+                    .is_hidden();
+                PeriodMedian {
+                    period: g.label(period),
+                    vt_region: code.clone(),
+                    minutes: (!hidden)
+                        .then(|| median_minutes(by_key.get(&(code.as_str(), period)).cloned().unwrap_or_default()))
+                        .flatten(),
+                }
             })
         })
         .collect()
 }
 
-/// The median of minute durations, published only from 5 values on.
+/// The fewest acknowledged reports a median is published for.
+pub const MEDIAN_MIN_REPORTS: usize = 10;
+
+/// The median of minute durations, published only from 10 values on and rounded to the nearest
+/// whole quarter of an hour (so no single report's own time shows).
 pub fn median_minutes(mut minutes: Vec<i64>) -> Option<i64> {
-    if minutes.len() < 5 {
+    if minutes.len() < MEDIAN_MIN_REPORTS {
         return None;
     }
     minutes.sort_unstable();
     let n = minutes.len();
-    Some(if n % 2 == 1 {
+    let median = if n % 2 == 1 {
         minutes[n / 2]
     } else {
         (minutes[n / 2 - 1] + minutes[n / 2]) / 2
-    })
+    };
+    Some((median + 7).div_euclid(15) * 15)
 }
 
 #[cfg(test)]
@@ -317,9 +336,52 @@ mod tests {
     }
 
     #[test]
-    fn medians_need_five_values() {
-        assert_eq!(median_minutes(vec![1, 2, 3, 4]), None);
-        assert_eq!(median_minutes(vec![50, 10, 30, 20, 40]), Some(30));
-        assert_eq!(median_minutes(vec![10, 20, 30, 40, 50, 60]), Some(35));
+    fn medians_need_ten_values_and_are_whole_quarters() {
+        // Five reports, as in 7, 13, 21, 42, 95: the median would be one report's own time.
+        assert_eq!(median_minutes(vec![7, 13, 21, 42, 95]), None);
+        assert_eq!(median_minutes((1..=9).collect()), None);
+        assert_eq!(median_minutes(vec![7, 13, 21, 42, 95, 7, 13, 21, 42, 95]), Some(15));
+        assert_eq!(median_minutes((1..=11).map(|i| i * 5).collect()), Some(30));
+        assert_eq!(median_minutes(vec![22; 10]), Some(15));
+        assert_eq!(median_minutes(vec![23; 10]), Some(30));
+        assert_eq!(median_minutes(vec![314; 10]), Some(315));
+    }
+
+    #[test]
+    fn no_median_beside_a_hidden_count_or_after_publication() {
+        let regions = regions();
+        let day = NaiveDate::from_ymd_opt(2026, 3, 10).unwrap_or_default();
+        let ack = |on: NaiveDate| AckMinutes {
+            vt_region: regions[0].0.clone(),
+            day,
+            minutes: 30,
+            acknowledged_on: on,
+        };
+        let acks: Vec<AckMinutes> = (0..10).map(|_| ack(day)).collect();
+        let g = Granularity::Month;
+        let march = g.of(day);
+        let series = Series {
+            region: 0,
+            kind: 0,
+            channel: 0,
+        };
+        let mut counted = Atoms::new();
+        counted.insert((series, day), 10);
+        for i in 1..4u8 {
+            counted.insert((Series { region: i, ..series }, day), 10);
+        }
+        let p = Publication::new(&counted);
+        let m = period_medians(&acks, &p, &regions, g, &[march]);
+        assert_eq!(m[0].minutes, Some(30));
+        // Acknowledged after March was published: left out, too few remain.
+        let late: Vec<AckMinutes> = (0..10)
+            .map(|i| ack(if i == 0 { day + chrono::Duration::days(60) } else { day }))
+            .collect();
+        assert_eq!(period_medians(&late, &p, &regions, g, &[march])[0].minutes, None);
+        // The region's count is hidden (<5): no median beside it.
+        let mut few = Atoms::new();
+        few.insert((series, day), 3);
+        let p = Publication::new(&few);
+        assert_eq!(period_medians(&acks, &p, &regions, g, &[march])[0].minutes, None);
     }
 }

@@ -16,6 +16,20 @@ pub enum Granularity {
     Year,
 }
 
+/// Days from a period's end until it is published.
+pub const PUBLICATION_DELAY_DAYS: i64 = 31;
+
+/// The first day on which a report received on `day` counts in some published period: when its
+/// week or its month (the shortest periods holding it) is published. From then on the report
+/// counts for the region that held it on that day, whatever happens to it later.
+pub fn frozen_on(day: NaiveDate) -> NaiveDate {
+    [Granularity::Week, Granularity::Month]
+        .into_iter()
+        .filter_map(|g| g.published_on(g.of(day)))
+        .min()
+        .unwrap_or(day)
+}
+
 /// A period as a sortable number: the year times 100 plus the week, month, quarter or half.
 pub type PeriodId = i32;
 
@@ -109,6 +123,33 @@ impl Granularity {
         start.checked_add_months(chrono::Months::new(months))
     }
 
+    /// The first Amsterdam day a period is published: 31 days after its end, when no report can
+    /// arrive for it any more (a device may keep a report queued for 30 days).
+    pub fn published_on(self, id: PeriodId) -> Option<NaiveDate> {
+        self.end(id)
+            .map(|end| end + chrono::Duration::days(PUBLICATION_DELAY_DAYS))
+    }
+
+    /// Whether a period is published on `today` (an Amsterdam day).
+    pub fn is_published(self, id: PeriodId, today: NaiveDate) -> bool {
+        self.published_on(id).is_some_and(|day| day <= today)
+    }
+
+    /// The last period published on `today`.
+    pub fn last_published(self, today: NaiveDate) -> PeriodId {
+        let mut id = self.of(today);
+        for _ in 0..16 {
+            if self.is_published(id, today) {
+                break;
+            }
+            // The period before: the one holding the day before this one's start.
+            id = self
+                .start(id)
+                .map_or(id, |start| self.of(start - chrono::Duration::days(1)));
+        }
+        id
+    }
+
     /// Every period from `from` to `to`, both included, in order.
     pub fn range(self, from: PeriodId, to: PeriodId) -> Vec<PeriodId> {
         let (Some(mut day), Some(last)) = (self.start(from), self.start(to)) else {
@@ -154,6 +195,33 @@ mod tests {
         assert_eq!(Granularity::Week.parse("2025-W53"), None, "2025 has 52 ISO weeks");
         assert_eq!(Granularity::Month.parse("2026-13"), None);
         assert_eq!(Granularity::Quarter.parse("2026-03"), None);
+    }
+
+    #[test]
+    fn a_period_is_published_31_days_after_its_end() {
+        let day = |m, d| NaiveDate::from_ymd_opt(2026, m, d).unwrap_or_default();
+        let m = Granularity::Month;
+        let november = m.parse("2026-11").unwrap_or_default();
+        assert_eq!(
+            m.published_on(november),
+            Some(day(1, 1).with_year(2027).unwrap_or_default())
+        );
+        assert!(!m.is_published(november, day(12, 31)));
+        assert_eq!(m.label(m.last_published(day(12, 31))), "2026-10");
+        // October ends on 1 November: published from 2 December.
+        assert_eq!(m.label(m.last_published(day(12, 2))), "2026-10");
+        assert_eq!(m.label(m.last_published(day(12, 1))), "2026-09");
+        let w = Granularity::Week;
+        // Week 43 runs 19–25 October 2026, its end is 26 October; published 26 November.
+        assert_eq!(w.label(w.last_published(day(11, 26))), "2026-W43");
+        assert_eq!(w.label(w.last_published(day(11, 25))), "2026-W42");
+        let q = Granularity::Quarter;
+        assert_eq!(q.label(q.last_published(day(12, 2))), "2026-Q3");
+        let y = Granularity::Year;
+        assert_eq!(y.label(y.last_published(day(12, 2))), "2025");
+        // A report of 28 October is frozen when October is published (its week 44 ends 2 November).
+        assert_eq!(frozen_on(day(10, 28)), day(12, 2));
+        assert_eq!(frozen_on(day(10, 21)), day(11, 26));
     }
 
     #[test]

@@ -3,8 +3,8 @@
 use super::{Table, number_and_flag};
 
 /// The `kind` of the CSV rows that are not counts: pharmacies per region (`period` empty: as
-/// they are now) and the median minutes to acknowledgement per region and period (`period`
-/// empty: over the whole range; `flag` `<5` when fewer than 5 were acknowledged).
+/// they are now) and the median minutes to acknowledgement per region and period (`flag` `x`
+/// where none is published: fewer than 10 acknowledged, or the region's count hidden).
 pub const CSV_PHARMACIES: &str = "apotheken";
 pub const CSV_MEDIAN: &str = "mediaan_minuten_tot_in_behandeling";
 
@@ -39,13 +39,9 @@ pub fn csv(t: &Table) -> Result<Vec<u8>, csv::Error> {
             let pharmacies = r.pharmacies.to_string();
             w.write_record(["", &r.vt_region, &r.name, CSV_PHARMACIES, "", &pharmacies, ""])?;
         }
-        let range = t
-            .regions
-            .iter()
-            .map(|r| ("", &r.vt_region, r.median_minutes_to_acknowledgement));
         let periods = t.medians.iter().map(|m| (m.period.as_str(), &m.vt_region, m.minutes));
-        for (period, region, minutes) in range.chain(periods) {
-            let (number, flag) = minutes.map_or((String::new(), "<5"), |m| (m.to_string(), ""));
+        for (period, region, minutes) in periods {
+            let (number, flag) = minutes.map_or((String::new(), "x"), |m| (m.to_string(), ""));
             w.write_record([period, region, t.region_name(region), CSV_MEDIAN, "", &number, flag])?;
         }
         w.flush()?;
@@ -80,7 +76,6 @@ mod tests {
                 vt_region: "VT21".into(),
                 name: "Veilig Thuis West-Brabant".into(),
                 pharmacies: 3,
-                median_minutes_to_acknowledgement: Some(314),
             }],
             practice: Vec::new(),
             medians: vec![crate::stats::PeriodMedian {
@@ -105,8 +100,7 @@ mod tests {
              2026-Q1;VT21;Veilig Thuis West-Brabant;;;;x\r\n\
              2026-Q1;;;;;10;\r\n\
              ;VT21;Veilig Thuis West-Brabant;apotheken;;3;\r\n\
-             ;VT21;Veilig Thuis West-Brabant;mediaan_minuten_tot_in_behandeling;;314;\r\n\
-             2026-Q1;VT21;Veilig Thuis West-Brabant;mediaan_minuten_tot_in_behandeling;;;<5\r\n"
+             2026-Q1;VT21;Veilig Thuis West-Brabant;mediaan_minuten_tot_in_behandeling;;;x\r\n"
         );
         Ok(())
     }

@@ -71,11 +71,9 @@ fn counts(sheet: &mut Worksheet, t: &Table, rows: &[Cell], empty: &str) -> Resul
 fn regions(sheet: &mut Worksheet, t: &Table) -> Result<(), XlsxError> {
     header(sheet, &REGION_COLUMNS, &[11.0, 38.0, 24.0, 14.0, 18.0, 18.0])?;
     let mut row = 1;
-    let range = format!("{ALL} ({} t/m {})", t.from, t.to);
     for r in &t.regions {
         let per_period = t.medians.iter().filter(|m| m.vt_region == r.vt_region);
-        let lines = std::iter::once((range.as_str(), r.median_minutes_to_acknowledgement))
-            .chain(per_period.map(|m| (m.period.as_str(), m.minutes)));
+        let lines = per_period.map(|m| (m.period.as_str(), m.minutes));
         for (period, minutes) in lines {
             sheet.write_string(row, 0, &r.vt_region)?;
             sheet.write_string(row, 1, &r.name)?;
@@ -87,7 +85,11 @@ fn regions(sheet: &mut Worksheet, t: &Table) -> Result<(), XlsxError> {
                     sheet.write_string(row, 5, hours_minutes(m))?;
                 }
                 None => {
-                    sheet.write_string(row, 5, "minder dan 5 in behandeling genomen")?;
+                    sheet.write_string(
+                        row,
+                        5,
+                        "niet gepubliceerd: minder dan 10 in behandeling genomen of aantal afgeschermd",
+                    )?;
                 }
             }
             row += 1;
@@ -107,7 +109,7 @@ pub const NOTES: &[&str] = &[
     "Optellen: de cellen tellen door de afronding en afscherming niet precies op tot de totalen; gebruik de totalen.",
     "alle: in het blad Totalen betekent 'alle' dat het totaal over alle regio's, soorten of kanalen gaat.",
     "Apotheken: apotheken met ten minste één actief apparaat, zoals nu.",
-    "Mediaan tot in behandeling: de middelste tijd van ontvangst tot in behandeling genomen, alleen vanaf 5 in behandeling genomen meldingen.",
+    "Mediaan tot in behandeling: de middelste tijd van ontvangst tot in behandeling genomen, per regio en periode, afgerond op hele kwartieren; alleen vanaf 10 meldingen die in behandeling genomen waren voordat de periode verscheen, en niet waar het aantal van die regio en periode is afgeschermd.",
     "Periodes staan als tekst (2026-01 is januari 2026, 2026-W05 week 5, 2026-Q1 het eerste kwartaal, 2026-H1 het eerste halfjaar).",
 ];
 

@@ -42,31 +42,61 @@ pub fn enrolled_pharmacies(conn: &Connection) -> StoreResult<Vec<(String, u32)>>
     Ok(rows.collect::<Result<_, _>>()?)
 }
 
-/// Minutes from receipt to acknowledgement per region and Amsterdam day of receipt, for reports
-/// received in `[from, to)` (RFC 3339 bounds).
+/// Minutes from receipt to acknowledgement per Amsterdam day of receipt, for reports received in
+/// `[from, to)` (RFC 3339 bounds), as they stood when the day was frozen in the publication (see
+/// [`crate::stats::period::frozen_on`]): a report counts when its last acknowledgement or
+/// transfer before that day was an acknowledgement, for the region that acknowledged it. So a
+/// later transfer (which clears the acknowledgement) or a later acknowledgement changes no
+/// published median.
 pub fn acknowledgement_minutes(conn: &Connection, from: &str, to: &str) -> StoreResult<Vec<AckMinutes>> {
     let mut stmt = conn.prepare(
-        "SELECT vt_region, amsterdam_day, received_at, acknowledged_at FROM report
-         WHERE acknowledged_at IS NOT NULL AND received_at >= ?1 AND received_at < ?2 AND vt_region IS NOT NULL",
+        "SELECT r.id, r.amsterdam_day, r.received_at, e.status, e.vt_region, e.at
+         FROM report r JOIN report_event e ON e.report_id = r.id
+         WHERE e.status IN ('acknowledged', 'transferred') AND r.received_at >= ?1 AND r.received_at < ?2
+         ORDER BY r.id, e.id",
     )?;
-    let rows = stmt.query_map(params![from, to], |r| {
-        Ok((
-            r.get::<_, String>(0)?,
-            r.get::<_, String>(1)?,
-            r.get::<_, String>(2)?,
-            r.get::<_, String>(3)?,
-        ))
-    })?;
-    Ok(rows
-        .filter_map(Result::ok)
-        .filter_map(|(vt_region, day, rec, ack)| {
-            Some(AckMinutes {
+    type Row = (String, String, String, String, Option<String>, String);
+    let rows: Vec<Row> = stmt
+        .query_map(params![from, to], |r| {
+            Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?, r.get(5)?))
+        })?
+        .collect::<Result<_, _>>()?;
+    let mut out: Vec<AckMinutes> = Vec::new();
+    let mut current: Option<(String, Option<AckMinutes>)> = None;
+    for (id, day, received, status, region, at) in rows {
+        if current.as_ref().is_none_or(|(c, _)| *c != id) {
+            if let Some((_, Some(ack))) = current.take() {
+                out.push(ack);
+            }
+            current = Some((id, None));
+        }
+        let (Some(day), Some(received), Some(at)) = (
+            NaiveDate::parse_from_str(&day, "%Y-%m-%d").ok(),
+            parse_ts(&received),
+            parse_ts(&at),
+        ) else {
+            continue;
+        };
+        let on = at.with_timezone(&meldcode::TIME_ZONE).date_naive();
+        if on >= crate::stats::period::frozen_on(day) {
+            continue;
+        }
+        let state = &mut current.as_mut().map(|(_, s)| s);
+        let Some(state) = state else { continue };
+        **state = match (status.as_str(), region) {
+            ("acknowledged", Some(vt_region)) => Some(AckMinutes {
                 vt_region,
-                day: NaiveDate::parse_from_str(&day, "%Y-%m-%d").ok()?,
-                minutes: (parse_ts(&ack)? - parse_ts(&rec)?).num_minutes(),
-            })
-        })
-        .collect())
+                day,
+                minutes: (at - received).num_minutes(),
+                acknowledged_on: on,
+            }),
+            _ => None,
+        };
+    }
+    if let Some((_, Some(ack))) = current {
+        out.push(ack);
+    }
+    Ok(out)
 }
 
 #[cfg(test)]
@@ -95,6 +125,13 @@ mod tests {
     /// Day, region, kind, channel and count.
     type Aggregate = (String, String, String, String, u32);
 
+    fn stored(conn: &Connection) -> anyhow::Result<Vec<Aggregate>> {
+        let mut stmt =
+            conn.prepare("SELECT day, vt_region, kind, channel, count FROM stats_day ORDER BY 1, 2, 3, 4")?;
+        let rows = stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?)))?;
+        Ok(rows.collect::<Result<_, _>>()?)
+    }
+
     fn recount(conn: &Connection) -> anyhow::Result<Vec<Aggregate>> {
         let mut grouped = std::collections::BTreeMap::new();
         let mut stmt = conn.prepare("SELECT day, vt_region, kind, channel, count FROM stats_day")?;
@@ -116,6 +153,56 @@ mod tests {
         stored.sort();
         anyhow::ensure!(stored == expected, "stats_day {stored:?} != records {expected:?}");
         Ok(stored)
+    }
+
+    #[test]
+    fn a_median_takes_a_report_as_it_stood_when_its_day_was_frozen() -> anyhow::Result<()> {
+        let mut conn = store()?;
+        let now = Utc::now();
+        let transfer = Action::Transfer {
+            to: "VT03".into(),
+            reason: Some("woont in Gooi en Vechtstreek".into()),
+        };
+        // r0: received 100 days ago (its period published), acknowledged by VT01 after 30
+        // minutes; transferred and acknowledged by VT03 now. r1: the same within the last hour.
+        for (id, received) in [("r0", now - Duration::days(100)), ("r1", now - Duration::minutes(60))] {
+            insert(&conn, id, "VT01", &crate::db::ts(received))?;
+            let acked = act(
+                &mut conn,
+                id,
+                "VT01",
+                "t",
+                &Action::Acknowledge,
+                received + Duration::minutes(30),
+            )?;
+            assert!(acked.is_ok(), "{acked:?}");
+            assert!(act(&mut conn, id, "VT01", "t", &transfer, now)?.is_ok());
+            assert!(act(&mut conn, id, "VT03", "t", &Action::Acknowledge, now)?.is_ok());
+        }
+        let all = acknowledgement_minutes(&conn, "2000-01-01T00:00:00Z", "2100-01-01T00:00:00Z")?;
+        let seen: Vec<(String, i64)> = all.iter().map(|a| (a.vt_region.clone(), a.minutes)).collect();
+        assert_eq!(
+            seen,
+            [("VT01".to_owned(), 30), ("VT03".to_owned(), 60)],
+            "r0 as published (VT01, 30 min); r1 as it is now"
+        );
+        Ok(())
+    }
+
+    #[test]
+    fn the_triggers_frozen_day_is_the_publications() -> anyhow::Result<()> {
+        let conn = store()?;
+        let start = chrono::NaiveDate::from_ymd_opt(2024, 1, 1).unwrap_or_default();
+        for d in 0..(3 * 366) {
+            let day = start + Duration::days(d);
+            let sql: String = conn.query_row(
+                "SELECT date(min(date(?1, '+1 day', 'weekday 1'), date(?1, 'start of month', '+1 month')), '+31 days')",
+                [day.to_string()],
+                |r| r.get(0),
+            )?;
+            assert_eq!(sql, crate::stats::period::frozen_on(day).to_string(), "{day}");
+        }
+        Ok(())
     }
 
     #[test]
@@ -201,6 +288,23 @@ mod tests {
         conn.execute("DELETE FROM report_event WHERE report_id = 'r1'", [])?;
         conn.execute("DELETE FROM report WHERE id = 'r1'", [])?;
         assert_eq!(recount(&conn)?.iter().map(|r| r.4).sum::<u32>(), 3);
+        // A 100-day-old record's period is published: a transfer now leaves its count where it
+        // was, so no published figure changes (and the aggregate no longer follows it).
+        insert(&conn, "r4", "VT01", &crate::db::ts(now - Duration::days(100)))?;
+        let frozen = stored(&conn)?;
+        let moved = act(
+            &mut conn,
+            "r4",
+            "VT01",
+            "test",
+            &Action::Transfer {
+                to: "VT03".into(),
+                reason: Some("woont in Gooi en Vechtstreek".into()),
+            },
+            now,
+        )?;
+        assert!(moved.is_ok(), "{moved:?}");
+        assert_eq!(stored(&conn)?, frozen, "a published count moved with a transfer");
         Ok(())
     }
 }

@@ -111,9 +111,9 @@ pub struct Transitioned {
 /// Counts under disclosure control (`count` is always a string: a number, `<5` or `x`).
 #[derive(Serialize, ToSchema)]
 #[schema(example = json!({
-    "period": "quarter", "from": "2026-Q1", "to": "2026-Q4",
-    "cells": [{"period": "2026-Q1", "vt_region": "VT01", "kind": "melding", "channel": "balie", "count": "<5"}],
-    "totals": [{"period": "2026-Q1", "vt_region": "VT01", "kind": null, "channel": null, "count": "10"}]
+    "period": "quarter", "from": "2025-Q1", "to": "2025-Q4",
+    "cells": [{"period": "2025-Q1", "vt_region": "VT01", "kind": "melding", "channel": "balie", "count": "<5"}],
+    "totals": [{"period": "2025-Q1", "vt_region": "VT01", "kind": null, "channel": null, "count": "10"}]
 }))]
 pub struct Stats {
     pub period: String,
@@ -239,8 +239,8 @@ fn close() {}
     security(("bearer" = [])),
     params(
         ("period" = inline(Option<Granularity>), Query, description = "The granularity (default `quarter`)"),
-        ("from" = Option<String>, Query, description = "First whole period: 2026-W05, 2026-03, 2026-Q1, 2026-H1 or 2026", example = "2026-Q1"),
-        ("to" = Option<String>, Query, description = "Last whole period, of the same granularity", example = "2026-Q4"),
+        ("from" = Option<String>, Query, description = "First whole period: 2026-W05, 2026-03, 2026-Q1, 2026-H1 or 2026 (default: the first of the last published period's year)", example = "2025-Q1"),
+        ("to" = Option<String>, Query, description = "Last whole period, of the same granularity, and published: a period is published 31 days after its end (default: the last published one)", example = "2025-Q4"),
         ("format" = inline(Option<Format>), Query, description = "json (default), csv (`;`, UTF-8 with BOM, CRLF) or xlsx"),
     ),
     responses(
@@ -252,7 +252,7 @@ fn close() {}
         (status = 400, description = "A malformed query parameter", body = ErrorBody),
         (status = 401, description = "No or unknown session token", body = ErrorBody),
         (status = 403, description = "Not an evaluator", body = ErrorBody),
-        (status = 422, description = "An unknown parameter, granularity, format or period", body = ErrorBody),
+        (status = 422, description = "An unknown parameter, granularity, format or period; rule `period_not_published` for a `to` that is not published yet", body = ErrorBody),
         (status = 503, description = "Fault of the server; retry after Retry-After", body = ErrorBody),
     )
 )]
