@@ -59,6 +59,17 @@ pub fn enroll_cli(data_dir: &Path, url: &str, code: &str) -> anyhow::Result<Outp
         .output()?)
 }
 
+/// A demo server and an app data directory enrolled with it through the command line (without a
+/// PIN: the app asks for one before the first case). Keep the first two alive while the app runs.
+pub fn demo_and_enrolled_app() -> anyhow::Result<(tempfile::TempDir, crate::TestServer, tempfile::TempDir)> {
+    let (sdir, db) = crate::temp_db()?;
+    let server = crate::TestServer::start(&db, true)?;
+    let data = tempfile::tempdir()?;
+    let out = enroll_cli(data.path(), &server.url, &server.info["enrollment_code"])?;
+    anyhow::ensure!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    Ok((sdir, server, data))
+}
+
 /// A running app window; killed (SIGKILL) when dropped.
 pub struct AppRun {
     child: Child,

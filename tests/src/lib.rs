@@ -19,7 +19,7 @@ use anyhow::bail;
 pub use api::{Api, Reply};
 pub use counting::{generate_counting_records, insert_counting_records};
 use serde_json::Value;
-pub use server::{TestServer, admin, admin_with, prefer_release_server, server_bin, set_webhook};
+pub use server::{TestServer, add_pharmacy, admin, admin_with, prefer_release_server, server_bin, set_webhook};
 
 /// A temporary directory for one test's database.
 pub fn temp_db() -> anyhow::Result<(tempfile::TempDir, PathBuf)> {

@@ -169,6 +169,20 @@ pub fn admin_with(db: &Path, args: &[&str], stdin: &str, env: &[(&str, &str)]) -
     Ok(child.wait_with_output()?)
 }
 
+/// `pharmacy add --name NAME --gemeente GEMEENTE`: the one-time enrollment code it printed,
+/// alone on standard output.
+pub fn add_pharmacy(db: &Path, name: &str, gemeente: &str) -> anyhow::Result<String> {
+    let out = admin(db, &["pharmacy", "add", "--name", name, "--gemeente", gemeente], "")?;
+    anyhow::ensure!(
+        out.status.success(),
+        "pharmacy add: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let code = String::from_utf8(out.stdout)?;
+    anyhow::ensure!(code.lines().count() == 1, "the code alone on standard output: {code:?}");
+    Ok(code.trim().to_owned())
+}
+
 /// Point [`server_bin`] at the release build unless `MASKER19_SERVER_BIN` says otherwise (for the
 /// benchmark and proof binaries). Call it first thing in `main`, before any thread starts.
 pub fn prefer_release_server() {

@@ -10,8 +10,7 @@
 
 use std::time::Duration;
 
-use masker19_e2e::app::{AppRun, app_command, enroll_cli, files_containing, screenshots_dir};
-use masker19_e2e::{TestServer, temp_db};
+use masker19_e2e::app::{AppRun, app_command, demo_and_enrolled_app, files_containing, screenshots_dir};
 
 type R = anyhow::Result<()>;
 
@@ -36,11 +35,7 @@ fn heading(line: &str) -> (i64, i64, i64, i64, i64) {
 }
 
 fn client_scenario(size: &str, prefix: &str) -> anyhow::Result<Vec<String>> {
-    let (_sdir, db) = temp_db()?;
-    let server = TestServer::start(&db, true)?;
-    let data = tempfile::tempdir()?;
-    let out = enroll_cli(data.path(), &server.url, &server.info["enrollment_code"])?;
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let (_sdir, _server, data) = demo_and_enrolled_app()?;
 
     let mut cmd = app_command(data.path())?;
     cmd.env("MASKER19_TEST_DRIVER", "client")

@@ -8,8 +8,7 @@
 
 use std::time::Duration;
 
-use masker19_e2e::app::{AppRun, app_command, enroll_cli, screenshots_dir};
-use masker19_e2e::{TestServer, temp_db};
+use masker19_e2e::app::{AppRun, app_command, demo_and_enrolled_app, screenshots_dir};
 
 const RUN: Duration = Duration::from_secs(150);
 
@@ -18,12 +17,8 @@ fn no_pin_no_case_and_wrong_pins_wait_and_are_told_in_the_real_window() -> anyho
     if std::env::var_os("DISPLAY").is_none() {
         anyhow::bail!("no DISPLAY: start Xvfb and export DISPLAY and WEBKIT_DISABLE_COMPOSITING_MODE=1");
     }
-    let (_sdir, db) = temp_db()?;
-    let server = TestServer::start(&db, true)?;
-    let data = tempfile::tempdir()?;
     // Enrolled without --pin.
-    let out = enroll_cli(data.path(), &server.url, &server.info["enrollment_code"])?;
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let (_sdir, _server, data) = demo_and_enrolled_app()?;
 
     let mut cmd = app_command(data.path())?;
     cmd.env("MASKER19_TEST_DRIVER", "pin")

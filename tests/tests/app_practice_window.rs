@@ -11,8 +11,8 @@
 
 use std::time::Duration;
 
-use masker19_e2e::app::{AppRun, app_command, enroll_cli, screenshots_dir};
-use masker19_e2e::{DEMO_PASSWORD, TestServer, temp_db};
+use masker19_e2e::DEMO_PASSWORD;
+use masker19_e2e::app::{AppRun, app_command, demo_and_enrolled_app, screenshots_dir};
 use serde_json::Value;
 
 type R = anyhow::Result<()>;
@@ -44,11 +44,8 @@ fn a_practice_run_in_the_real_window_is_counted_as_uptake_and_reaches_no_inbox()
     if std::env::var_os("DISPLAY").is_none() {
         anyhow::bail!("no DISPLAY: start Xvfb and export DISPLAY and WEBKIT_DISABLE_COMPOSITING_MODE=1");
     }
-    let (_sdir, db) = temp_db()?;
-    let server = TestServer::start(&db, true)?;
-    let data = tempfile::tempdir()?;
-    let out = enroll_cli(data.path(), &server.url, &server.info["enrollment_code"])?;
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let (_sdir, server, data) = demo_and_enrolled_app()?;
+    let db = server.db.clone();
 
     let api = server.client();
     let evaluator = api.login("evaluator", DEMO_PASSWORD)?;

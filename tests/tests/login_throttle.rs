@@ -175,12 +175,7 @@ fn a_burst_of_guesses_gets_only_the_free_attempts() -> anyhow::Result<()> {
 #[test]
 fn enrollment_guesses_slow_down_per_address() -> anyhow::Result<()> {
     let (_dir, server) = server_with_user(&[])?;
-    let out = admin(
-        &server.db,
-        &["pharmacy", "add", "--name", "Apotheek West", "--gemeente", "GM0363"],
-        "",
-    )?;
-    let code = String::from_utf8(out.stdout)?.trim().to_owned();
+    let code = masker19_e2e::add_pharmacy(&server.db, "Apotheek West", "GM0363")?;
     let enroll = |http: &reqwest::blocking::Client, code: &str| -> anyhow::Result<Reply> {
         let resp = http
             .post(format!("{}/api/v1/enroll", server.url))

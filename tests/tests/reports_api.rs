@@ -225,14 +225,8 @@ fn errors_come_in_the_contract_order() -> R {
 #[test]
 fn a_pharmacy_sees_only_its_own_statuses_and_revoked_devices_are_refused() -> R {
     let (_dir, db) = temp_db()?;
-    let add = |name: &str, gemeente: &str| -> anyhow::Result<String> {
-        let out = admin(&db, &["pharmacy", "add", "--name", name, "--gemeente", gemeente], "")?;
-        anyhow::ensure!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
-        let code = String::from_utf8(out.stdout)?;
-        anyhow::ensure!(code.lines().count() == 1, "the code alone on standard output");
-        Ok(code.trim().to_owned())
-    };
-    let (north, south) = (add("Apotheek Noord", "GM0363")?, add("Apotheek Zuid", "GM0599")?);
+    let north = masker19_e2e::add_pharmacy(&db, "Apotheek Noord", "GM0363")?;
+    let south = masker19_e2e::add_pharmacy(&db, "Apotheek Zuid", "GM0599")?;
     let server = TestServer::start(&db, false)?;
     let api = server.client();
     let token = api.enroll(&north)?;

@@ -135,12 +135,7 @@ fn health_openapi_and_unknown_routes() -> R {
 /// A new database holding one real pharmacy: what `serve --demo` must refuse.
 fn db_with_a_real_pharmacy() -> anyhow::Result<(tempfile::TempDir, std::path::PathBuf)> {
     let (dir, db) = temp_db()?;
-    let out = admin(
-        &db,
-        &["pharmacy", "add", "--name", "Apotheek Echt", "--gemeente", "GM0363"],
-        "",
-    )?;
-    anyhow::ensure!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    masker19_e2e::add_pharmacy(&db, "Apotheek Echt", "GM0363")?;
     Ok((dir, db))
 }
 
@@ -267,12 +262,7 @@ fn device_names_never_reach_the_terminal_raw() -> R {
         let out = admin(db, &["pharmacy", "code", "Apotheek Zuid"], "")?;
         Ok(String::from_utf8(out.stdout)?.trim().to_owned())
     };
-    let out = admin(
-        &db,
-        &["pharmacy", "add", "--name", "Apotheek Zuid", "--gemeente", "GM0363"],
-        "",
-    )?;
-    assert!(out.status.success());
+    masker19_e2e::add_pharmacy(&db, "Apotheek Zuid", "GM0363")?;
     let server = TestServer::start(&db, false)?;
     let api = server.client();
     for forged in [

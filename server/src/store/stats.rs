@@ -265,18 +265,22 @@ mod tests {
         }
         let before = recount(&conn)?;
         assert_eq!(before.iter().map(|r| r.4).sum::<u32>(), 4);
+        let to_vt03 = |conn: &mut Connection, id: &str| {
+            let reason = Some("woont in Gooi en Vechtstreek".to_owned());
+            act(
+                conn,
+                id,
+                "VT01",
+                "test",
+                &Action::Transfer {
+                    to: "VT03".into(),
+                    reason,
+                },
+                now,
+            )
+        };
         // A transfer moves the count to the region that holds the report last.
-        let moved = act(
-            &mut conn,
-            "r0",
-            "VT01",
-            "test",
-            &Action::Transfer {
-                to: "VT03".into(),
-                reason: Some("woont in Gooi en Vechtstreek".into()),
-            },
-            now,
-        )?;
+        let moved = to_vt03(&mut conn, "r0")?;
         assert!(moved.is_ok(), "{moved:?}");
         let after = recount(&conn)?;
         assert!(after.iter().any(|r| r.1 == "VT03" && r.4 == 1), "{after:?}");
@@ -292,17 +296,7 @@ mod tests {
         // was, so no published figure changes (and the aggregate no longer follows it).
         insert(&conn, "r4", "VT01", &crate::db::ts(now - Duration::days(100)))?;
         let frozen = stored(&conn)?;
-        let moved = act(
-            &mut conn,
-            "r4",
-            "VT01",
-            "test",
-            &Action::Transfer {
-                to: "VT03".into(),
-                reason: Some("woont in Gooi en Vechtstreek".into()),
-            },
-            now,
-        )?;
+        let moved = to_vt03(&mut conn, "r4")?;
         assert!(moved.is_ok(), "{moved:?}");
         assert_eq!(stored(&conn)?, frozen, "a published count moved with a transfer");
         Ok(())

@@ -75,13 +75,7 @@ fn main() -> anyhow::Result<()> {
     let clients: usize = args.next().and_then(|a| a.parse().ok()).unwrap_or(4);
     masker19_e2e::prefer_release_server();
     let (dir, db) = temp_db()?;
-    let out = admin(
-        &db,
-        &["pharmacy", "add", "--name", "Apotheek Bench", "--gemeente", "GM0363"],
-        "",
-    )?;
-    anyhow::ensure!(out.status.success(), "pharmacy add failed");
-    let code = String::from_utf8(out.stdout)?.trim().to_owned();
+    let code = masker19_e2e::add_pharmacy(&db, "Apotheek Bench", "GM0363")?;
     let t0 = Instant::now();
     generate_counting_records(&db, n)?;
     println!("records={n} (generated in {:.1} s)", t0.elapsed().as_secs_f64());

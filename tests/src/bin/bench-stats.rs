@@ -27,13 +27,7 @@ fn main() -> anyhow::Result<()> {
     )?;
     anyhow::ensure!(out.status.success(), "user add failed");
     // A pharmacy and its device, for the one record that arrives through the real path.
-    let out = admin(
-        &db,
-        &["pharmacy", "add", "--name", "Apotheek Bench", "--gemeente", "GM0363"],
-        "",
-    )?;
-    anyhow::ensure!(out.status.success(), "pharmacy add failed");
-    let code = String::from_utf8(out.stdout)?.trim().to_owned();
+    let code = masker19_e2e::add_pharmacy(&db, "Apotheek Bench", "GM0363")?;
     let t0 = Instant::now();
     generate_counting_records(&db, n)?;
     println!(
