@@ -180,7 +180,7 @@ pub fn beside(path: &Path, suffix: &str) -> PathBuf {
 
 /// The key file of the database `db`.
 pub fn key_file_path(db: &Path) -> PathBuf {
-    beside(db, ".key")
+    cipherdb::key_file_beside(db)
 }
 
 /// The key file beside the database; a new key only together with a new database (a new key
