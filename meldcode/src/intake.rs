@@ -10,6 +10,14 @@ use crate::report::{Report, SafeContact};
 use crate::status::Status;
 use crate::texts::{Label, Lang, Ui};
 
+mod actions;
+mod safe_window;
+pub use actions::{
+    ActionField, ActionProblem, check_close, check_transfer, field_errors, given_reason, transferred_in,
+    transferred_in_short,
+};
+pub use safe_window::{SafeRoute, SafeWindow};
+
 /// A report's short reference for people (the first 8 hex digits of its id, upper case): what
 /// intake staff say on the phone, search for, and what a printed page carries.
 pub fn kenmerk(id: &str) -> String {
