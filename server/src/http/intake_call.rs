@@ -1,14 +1,37 @@
 //! "Veilig bellen" on the report page: which route is safe now — the client's safe number
 //! inside the safe times (Europe/Amsterdam), else the pharmacy or waiting — and, outside those
 //! times, no one-tap number: a deliberate "Toch bellen" step first shows it with a warning.
-//! Without JavaScript: the step is a link to the same page with `?bellen=toch`.
+//! Without JavaScript: the step is a link to the same page with `?bellen=toch`. Phone numbers
+//! become `tel:` links here.
 
 use chrono::{DateTime, Utc};
 use meldcode::intake::SafeRoute;
 use meldcode::texts::Lang;
 
-use super::intake_report::{Phone, phone};
 use crate::store::intake::IntakeReport;
+
+/// A phone number as written, and its `tel:` address.
+pub struct Phone {
+    pub text: String,
+    pub href: String,
+}
+
+/// `tel:+31201234567` from "020-123 45 67" (digits and a leading `+` only); `None` when there
+/// is no number in it.
+pub fn phone(text: &str) -> Option<Phone> {
+    let text = text.trim();
+    let mut href: String = text.chars().filter(char::is_ascii_digit).collect();
+    if href.len() < 3 {
+        return None;
+    }
+    if text.starts_with('+') {
+        href.insert(0, '+');
+    }
+    Some(Phone {
+        text: text.to_owned(),
+        href: format!("tel:{href}"),
+    })
+}
 
 /// The query value of the deliberate step.
 pub const DIAL_ANYWAY: &str = "toch";
@@ -56,4 +79,20 @@ pub fn route(found: &IntakeReport, now: DateTime<Utc>, anyway: bool, lang: Lang)
             "Mind: you are calling outside the safe times. If someone else answers, do not mention Veilig Thuis and leave no voicemail.",
         ),
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn phone_numbers_become_tel_links() {
+        let p = phone("06-12345678").expect("a number");
+        assert_eq!(p.href, "tel:0612345678");
+        assert_eq!(
+            phone("+31 20 123 4567").map(|p| p.href).as_deref(),
+            Some("tel:+31201234567")
+        );
+        assert!(phone("—").is_none());
+    }
 }

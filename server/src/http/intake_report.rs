@@ -16,36 +16,13 @@ use meldcode::texts::Label;
 use serde::Deserialize;
 
 use super::intake::view;
-use super::intake_call::{self, RouteView};
+use super::intake_call::{self, Phone, RouteView, phone};
 use super::intake_pages::{LANG, gemeente_name, intake_session, region_name};
 use super::nowrap::filters;
 use super::pages::{Who, error_page, html};
 use super::param_pages::PagePath;
 use super::{ApiError, AppState};
 use crate::store::intake::{self, IntakeReport};
-
-/// A phone number as written, and its `tel:` address.
-pub struct Phone {
-    pub text: String,
-    pub href: String,
-}
-
-/// `tel:+31201234567` from "020-123 45 67" (digits and a leading `+` only); `None` when there
-/// is no number in it.
-pub fn phone(text: &str) -> Option<Phone> {
-    let text = text.trim();
-    let mut href: String = text.chars().filter(char::is_ascii_digit).collect();
-    if href.len() < 3 {
-        return None;
-    }
-    if text.starts_with('+') {
-        href.insert(0, '+');
-    }
-    Some(Phone {
-        text: text.to_owned(),
-        href: format!("tel:{href}"),
-    })
-}
 
 pub struct RowView {
     pub label: &'static str,
@@ -396,20 +373,4 @@ pub async fn export(State(s): State<AppState>, headers: HeaderMap, PagePath(id):
         response.headers_mut().insert(header::CONTENT_DISPOSITION, v);
     }
     response
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn phone_numbers_become_tel_links() {
-        let p = phone("06-12345678").expect("a number");
-        assert_eq!(p.href, "tel:0612345678");
-        assert_eq!(
-            phone("+31 20 123 4567").map(|p| p.href).as_deref(),
-            Some("tel:+31201234567")
-        );
-        assert!(phone("—").is_none());
-    }
 }
