@@ -5,7 +5,7 @@
 #[path = "intake_pages/common.rs"]
 mod common;
 
-use common::{id_of, text, with_browser, within_5s};
+use common::{id_of, kenmerk_of, text, with_browser, within_5s};
 use fantoccini::{Client, Locator};
 use masker19_e2e::{Api, safe_times_around_now};
 use serde_json::{Value, json};
@@ -196,6 +196,12 @@ fn calling_outside_the_safe_times_takes_a_deliberate_step() -> anyhow::Result<()
         Box::pin(async move {
             let c = &b.client;
             let client_tel = "main a[href='tel:0612345678']";
+            // The inbox rows already say it.
+            let row_of = |r: &Value| format!("//tr[.//a[normalize-space()='{}']]", kenmerk_of(r));
+            let inside_row = c.find(Locator::XPath(&row_of(&reports[0]))).await?.text().await?;
+            let outside_row = c.find(Locator::XPath(&row_of(&reports[1]))).await?.text().await?;
+            assert!(inside_row.contains("nu binnen de veilige tijden"), "{inside_row}");
+            assert!(outside_row.contains("nu buiten de veilige tijden"), "{outside_row}");
             c.goto(&format!("{base}/intake/reports/{}", id_of(&reports[0]))).await?;
             let page = text(c).await?;
             assert!(page.contains("Nu veilig"), "inside the safe times: {page}");

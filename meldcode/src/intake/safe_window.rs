@@ -265,7 +265,22 @@ impl SafeRoute {
         if safe.phone.trim().is_empty() {
             return SafeRoute::PharmacyOnly;
         }
-        match SafeWindow::parse(&safe.safe_times) {
+        SafeRoute::of_times(&safe.safe_times, now)
+    }
+
+    /// For an inbox row: "nu binnen/buiten de veilige tijden" (`None`: nothing certain to say).
+    pub fn now_short(self, lang: Lang) -> Option<&'static str> {
+        match self {
+            SafeRoute::CallNow => Some(lang.pick("nu binnen de veilige tijden", "now within the safe times")),
+            SafeRoute::Outside => Some(lang.pick("nu buiten de veilige tijden", "now outside the safe times")),
+            SafeRoute::Unreadable | SafeRoute::PharmacyOnly => None,
+        }
+    }
+
+    /// The route for safe times `text` alone (an inbox row knows no more): [`SafeRoute::CallNow`],
+    /// [`SafeRoute::Outside`] or [`SafeRoute::Unreadable`].
+    pub fn of_times(text: &str, now: DateTime<Utc>) -> SafeRoute {
+        match SafeWindow::parse(text) {
             Some(w) if w.contains(now) => SafeRoute::CallNow,
             Some(_) => SafeRoute::Outside,
             None => SafeRoute::Unreadable,
@@ -280,7 +295,11 @@ impl SafeRoute {
     /// What intake should do now, in a sentence; `via_pharmacy`: the pharmacy may be used.
     pub fn advice(self, via_pharmacy: bool, lang: Lang) -> &'static str {
         let (nl, en) = match (self, via_pharmacy) {
-            (SafeRoute::CallNow, _) => (
+            (SafeRoute::CallNow, true) => (
+                "Nu veilig: het is binnen de veilige tijden. Bel het veilige nummer; buiten die tijden gaat het contact via de apotheek.",
+                "Safe now: it is within the safe times. Call the safe number; outside those times, contact goes through the pharmacy.",
+            ),
+            (SafeRoute::CallNow, false) => (
                 "Nu veilig: het is binnen de veilige tijden. Bel het veilige nummer.",
                 "Safe now: it is within the safe times. Call the safe number.",
             ),

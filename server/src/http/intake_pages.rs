@@ -8,7 +8,7 @@ use axum::http::{HeaderMap, StatusCode, Uri};
 use axum::response::{IntoResponse, Redirect, Response};
 use chrono::Utc;
 use meldcode::describe::local_time;
-use meldcode::intake::{Filter, Text, is_waiting, status_label};
+use meldcode::intake::{Filter, SafeRoute, Text, is_waiting, status_label};
 use meldcode::texts::{Label, Lang};
 
 use super::intake::inbox_query;
@@ -76,6 +76,8 @@ struct InboxRow {
     accompanied: &'static str,
     accompanied_yes: bool,
     safe_times: String,
+    /// "nu buiten de veilige tijden", where the times can be read.
+    safe_now: Option<&'static str>,
     status: &'static str,
     status_code: &'static str,
 }
@@ -229,6 +231,11 @@ pub async fn inbox(State(s): State<AppState>, headers: HeaderMap, uri: Uri) -> R
                 .clone()
                 .filter(|t| !t.trim().is_empty())
                 .unwrap_or_else(|| "—".into()),
+            safe_now: i
+                .safe_times
+                .as_deref()
+                .filter(|_| is_waiting(i.status) || i.status == meldcode::Status::Acknowledged)
+                .and_then(|t| SafeRoute::of_times(t, now).now_short(LANG)),
             status: status_label(i.status, LANG),
             status_code: i.status.code(),
         })
