@@ -307,10 +307,15 @@ pub fn act(
             (Status::Received, Some(reason.to_owned()))
         }
         Action::Close { reason } => {
-            if !current.can_become(Status::Closed) {
+            // A reason that is too long is refused whatever the status (422 before 409); a
+            // missing one only where closing is allowed at all.
+            let problems = check_close(current, reason.as_deref());
+            let too_long = problems
+                .iter()
+                .any(|p| matches!(p, ActionProblem::ReasonTooLong { .. }));
+            if !too_long && !current.can_become(Status::Closed) {
                 return Ok(Err(Refusal::NotAllowed(current.code(), "closed")));
             }
-            let problems = check_close(current, reason.as_deref());
             if !problems.is_empty() {
                 return Ok(Err(Refusal::Invalid(problems)));
             }
