@@ -23,6 +23,15 @@ const inView = (want) => [...document.querySelectorAll('a, button')].some(e => {
 return ['In behandeling nemen', 'Overdragen', 'Afsluiten'].filter(inView);
 "#;
 
+/// The element with the focus, when the action bar covers it (else `null`).
+const FOCUS_UNDER_BAR: &str = r#"
+const bar = document.querySelector('.action-bar');
+const f = document.activeElement;
+if (!bar || !f || f === document.body || bar.contains(f)) return null;
+const b = bar.getBoundingClientRect(), r = f.getBoundingClientRect();
+return r.top < b.bottom - 1 && r.bottom > b.top ? f.outerHTML.slice(0, 120) : null;
+"#;
+
 /// The actions are where the worker's eye is, and stay in reach while reading, at 1280 and
 /// 390 px.
 #[test]
@@ -51,6 +60,16 @@ fn the_actions_stay_in_reach_while_reading_the_report() -> anyhow::Result<()> {
                             seen,
                             json!(["In behandeling nemen", "Overdragen", "Afsluiten"]),
                             "at {width} px, scrolled to {at} of a {height} px page, the actions in view"
+                        );
+                    }
+                    // Kept in reach, but never in the way: the keyboard's focus is never under the bar.
+                    c.execute("window.scrollTo(0, 0); document.body.tabIndex = -1; document.body.focus(); document.body.removeAttribute('tabindex');", vec![]).await?;
+                    for _ in 0..60 {
+                        b.press_tab().await?;
+                        let hidden = c.execute(FOCUS_UNDER_BAR, vec![]).await?;
+                        assert!(
+                            hidden.is_null(),
+                            "at {width} px the focus is under the action bar: {hidden}"
                         );
                     }
                 }
