@@ -247,6 +247,10 @@ fn calling_outside_the_safe_times_takes_a_deliberate_step() -> anyhow::Result<()
                 page.contains("u belt buiten de veilige tijden"),
                 "with a warning: {page}"
             );
+            assert!(
+                page.contains("Nummer buiten de veilige tijden opgevraagd door intake-vt01"),
+                "the audit log says who took that step: {page}"
+            );
             Ok(())
         })
     })

@@ -310,7 +310,14 @@ pub async fn report(
         "close" => "Afgesloten.",
         _ => "Gedaan.",
     });
-    match load(&s, &headers, &id, AuditAction::View).await {
+    // Showing the number outside the safe times is a decision: the audit log says who took it.
+    let anyway = q.bellen.as_deref() == Some(intake_call::DIAL_ANYWAY);
+    let action = if anyway {
+        AuditAction::DialAnyway
+    } else {
+        AuditAction::View
+    };
+    match load(&s, &headers, &id, action).await {
         Ok((found, who)) => html(
             StatusCode::OK,
             &page(
@@ -319,7 +326,7 @@ pub async fn report(
                 notice.map(str::to_owned),
                 None,
                 ActionDraft::default(),
-                q.bellen.as_deref() == Some(intake_call::DIAL_ANYWAY),
+                anyway,
             ),
         ),
         Err(r) => r,
