@@ -209,7 +209,9 @@ fn calling_outside_the_safe_times_takes_a_deliberate_step() -> anyhow::Result<()
         let mut outside = api.example("melding")?;
         outside["safe_contact"]["safe_times"] = json!(safe_times_around_now(false));
         outside["safe_contact"]["via_pharmacy"] = json!(true);
-        Ok(vec![inside, outside])
+        let mut unreadable = api.example("melding")?;
+        unreadable["safe_contact"]["safe_times"] = json!("Als hij naar zijn werk is");
+        Ok(vec![inside, outside, unreadable])
     };
     with_browser("intake-vt01", make, |b, base, reports, _| {
         Box::pin(async move {
@@ -251,6 +253,19 @@ fn calling_outside_the_safe_times_takes_a_deliberate_step() -> anyhow::Result<()
                 page.contains("Nummer buiten de veilige tijden opgevraagd door intake-vt01"),
                 "the audit log says who took that step: {page}"
             );
+
+            // Times the page cannot read for certain: a person decides, so the number waits too.
+            c.goto(&format!("{base}/intake/reports/{}", id_of(&reports[2]))).await?;
+            let page = text(c).await?;
+            assert_eq!(c.find_all(Locator::Css(client_tel)).await?.len(), 0, "{page}");
+            assert!(page.contains("Controleer zelf de veilige tijden"), "{page}");
+            c.find(Locator::XPath(
+                "//a[starts-with(normalize-space(), 'Toch bellen: ik heb de veilige tijden gecontroleerd')]",
+            ))
+            .await?
+            .click()
+            .await?;
+            c.wait().for_element(Locator::Css(client_tel)).await?;
             Ok(())
         })
     })

@@ -47,8 +47,9 @@ pub struct RouteView {
     pub pharmacy: Option<Phone>,
     /// The client's number may be dialled with one tap.
     pub may_dial: bool,
-    /// The link of the deliberate step, while the number is held back.
+    /// The link of the deliberate step, while the number is held back, and its text.
     pub dial_anyway_href: Option<String>,
+    pub dial_anyway_label: &'static str,
     /// The worker took that step: the number is shown with [`RouteView::warning`].
     pub dialing_anyway: bool,
     pub warning: &'static str,
@@ -74,10 +75,23 @@ pub fn route(found: &IntakeReport, now: DateTime<Utc>, anyway: bool, lang: Lang)
         may_dial: route.may_dial() || (held_back && anyway),
         dial_anyway_href: (held_back && !anyway).then(|| format!("/intake/reports/{}?bellen={DIAL_ANYWAY}#veilig-bellen", found.id)),
         dialing_anyway: held_back && anyway,
-        warning: lang.pick(
-            "Let op: u belt buiten de veilige tijden. Neemt een ander op, noem dan Veilig Thuis niet en spreek geen voicemail in.",
-            "Mind: you are calling outside the safe times. If someone else answers, do not mention Veilig Thuis and leave no voicemail.",
-        ),
+        dial_anyway_label: match route {
+            SafeRoute::Unreadable => lang.pick(
+                "Toch bellen: ik heb de veilige tijden gecontroleerd…",
+                "Call anyway: I checked the safe times…",
+            ),
+            _ => lang.pick("Toch bellen buiten de veilige tijden…", "Call outside the safe times anyway…"),
+        },
+        warning: match route {
+            SafeRoute::Unreadable => lang.pick(
+                "Let op: bel alleen binnen de veilige tijden. Neemt een ander op, noem dan Veilig Thuis niet en spreek geen voicemail in.",
+                "Mind: call only within the safe times. If someone else answers, do not mention Veilig Thuis and leave no voicemail.",
+            ),
+            _ => lang.pick(
+                "Let op: u belt buiten de veilige tijden. Neemt een ander op, noem dan Veilig Thuis niet en spreek geen voicemail in.",
+                "Mind: you are calling outside the safe times. If someone else answers, do not mention Veilig Thuis and leave no voicemail.",
+            ),
+        },
     })
 }
 
