@@ -10,6 +10,14 @@ use crate::report::{Report, SafeContact};
 use crate::status::Status;
 use crate::texts::{Label, Lang, Ui};
 
+mod actions;
+mod safe_window;
+pub use actions::{
+    ActionField, ActionProblem, check_close, check_transfer, field_errors, given_reason, transferred_in,
+    transferred_in_short,
+};
+pub use safe_window::{SafeRoute, SafeWindow};
+
 /// A report's short reference for people (the first 8 hex digits of its id, upper case): what
 /// intake staff say on the phone, search for, and what a printed page carries.
 pub fn kenmerk(id: &str) -> String {
@@ -115,10 +123,12 @@ pub enum AuditAction {
     Close,
     Print,
     Export,
+    /// The person's number shown outside their safe times, after the deliberate step.
+    DialAnyway,
 }
 
 impl AuditAction {
-    pub const ALL: [AuditAction; 7] = [
+    pub const ALL: [AuditAction; 8] = [
         AuditAction::View,
         AuditAction::ApiView,
         AuditAction::Acknowledge,
@@ -126,6 +136,7 @@ impl AuditAction {
         AuditAction::Close,
         AuditAction::Print,
         AuditAction::Export,
+        AuditAction::DialAnyway,
     ];
 
     /// As stored and in the API.
@@ -138,6 +149,7 @@ impl AuditAction {
             AuditAction::Close => "close",
             AuditAction::Print => "print",
             AuditAction::Export => "export",
+            AuditAction::DialAnyway => "dial_anyway",
         }
     }
 
@@ -160,6 +172,10 @@ impl Label for AuditAction {
             AuditAction::Transfer => ("Overgedragen door", "Transferred by"),
             AuditAction::Close => ("Afgesloten door", "Closed by"),
             AuditAction::Print => ("Afdrukversie geopend door", "Print version opened by"),
+            AuditAction::DialAnyway => (
+                "Nummer buiten de veilige tijden opgevraagd door",
+                "Number outside the safe times asked for by",
+            ),
             AuditAction::Export => ("Als JSON gedownload door", "Downloaded as JSON by"),
         };
         lang.pick(nl, en)

@@ -93,3 +93,17 @@ pub fn percentile(sorted: &[std::time::Duration], p: f64) -> std::time::Duration
     let i = ((sorted.len() as f64 - 1.0) * p).round() as usize;
     sorted.get(i).copied().unwrap_or_default()
 }
+
+/// Safe-contact times written as a person would, around the current Amsterdam hour: a window
+/// that holds now (from an hour ago to two hours ahead), or one that does not (three to five
+/// hours ahead). Every day, so the test runs any day of the week.
+pub fn safe_times_around_now(inside: bool) -> String {
+    use chrono::Timelike;
+    let hour = chrono::Utc::now().with_timezone(&meldcode::TIME_ZONE).hour();
+    let (from, to) = if inside {
+        (hour + 23, hour + 2)
+    } else {
+        (hour + 3, hour + 5)
+    };
+    format!("Elke dag tussen {} en {} uur", from % 24, to % 24)
+}

@@ -75,8 +75,9 @@ fn press_filled(
 }
 
 /// Every server page. `open` is an open report of VT01 (it is closed and transferred on the
-/// way), `acked` one in intake; both are meldingen with all their blocks filled in.
-fn pages(open: &str, acked: &str) -> Vec<Visit> {
+/// way; its safe times are not now), `acked` one in intake; both are meldingen with all their
+/// blocks filled in; `returned` came back to VT01 from another region, with a reason.
+fn pages(open: &str, acked: &str, returned: &str) -> Vec<Visit> {
     let report = format!("/intake/reports/{open}");
     let mut list = vec![
         visit("login", Who::Nobody, "/login"),
@@ -119,7 +120,18 @@ fn pages(open: &str, acked: &str) -> Vec<Visit> {
     }
     list.extend([
         visit("inbox page 1", Who::Intake, "/intake?page=1"),
+        visit("inbox, a page beyond the last", Who::Intake, "/intake?page=99"),
         visit("report", Who::Intake, &report),
+        visit(
+            "report, calling outside the safe times anyway",
+            Who::Intake,
+            &format!("{report}?bellen=toch"),
+        ),
+        visit(
+            "report handed over to this region",
+            Who::Intake,
+            &format!("/intake/reports/{returned}"),
+        ),
         visit("report in intake", Who::Intake, &format!("/intake/reports/{acked}")),
         visit(
             "404 page, signed in",
@@ -131,6 +143,12 @@ fn pages(open: &str, acked: &str) -> Vec<Visit> {
             Who::Intake,
             &report,
             "form[action$='/close'] button[type=submit]",
+        ),
+        press(
+            "transfer form sent empty",
+            Who::Intake,
+            &report,
+            "form[action$='/transfer'] button[type=submit]",
         ),
         press_filled(
             "transfer confirmation",
@@ -248,12 +266,16 @@ async fn log_in(b: &Browser, base: &str, name: &str) -> anyhow::Result<()> {
     Ok(())
 }
 
-/// Reports in VT01's inbox in each state; the ids of an open one and one in intake.
-fn seed_reports(api: &Api, device: &str) -> anyhow::Result<(String, String)> {
+/// Reports in VT01's inbox in each state; the ids of an open one (outside its safe times), one
+/// in intake, and one VT02 handed back.
+fn seed_reports(api: &Api, device: &str) -> anyhow::Result<(String, String, String)> {
     let token = api.login("intake-vt01", DEMO_PASSWORD)?;
     let mut ids = Vec::new();
-    for kind in ["melding", "melding", "adviesvraag", "melding", "melding"] {
-        let report = api.example(kind)?;
+    for kind in ["melding", "melding", "adviesvraag", "melding", "melding", "melding"] {
+        let mut report = api.example(kind)?;
+        if ids.is_empty() {
+            report["safe_contact"]["safe_times"] = json!(masker19_e2e::safe_times_around_now(false));
+        }
         api.submit(device, &report)?;
         ids.push(report["id"].as_str().unwrap_or_default().to_owned());
     }
@@ -272,7 +294,19 @@ fn seed_reports(api: &Api, device: &str) -> anyhow::Result<(String, String)> {
             json!({"vt_region": "VT02", "reason": "Woont in VT02"}),
         )
     })?;
-    Ok((ids[0].clone(), ids[1].clone()))
+    act(
+        &ids[5],
+        "transfer",
+        json!({"vt_region": "VT02", "reason": "Woont in Haarlem"}),
+    )?;
+    let vt02 = api.login("intake-vt02", DEMO_PASSWORD)?;
+    let back = api.post_json(
+        &format!("/api/v1/intake/reports/{}/transfer", ids[5]),
+        Some(&vt02),
+        &json!({"vt_region": "VT01", "reason": "Toch Amsterdam: verhuizing ging niet door"}),
+    )?;
+    anyhow::ensure!(back.status == 200, "transfer back: {} {}", back.status, back.body);
+    Ok((ids[0].clone(), ids[1].clone(), ids[5].clone()))
 }
 
 #[test]
@@ -281,7 +315,7 @@ fn every_page_meets_wcag_2_1_aa_in_a_real_browser() -> anyhow::Result<()> {
     let axe = std::fs::read_to_string(&axe_path)
         .map_err(|e| anyhow::anyhow!("{}: {e} (scripts/setup-system installs axe-core)", axe_path.display()))?;
     let (_dir, server, device) = demo_server(&[])?;
-    let (open, acked) = seed_reports(&server.client(), &device)?;
+    let (open, acked, returned) = seed_reports(&server.client(), &device)?;
     let reset = masker19_e2e::admin(&server.db, &["user", "reset-2fa", NEW_USER], "")?;
     anyhow::ensure!(reset.status.success(), "{}", String::from_utf8_lossy(&reset.stderr));
     let base = server.url.clone();
@@ -291,7 +325,7 @@ fn every_page_meets_wcag_2_1_aa_in_a_real_browser() -> anyhow::Result<()> {
         let b = Browser::start().await?;
         let mut signed_in = Who::Nobody;
         let mut failures = Vec::new();
-        for page in pages(&open, &acked) {
+        for page in pages(&open, &acked, &returned) {
             if page.who != signed_in {
                 b.client.delete_all_cookies().await?;
                 match page.who {

@@ -112,6 +112,12 @@ fn closing_unacknowledged_needs_a_reason() -> R {
         json!({"vt_region": "VT18", "reason": "Woont in Utrecht"}),
     )?;
     assert_eq!(s, 409, "a closed report is not transferred");
+    // The order of the contract: a rule broken in the body (422) before the state (409).
+    let close = format!("/api/v1/intake/reports/{id}/close");
+    let (s, b) = post(&api, &close, &intake, json!({"reason": "x".repeat(4001)}))?;
+    assert_eq!((s, b["fields"][0]["rule"].as_str()), (422, Some("max_length")), "{b}");
+    let (s, _) = post(&api, &close, &intake, json!({}))?;
+    assert_eq!(s, 409, "closed already: no reason asked");
     let (s, b) = post(
         &api,
         &format!("/api/v1/intake/reports/{id}/transfer"),

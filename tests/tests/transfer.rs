@@ -163,6 +163,51 @@ fn a_transfer_without_a_reason_is_refused_and_nothing_moves() -> R {
     Ok(())
 }
 
+/// One check of a transfer's rules: a `422` lists every broken one (an unknown region and no
+/// reason, a region of its own and a reason that is too long), each at its field with its rule
+/// and an English sentence, and the report stays where it is.
+#[test]
+fn a_transfer_that_breaks_two_rules_is_refused_naming_both() -> R {
+    let (_dir, server, token) = demo_server(&[])?;
+    let api = server.client();
+    let report = api.example("melding")?;
+    api.submit(&token, &report)?;
+    let id = report["id"].as_str().unwrap_or_default();
+    let intake = api.login("intake-vt01", DEMO_PASSWORD)?;
+    let path = format!("/api/v1/intake/reports/{id}/transfer");
+    let fields = |body: serde_json::Value| -> anyhow::Result<Vec<(String, String, String)>> {
+        let r = api.post_json(&path, Some(&intake), &body)?;
+        anyhow::ensure!(r.status == 422, "{body}: {} {}", r.status, r.body);
+        Ok(r.body["fields"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .map(|f| {
+                let s = |k: &str| f[k].as_str().unwrap_or_default().to_owned();
+                (s("path"), s("rule"), s("message"))
+            })
+            .collect())
+    };
+    let both = fields(json!({"vt_region": "VT99", "reason": ""}))?;
+    let rules: Vec<(&str, &str)> = both.iter().map(|(p, r, _)| (p.as_str(), r.as_str())).collect();
+    assert_eq!(
+        rules,
+        [("/vt_region", "invalid_value"), ("/reason", "required")],
+        "{both:?}"
+    );
+    assert_eq!(both[0].2, "VT99 is not a Veilig Thuis region");
+    assert_eq!(both[1].2, "a transfer needs a reason");
+    let both = fields(json!({"vt_region": "VT01", "reason": "x".repeat(4001)}))?;
+    let rules: Vec<(&str, &str)> = both.iter().map(|(p, r, _)| (p.as_str(), r.as_str())).collect();
+    assert_eq!(
+        rules,
+        [("/vt_region", "invalid_value"), ("/reason", "max_length")],
+        "{both:?}"
+    );
+    assert_eq!(api.status_of(&token, id)?.body["vt_region"], "VT01", "still in VT01");
+    Ok(())
+}
+
 /// The old region keeps a stub without content: `status=transferred` lists when, to whom, why
 /// and by whom, and nothing of the report; the new region has it open.
 #[test]

@@ -67,8 +67,9 @@ impl From<Refusal> for ApiError {
         match &r {
             Refusal::NotFound => ApiError::NotFound,
             Refusal::NotAllowed(..) => ApiError::Conflict(r.to_string()),
-            Refusal::ReasonRequired | Refusal::TransferReasonRequired => field("/reason", Rule::Required),
-            Refusal::UnknownRegion(_) | Refusal::SameRegion => field("/vt_region", Rule::InvalidValue),
+            Refusal::Invalid(problems) => {
+                ApiError::Invalid(meldcode::intake::field_errors(problems, meldcode::Lang::En))
+            }
             Refusal::Purged => field("", Rule::PersonalDataPurged),
         }
     }

@@ -14,9 +14,9 @@ use super::params::{ApiPath, bad_query, query_pairs};
 use super::users::{from_bearer, intake_region};
 use super::{ApiError, AppState};
 use crate::store::inbox::{self, InboxQuery};
-use crate::store::intake::{self, Action, IntakeReport};
+use crate::store::intake::{self, Action, IntakeReport, Refusal};
+use meldcode::Rule;
 use meldcode::intake::{AuditAction, Filter};
-use meldcode::{FieldError, Rule};
 
 /// The caller's region and name.
 async fn caller(s: &AppState, headers: &HeaderMap) -> Result<(String, String), ApiError> {
@@ -172,6 +172,28 @@ pub struct Transitioned {
     pub status: meldcode::Status,
 }
 
+/// Do `action` as `actor` of `region`: the new status, or why it cannot be done (the rules of
+/// [`meldcode::intake::check_transfer`] and [`meldcode::intake::check_close`], a transition
+/// the status does not allow, a purged report). `Err` only for a fault of the store.
+pub async fn try_act(
+    s: &AppState,
+    id: String,
+    region: String,
+    actor: String,
+    action: Action,
+) -> Result<Result<Transitioned, Refusal>, ApiError> {
+    let done_id = id.clone();
+    let status = s
+        .store
+        .call(move |c| intake::act(c, &id, &region, &actor, &action, Utc::now()))
+        .await?;
+    if status == Ok(meldcode::Status::Received) {
+        s.forwarder_wake.notify_one(); // a transfer queues a delivery to the new region
+    }
+    Ok(status.map(|status| Transitioned { id: done_id, status }))
+}
+
+/// [`try_act`] for the API: a refusal is its error body (English sentences).
 pub async fn act(
     s: &AppState,
     id: String,
@@ -179,37 +201,7 @@ pub async fn act(
     actor: String,
     action: Action,
 ) -> Result<Transitioned, ApiError> {
-    let reason = match &action {
-        Action::Close { reason } | Action::Transfer { reason, .. } => reason.as_deref(),
-        Action::Acknowledge => None,
-    };
-    if let Some(r) = reason
-        && r.chars().count() > meldcode::validate::MAX_TEXT_CHARS
-    {
-        return Err(ApiError::Invalid(vec![FieldError::new(
-            "/reason",
-            Rule::MaxLength,
-            "at most 4000 characters",
-        )]));
-    }
-    if let Action::Transfer { reason, .. } = &action
-        && reason.as_deref().is_none_or(|r| r.trim().is_empty())
-    {
-        return Err(ApiError::Invalid(vec![FieldError::new(
-            "/reason",
-            Rule::Required,
-            "a transfer needs a reason",
-        )]));
-    }
-    let done_id = id.clone();
-    let status = s
-        .store
-        .call(move |c| intake::act(c, &id, &region, &actor, &action, Utc::now()))
-        .await??;
-    if status == meldcode::Status::Received {
-        s.forwarder_wake.notify_one(); // a transfer queues a delivery to the new region
-    }
-    Ok(Transitioned { id: done_id, status })
+    Ok(try_act(s, id, region, actor, action).await??)
 }
 
 pub async fn acknowledge(

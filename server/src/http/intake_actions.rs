@@ -1,5 +1,7 @@
 //! The intake page's actions: take into intake, hand over (region chosen, a reason, a
-//! confirmation step, then a message in the inbox), close (with the reason on the page).
+//! confirmation step, then a message in the inbox), close (with the reason on the page). The
+//! rules are `meldcode`'s ([`check_transfer`], and the store's check of a close); a broken one
+//! is shown in Dutch at its field, which gets the focus.
 
 use askama::Template;
 use axum::Form;
@@ -7,17 +9,17 @@ use axum::extract::State;
 use axum::extract::rejection::FormRejection;
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
-use meldcode::intake::{AuditAction, kenmerk};
-use meldcode::{Label, Lang, Rule};
+use meldcode::intake::{ActionField, ActionProblem, AuditAction, check_transfer, kenmerk};
+use meldcode::{Label, Rule};
 use serde::Deserialize;
 
-use super::intake::act;
-use super::intake_pages::{intake_session, region_name};
-use super::intake_report::{TransferDraft, load, page};
+use super::intake::try_act;
+use super::intake_pages::{LANG, intake_session, region_name};
+use super::intake_report::{ActionDraft, load, page};
 use super::pages::{Who, error_page, html, message};
 use super::param_pages::PagePath;
 use super::{ApiError, AppState};
-use crate::store::intake::Action;
+use crate::store::intake::{Action, Refusal};
 
 #[derive(Deserialize)]
 pub struct ActionForm {
@@ -44,25 +46,39 @@ struct ConfirmPage {
     reason: String,
 }
 
-/// What is wrong with a transfer form, in Dutch; `None`: it can be confirmed.
-fn transfer_problem(own: &str, to: &str, reason: &str) -> Option<&'static str> {
-    if meldcode::regions::latest().region(to).is_none() || to == own {
-        Some("Kies de Veilig Thuis-regio waaraan u de melding overdraagt.")
-    } else if reason.trim().is_empty() {
-        Some("Geef een reden voor de overdracht: de nieuwe regio en uw eigen regio zien die.")
-    } else if reason.chars().count() > meldcode::validate::MAX_TEXT_CHARS {
-        Some("De reden is te lang (ten hoogste 4000 tekens).")
+/// The draft of the form `action` (`transfer` or `close`) as filled in, with the messages of
+/// `problems` at their fields, in Dutch, and the focus on the first of them.
+fn draft_with(action: &str, form: &ActionForm, problems: &[ActionProblem]) -> ActionDraft {
+    let mut draft = ActionDraft {
+        vt_region: form.vt_region.trim().to_owned(),
+        ..ActionDraft::default()
+    };
+    if action == "close" {
+        draft.close_reason = form.reason.clone();
     } else {
-        None
+        draft.transfer_reason = form.reason.clone();
     }
+    for p in problems {
+        let (slot, id) = match (action, p.field()) {
+            ("close", _) => (&mut draft.errors.close_reason, "close_reason"),
+            (_, ActionField::Region) => (&mut draft.errors.vt_region, "vt_region"),
+            (_, ActionField::Reason) => (&mut draft.errors.transfer_reason, "transfer_reason"),
+        };
+        slot.get_or_insert_with(|| p.message(LANG));
+        if draft.focus.is_empty() {
+            draft.focus = id;
+        }
+    }
+    draft
 }
 
-/// The report page again, with `error` and the transfer form as it was filled in.
-async fn again(s: &AppState, headers: &HeaderMap, id: &str, error: &str, draft: TransferDraft) -> Response {
+/// The report page again (`422`), with `error` above the forms (a problem of the whole action)
+/// or the messages at the fields in `draft`.
+async fn again(s: &AppState, headers: &HeaderMap, id: &str, error: Option<&str>, draft: ActionDraft) -> Response {
     match load(s, headers, id, AuditAction::View).await {
         Ok((found, who)) => html(
             StatusCode::UNPROCESSABLE_ENTITY,
-            &page(found, who, None, Some(error.to_owned()), draft),
+            &page(found, who, None, error.map(str::to_owned), draft, false),
         ),
         Err(r) => r,
     }
@@ -97,12 +113,9 @@ pub async fn action(
     let action = match action.as_str() {
         "acknowledge" => Action::Acknowledge,
         "transfer" => {
-            let draft = || TransferDraft {
-                vt_region: to.clone(),
-                reason: form.reason.clone(),
-            };
-            if let Some(problem) = transfer_problem(&region, &to, &form.reason) {
-                return again(&s, &headers, &report_id, problem, draft()).await;
+            let problems = check_transfer(&region, &to, Some(&form.reason));
+            if !problems.is_empty() {
+                return again(&s, &headers, &report_id, None, draft_with("transfer", &form, &problems)).await;
             }
             if form.confirm != "ja" {
                 return html(
@@ -120,18 +133,19 @@ pub async fn action(
             }
             Action::Transfer {
                 to: to.clone(),
-                reason: Some(form.reason),
+                reason: Some(form.reason.clone()),
             }
         }
         "close" => Action::Close {
-            reason: Some(form.reason),
+            reason: Some(form.reason.clone()),
         },
         _ => return error_page(ApiError::NotFound, Some(who)),
     };
     let code = action.code();
-    match act(&s, report_id.clone(), region, session.user.name.clone(), action).await {
+    let done = try_act(&s, report_id.clone(), region, session.user.name.clone(), action).await;
+    match done {
         // After a transfer this region keeps only the stub: back to the inbox, with a message.
-        Ok(_) if code == "transfer" => {
+        Ok(Ok(_)) if code == "transfer" => {
             let query = url::form_urlencoded::Serializer::new(String::new())
                 .append_pair("done", "transfer")
                 .append_pair("kenmerk", &kenmerk(&report_id))
@@ -139,24 +153,19 @@ pub async fn action(
                 .finish();
             Redirect::to(&format!("/intake?{query}")).into_response()
         }
-        Ok(_) => Redirect::to(&format!("/intake/reports/{report_id}?done={code}")).into_response(),
-        Err(e @ (ApiError::Invalid(_) | ApiError::Conflict(_))) => {
-            // In Dutch, for the intake worker; the API keeps its English sentences.
-            let text = match &e {
-                ApiError::Invalid(fields) if fields.iter().any(|f| f.rule == Rule::PersonalDataPurged) => {
-                    Rule::PersonalDataPurged.label(Lang::Nl)
-                }
-                ApiError::Invalid(fields) if fields.iter().any(|f| f.path == "/reason") && code == "close" => {
-                    "Geef een reden: u sluit af zonder de melding eerst in behandeling te nemen."
-                }
-                ApiError::Invalid(fields) if fields.iter().any(|f| f.path == "/vt_region") => {
-                    "Kies een andere Veilig Thuis-regio om aan over te dragen."
-                }
-                ApiError::Invalid(_) => "Dit formulier is niet volledig of te lang.",
-                _ => "Dat kan niet meer: de status van deze melding is intussen veranderd.",
-            };
-            again(&s, &headers, &report_id, text, TransferDraft::default()).await
+        Ok(Ok(_)) => Redirect::to(&format!("/intake/reports/{report_id}?done={code}")).into_response(),
+        Ok(Err(Refusal::Invalid(problems))) => {
+            again(&s, &headers, &report_id, None, draft_with(code, &form, &problems)).await
         }
+        Ok(Err(Refusal::Purged)) => {
+            let text = Rule::PersonalDataPurged.label(LANG);
+            again(&s, &headers, &report_id, Some(text), ActionDraft::default()).await
+        }
+        Ok(Err(Refusal::NotAllowed(..))) => {
+            let text = "Dat kan niet meer: de status van deze melding is intussen veranderd.";
+            again(&s, &headers, &report_id, Some(text), ActionDraft::default()).await
+        }
+        Ok(Err(Refusal::NotFound)) => error_page(ApiError::NotFound, Some(who)),
         Err(e) => error_page(e, Some(who)),
     }
 }
@@ -166,10 +175,26 @@ mod tests {
     use super::*;
 
     #[test]
-    fn a_transfer_needs_another_region_and_a_reason() {
-        assert!(transfer_problem("VT01", "", "reden").is_some());
-        assert!(transfer_problem("VT01", "VT01", "reden").is_some());
-        assert!(transfer_problem("VT01", "VT20", "  ").is_some());
-        assert!(transfer_problem("VT01", "VT20", "Woont in Utrecht").is_none());
+    fn every_problem_is_shown_at_its_own_field_and_the_first_gets_the_focus() {
+        let form = ActionForm {
+            csrf: String::new(),
+            vt_region: String::new(),
+            reason: " ".into(),
+            confirm: String::new(),
+        };
+        let draft = draft_with("transfer", &form, &check_transfer("VT01", "", Some(" ")));
+        assert_eq!(draft.focus, "vt_region");
+        assert!(draft.errors.vt_region.as_deref().is_some_and(|m| m.starts_with("Kies")));
+        assert!(
+            draft
+                .errors
+                .transfer_reason
+                .as_deref()
+                .is_some_and(|m| m.starts_with("Geef een reden"))
+        );
+        let close = meldcode::intake::check_close(meldcode::Status::Received, Some(" "));
+        let draft = draft_with("close", &form, &close);
+        assert_eq!(draft.focus, "close_reason");
+        assert!(draft.errors.vt_region.is_none() && draft.errors.close_reason.is_some());
     }
 }

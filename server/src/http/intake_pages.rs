@@ -8,10 +8,11 @@ use axum::http::{HeaderMap, StatusCode, Uri};
 use axum::response::{IntoResponse, Redirect, Response};
 use chrono::Utc;
 use meldcode::describe::local_time;
-use meldcode::intake::{Filter, Text, status_label};
+use meldcode::intake::{Filter, SafeRoute, Text, is_waiting, status_label};
 use meldcode::texts::{Label, Lang};
 
 use super::intake::inbox_query;
+use super::nowrap::filters;
 use super::pages::{Who, error_page, html};
 use super::params::query_pairs;
 use super::users::{from_cookie, intake_region};
@@ -60,7 +61,12 @@ struct InboxRow {
     id: String,
     kenmerk: String,
     received: String,
+    /// When the pharmacy made it ("—" once purged).
+    created: String,
+    /// Since the pharmacy made it, while open.
     waiting: String,
+    /// "overgedragen door VT01: reden".
+    transferred: Option<String>,
     kind: &'static str,
     pharmacy: String,
     gemeente: String,
@@ -70,6 +76,8 @@ struct InboxRow {
     accompanied: &'static str,
     accompanied_yes: bool,
     safe_times: String,
+    /// "nu buiten de veilige tijden", where the times can be read.
+    safe_now: Option<&'static str>,
     status: &'static str,
     status_code: &'static str,
 }
@@ -94,7 +102,10 @@ struct InboxPage {
     region: String,
     region_name: String,
     notice: Option<String>,
+    /// The filters of what the region holds (they add up to "Alles").
     filters: Vec<FilterLink>,
+    /// What the region handed over: not in "Alles".
+    handed_over: FilterLink,
     filter_label: &'static str,
     filter_code: &'static str,
     caption: &'static str,
@@ -147,21 +158,44 @@ fn transfer_notice(uri: &Uri) -> Option<String> {
     Some(format!("Melding {kenmerk} is overgedragen aan {}.", region_name(to)))
 }
 
+/// How many pages `total` rows fill (at least one, the empty one).
+fn pages_of(total: u64) -> u64 {
+    total.div_ceil(u64::from(inbox::INBOX_PAGE_SIZE)).max(1)
+}
+
 pub async fn inbox(State(s): State<AppState>, headers: HeaderMap, uri: Uri) -> Response {
     let (session, region) = match intake_session(&s, &headers).await {
         Ok(x) => x,
         Err(r) => return r,
     };
     let who = Who::from(&session);
-    let query = match inbox_query(uri.query()) {
+    let mut query = match inbox_query(uri.query()) {
         Ok(q) => q,
         Err(e) => return error_page(e, Some(who)),
     };
     let (r, q) = (region.clone(), query.clone());
-    let found = match s.store.read(move |c| inbox::inbox(c, &r, &q, Utc::now())).await {
+    let mut found = match s.store.read(move |c| inbox::inbox(c, &r, &q, Utc::now())).await {
         Ok(found) => found,
         Err(e) => return error_page(ApiError::from(e), Some(who)),
     };
+    // A page beyond the last (an old link, a typed number): the last page, saying so.
+    let last = pages_of(found.total);
+    let mut notice = transfer_notice(&uri);
+    if u64::from(query.page) > last {
+        notice = Some(format!(
+            "Pagina {} bestaat niet: “{}” heeft {last} {}. U ziet de laatste.",
+            query.page,
+            query.filter.label(LANG),
+            if last == 1 { "pagina" } else { "pagina's" }
+        ));
+        query.page = u32::try_from(last).unwrap_or(1);
+        let (r, q) = (region.clone(), query.clone());
+        found = match s.store.read(move |c| inbox::inbox(c, &r, &q, Utc::now())).await {
+            Ok(found) => found,
+            Err(e) => return error_page(ApiError::from(e), Some(who)),
+        };
+    }
+    let now = Utc::now();
     let InboxQuery { filter, q, page } = query;
     let rows = found
         .items
@@ -170,7 +204,16 @@ pub async fn inbox(State(s): State<AppState>, headers: HeaderMap, uri: Uri) -> R
             id: i.id.clone(),
             kenmerk: i.kenmerk.clone(),
             received: local_time(i.received_at),
-            waiting: i.waiting_minutes.map_or_else(|| "—".to_owned(), waited),
+            created: i.created_at.map_or_else(|| "—".to_owned(), local_time),
+            waiting: if is_waiting(i.status) {
+                waited((now - i.created_at.unwrap_or(i.received_at)).num_minutes())
+            } else {
+                "—".to_owned()
+            },
+            transferred: i
+                .transferred_from
+                .as_deref()
+                .map(|from| meldcode::intake::transferred_in_short(from, i.transfer_reason.as_deref(), 80, LANG)),
             kind: i.kind.label(LANG),
             pharmacy: i.pharmacy.clone().unwrap_or_else(|| "—".into()),
             gemeente: i.gemeente.as_deref().map_or_else(|| "—".into(), gemeente_name),
@@ -188,6 +231,11 @@ pub async fn inbox(State(s): State<AppState>, headers: HeaderMap, uri: Uri) -> R
                 .clone()
                 .filter(|t| !t.trim().is_empty())
                 .unwrap_or_else(|| "—".into()),
+            safe_now: i
+                .safe_times
+                .as_deref()
+                .filter(|_| is_waiting(i.status) || i.status == meldcode::Status::Acknowledged)
+                .and_then(|t| SafeRoute::of_times(t, now).now_short(LANG)),
             status: status_label(i.status, LANG),
             status_code: i.status.code(),
         })
@@ -206,23 +254,25 @@ pub async fn inbox(State(s): State<AppState>, headers: HeaderMap, uri: Uri) -> R
             by: st.transferred_by.clone(),
         })
         .collect();
-    let filters = Filter::ALL
+    let link = |f: Filter| FilterLink {
+        href: inbox_href(f, &q, 1),
+        label: f.label(LANG),
+        count: found.counts.of(f),
+        current: f == filter,
+    };
+    let filters = [Filter::Open, Filter::Acknowledged, Filter::Closed, Filter::All]
         .into_iter()
-        .map(|f| FilterLink {
-            href: inbox_href(f, &q, 1),
-            label: f.label(LANG),
-            count: found.counts.of(f),
-            current: f == filter,
-        })
+        .map(link)
         .collect();
+    let handed_over = link(Filter::Transferred);
     let caption = match filter {
-        Filter::Open => "Open meldingen, langst wachtend eerst",
+        Filter::Open => "Open meldingen, langst wachtend eerst (sinds de apotheek ze maakte)",
         Filter::Acknowledged => "Meldingen in behandeling, nieuwste eerst",
         Filter::Transferred => "Overgedragen aan een andere regio (zonder inhoud)",
         Filter::Closed => "Gesloten meldingen, nieuwste eerst",
         Filter::All => "Alle meldingen: open eerst, langst wachtend eerst",
     };
-    let pages = found.total.div_ceil(u64::from(inbox::INBOX_PAGE_SIZE)).max(1);
+    let pages = pages_of(found.total);
     let page_view = InboxPage {
         who: Some(who),
         region_name: meldcode::regions::latest()
@@ -230,8 +280,9 @@ pub async fn inbox(State(s): State<AppState>, headers: HeaderMap, uri: Uri) -> R
             .map(|r| r.name.clone())
             .unwrap_or_default(),
         region,
-        notice: transfer_notice(&uri),
+        notice,
         filters,
+        handed_over,
         filter_label: filter.label(LANG),
         filter_code: filter.code(),
         caption,

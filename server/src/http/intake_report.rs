@@ -16,34 +16,13 @@ use meldcode::texts::Label;
 use serde::Deserialize;
 
 use super::intake::view;
+use super::intake_call::{self, Phone, RouteView, phone};
 use super::intake_pages::{LANG, gemeente_name, intake_session, region_name};
+use super::nowrap::filters;
 use super::pages::{Who, error_page, html};
 use super::param_pages::PagePath;
 use super::{ApiError, AppState};
 use crate::store::intake::{self, IntakeReport};
-
-/// A phone number as written, and its `tel:` address.
-pub struct Phone {
-    pub text: String,
-    pub href: String,
-}
-
-/// `tel:+31201234567` from "020-123 45 67" (digits and a leading `+` only); `None` when there
-/// is no number in it.
-pub fn phone(text: &str) -> Option<Phone> {
-    let text = text.trim();
-    let mut href: String = text.chars().filter(char::is_ascii_digit).collect();
-    if href.len() < 3 {
-        return None;
-    }
-    if text.starts_with('+') {
-        href.insert(0, '+');
-    }
-    Some(Phone {
-        text: text.to_owned(),
-        href: format!("tel:{href}"),
-    })
-}
 
 pub struct RowView {
     pub label: &'static str,
@@ -73,11 +52,23 @@ pub struct AuditView {
     pub detail: String,
 }
 
-/// What the transfer form shows again after a mistake.
+/// The messages at the action forms' fields, in Dutch.
 #[derive(Default)]
-pub struct TransferDraft {
+pub struct FieldErrors {
+    pub vt_region: Option<String>,
+    pub transfer_reason: Option<String>,
+    pub close_reason: Option<String>,
+}
+
+/// What the action forms show again after a mistake: what was filled in, the message at each
+/// field that breaks a rule, and the field that gets the focus (the first of them).
+#[derive(Default)]
+pub struct ActionDraft {
     pub vt_region: String,
-    pub reason: String,
+    pub transfer_reason: String,
+    pub close_reason: String,
+    pub errors: FieldErrors,
+    pub focus: &'static str,
 }
 
 #[derive(Template)]
@@ -104,7 +95,9 @@ pub struct ReportPage {
     can_acknowledge: bool,
     csrf: String,
     regions: Vec<(String, String, bool)>,
-    transfer_reason: String,
+    draft: ActionDraft,
+    transferred_in: Option<String>,
+    route: Option<RouteView>,
     history: Vec<(String, &'static str, String)>,
     audit: Vec<AuditView>,
     print: bool,
@@ -144,11 +137,14 @@ impl Texts {
     }
 }
 
-fn sections(found: &IntakeReport) -> Vec<SectionView> {
+/// The report's sections; the client's safe number is a one-tap `tel:` link only when
+/// `dial_client` (see [`super::intake_call`]), the reporter's always.
+fn sections(found: &IntakeReport, dial_client: bool) -> Vec<SectionView> {
     let Some(report) = &found.report else {
         return Vec::new();
     };
-    let phones = [Question::SafePhone.short(LANG), Question::ReporterPhone.short(LANG)];
+    let safe_phone = Question::SafePhone.short(LANG);
+    let phones = [safe_phone, Question::ReporterPhone.short(LANG)];
     words::sections(report, LANG)
         .into_iter()
         .map(|sec| {
@@ -164,7 +160,9 @@ fn sections(found: &IntakeReport) -> Vec<SectionView> {
                     .rows
                     .into_iter()
                     .map(|row| RowView {
-                        tel: phones.contains(&row.label).then(|| phone(&row.value)).flatten(),
+                        tel: (phones.contains(&row.label) && (dial_client || row.label != safe_phone))
+                            .then(|| phone(&row.value))
+                            .flatten(),
                         label: row.label,
                         value: row.value,
                         strong: row.prominent,
@@ -196,15 +194,30 @@ fn audit_view(found: &IntakeReport) -> Vec<AuditView> {
         .collect()
 }
 
-/// The page for a report the region holds.
+/// "Overgedragen door VT01 Amsterdam-Amstelland op … — reden: …" when another region handed
+/// the report to this one (its last transfer into this region).
+fn transferred_in(found: &IntakeReport) -> Option<String> {
+    let t = found
+        .audit
+        .iter()
+        .rev()
+        .find(|a| a.action == AuditAction::Transfer.code() && a.to_region.as_deref() == Some(&found.vt_region))?;
+    let from = region_name(t.vt_region.as_deref().unwrap_or("—"));
+    Some(words::transferred_in(&from, t.at, t.detail.as_deref(), LANG))
+}
+
+/// The page for a report the region holds; `dial_anyway`: the worker chose to call the client
+/// outside the safe times.
 pub fn page(
     found: IntakeReport,
     who: Who,
     notice: Option<String>,
     error: Option<String>,
-    draft: TransferDraft,
+    draft: ActionDraft,
+    dial_anyway: bool,
 ) -> ReportPage {
     let region = found.vt_region.clone();
+    let route = intake_call::route(&found, Utc::now(), dial_anyway, LANG);
     let regions = meldcode::regions::latest()
         .regions()
         .filter(|r| r.code != region)
@@ -229,7 +242,9 @@ pub fn page(
             .closed
             .as_ref()
             .map(|c| words::closed_by(&c.by, c.at, found.close_reason.as_deref(), LANG)),
-        sections: sections(&found),
+        sections: sections(&found, route.as_ref().is_some_and(|r| r.may_dial)),
+        transferred_in: transferred_in(&found),
+        route,
         pharmacy: found.pharmacy.as_ref().map(|p| PharmacyView {
             name: p.name.clone(),
             address: p.address.clone().unwrap_or_else(|| "—".into()),
@@ -239,7 +254,7 @@ pub fn page(
         open: found.status.is_open(),
         can_acknowledge: found.status.can_become(meldcode::Status::Acknowledged),
         regions,
-        transfer_reason: draft.reason,
+        draft,
         history: found
             .history
             .iter()
@@ -261,6 +276,8 @@ pub fn page(
 #[derive(Deserialize)]
 pub struct Notice {
     done: Option<String>,
+    /// `toch`: show the client's number outside the safe times (see [`super::intake_call`]).
+    bellen: Option<String>,
 }
 
 /// Read a report of the caller's region for a page, recording `action` in its audit log.
@@ -293,10 +310,24 @@ pub async fn report(
         "close" => "Afgesloten.",
         _ => "Gedaan.",
     });
-    match load(&s, &headers, &id, AuditAction::View).await {
+    // Showing the number outside the safe times is a decision: the audit log says who took it.
+    let anyway = q.bellen.as_deref() == Some(intake_call::DIAL_ANYWAY);
+    let action = if anyway {
+        AuditAction::DialAnyway
+    } else {
+        AuditAction::View
+    };
+    match load(&s, &headers, &id, action).await {
         Ok((found, who)) => html(
             StatusCode::OK,
-            &page(found, who, notice.map(str::to_owned), None, TransferDraft::default()),
+            &page(
+                found,
+                who,
+                notice.map(str::to_owned),
+                None,
+                ActionDraft::default(),
+                anyway,
+            ),
         ),
         Err(r) => r,
     }
@@ -306,8 +337,9 @@ pub async fn report(
 pub async fn print(State(s): State<AppState>, headers: HeaderMap, PagePath(id): PagePath<String>) -> Response {
     match load(&s, &headers, &id, AuditAction::Print).await {
         Ok((found, who)) => {
-            let mut view = page(found, who, None, None, TransferDraft::default());
+            let mut view = page(found, who, None, None, ActionDraft::default(), false);
             view.print = true;
+            view.route = None; // what is safe "now" is not true on paper later
             html(StatusCode::OK, &view)
         }
         Err(r) => r,
@@ -348,20 +380,4 @@ pub async fn export(State(s): State<AppState>, headers: HeaderMap, PagePath(id):
         response.headers_mut().insert(header::CONTENT_DISPOSITION, v);
     }
     response
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn phone_numbers_become_tel_links() {
-        let p = phone("06-12345678").expect("a number");
-        assert_eq!(p.href, "tel:0612345678");
-        assert_eq!(
-            phone("+31 20 123 4567").map(|p| p.href).as_deref(),
-            Some("tel:+31201234567")
-        );
-        assert!(phone("—").is_none());
-    }
 }

@@ -9,9 +9,11 @@ pub mod front_door;
 mod health;
 mod intake;
 mod intake_actions;
+mod intake_call;
 mod intake_pages;
 mod intake_report;
 pub mod listener;
+mod nowrap;
 mod openapi;
 mod pages;
 mod param_pages;
@@ -116,6 +118,8 @@ pub fn router(state: AppState) -> Router {
         .route("/intake/reports/{id}/export.json", get(intake_report::export))
         .route("/intake/reports/{id}/{action}", post(intake_actions::action))
         .route("/assets/server.css", get(pages::stylesheet))
+        .route("/assets/icon/apotheek.png", get(pages::icon_png))
+        .route("/favicon.ico", get(pages::icon_ico))
         .route("/.well-known/security.txt", get(front_door::security_txt))
         .fallback(pages::not_found)
         .method_not_allowed_fallback(pages::method_not_allowed)

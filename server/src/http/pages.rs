@@ -334,6 +334,28 @@ fn logged_out() -> Response {
     r
 }
 
+/// The pages' icon (a plain pharmacy cross), cached for a day: no 404 on any page load.
+pub async fn icon_png() -> impl IntoResponse {
+    (
+        [
+            (header::CONTENT_TYPE, "image/png"),
+            (header::CACHE_CONTROL, "public, max-age=86400"),
+        ],
+        include_bytes!("../../../assets/icon/apotheek.png").as_slice(),
+    )
+}
+
+/// `/favicon.ico`, which browsers ask for by themselves (a JSON download, a print preview).
+pub async fn icon_ico() -> impl IntoResponse {
+    (
+        [
+            (header::CONTENT_TYPE, "image/vnd.microsoft.icon"),
+            (header::CACHE_CONTROL, "public, max-age=86400"),
+        ],
+        include_bytes!("../../../assets/icon/apotheek.ico").as_slice(),
+    )
+}
+
 pub async fn stylesheet() -> impl IntoResponse {
     (
         [

@@ -1,5 +1,6 @@
 //! A region's inbox as intake triages it: a row per report with what makes it urgent, open
-//! reports first and the longest waiting first, filtered by state, searched by kenmerk, pharmacy
+//! reports first and the longest waiting first (since the pharmacy made the report: a report
+//! that waited in a pharmacy's queue is not fresh when it arrives), filtered by state, searched by kenmerk, pharmacy
 //! or gemeente, 100 a page; and the stubs of what the region handed over (no content).
 
 use chrono::{DateTime, Utc};
@@ -38,6 +39,12 @@ pub struct InboxItem {
     /// When the person can be called safely, in their words.
     pub safe_times: Option<String>,
     pub purged: bool,
+    /// The region that handed the report to this one (its last transfer into this region), and
+    /// its reason. Shown on the pages; not part of the API's body.
+    #[serde(skip)]
+    pub transferred_from: Option<String>,
+    #[serde(skip)]
+    pub transfer_reason: Option<String>,
 }
 
 /// What a region keeps of a report it handed over: when, to whom, why, by whom. No content.
@@ -196,10 +203,14 @@ pub fn inbox(conn: &Connection, region: &str, query: &InboxQuery, now: DateTime<
                 CASE json_extract(r.body, '$.kindcheck.status') WHEN 'done'
                      THEN json_extract(r.body, '$.kindcheck.children_count') END,
                 json_extract(r.body, '$.acute_112_at') IS NOT NULL, json_extract(r.body, '$.safe_contact.safe_times'),
-                r.body IS NULL, p.name
+                r.body IS NULL, p.name,
+                (SELECT a.vt_region || char(31) || coalesce(a.detail, '') FROM audit a
+                  WHERE a.report_id = r.id AND a.action = 'transfer' AND a.to_region = r.vt_region
+                  ORDER BY a.id DESC LIMIT 1)
          {REPORTS}
          ORDER BY r.status IN ('received', 'forwarded') DESC,
-                  CASE WHEN r.status IN ('received', 'forwarded') THEN r.received_at END ASC,
+                  CASE WHEN r.status IN ('received', 'forwarded')
+                       THEN julianday(coalesce(json_extract(r.body, '$.created_at'), r.received_at)) END ASC,
                   r.received_at DESC, r.id
          LIMIT ?6 OFFSET ?7"
     ))?;
@@ -228,6 +239,7 @@ pub fn inbox(conn: &Connection, region: &str, query: &InboxQuery, now: DateTime<
                     safe_times: r.get(10)?,
                     purged: r.get(11)?,
                     pharmacy: r.get(12)?,
+                    transfer: r.get(13)?,
                 },
             ))
         },
@@ -258,6 +270,17 @@ pub fn inbox(conn: &Connection, region: &str, query: &InboxQuery, now: DateTime<
             accompanied: rest.accompanied,
             safe_times: rest.safe_times,
             purged: rest.purged,
+            transferred_from: rest
+                .transfer
+                .as_deref()
+                .and_then(|t| t.split_once('\u{1f}'))
+                .map(|(from, _)| from.to_owned()),
+            transfer_reason: rest
+                .transfer
+                .as_deref()
+                .and_then(|t| t.split_once('\u{1f}'))
+                .map(|(_, reason)| reason.to_owned())
+                .filter(|r| !r.is_empty()),
         });
     }
     Ok(page)
@@ -271,6 +294,8 @@ struct InboxItemRest {
     safe_times: Option<String>,
     purged: bool,
     pharmacy: Option<String>,
+    /// "VT01\u{1f}reason" of the last transfer into the region.
+    transfer: Option<String>,
 }
 
 fn stubs(conn: &Connection, region: &str, s: &Search, offset: i64) -> StoreResult<Vec<TransferStub>> {

@@ -8,7 +8,7 @@ use uuid::Uuid;
 use crate::db::{StoreResult, parse_ts};
 use crate::store::directory::{PharmacyContact, pharmacy_contact};
 use crate::store::retention;
-use meldcode::intake::{AuditAction, kenmerk};
+use meldcode::intake::{ActionProblem, AuditAction, check_close, check_transfer, given_reason, kenmerk};
 use meldcode::{Kind, Report, Status};
 
 #[derive(Debug, Clone, serde::Serialize)]
@@ -227,14 +227,10 @@ pub enum Refusal {
     NotFound,
     #[error("a report that is {0} cannot be {1}")]
     NotAllowed(&'static str, &'static str),
-    #[error("closing without taking it into intake first needs a reason")]
-    ReasonRequired,
-    #[error("a transfer needs a reason")]
-    TransferReasonRequired,
-    #[error("{0} is not a Veilig Thuis region")]
-    UnknownRegion(String),
-    #[error("the report is in that region already")]
-    SameRegion,
+    /// Broken rules of the action (a transfer's region and reason, a close reason): the one
+    /// check in `meldcode`, done again here where the current status is known.
+    #[error("the request breaks {} rule(s)", .0.len())]
+    Invalid(Vec<ActionProblem>),
     /// Nothing to hand over: the new region would get a delivery and a notice about a report
     /// whose content is gone.
     #[error(
@@ -279,16 +275,10 @@ pub fn act(
             (Status::Acknowledged, None)
         }
         Action::Transfer { to, reason } => {
-            let reason = reason.as_deref().map(str::trim).filter(|r| !r.is_empty());
-            let Some(reason) = reason else {
-                return Ok(Err(Refusal::TransferReasonRequired));
+            let problems = check_transfer(region, to, reason.as_deref());
+            let (true, Some(reason)) = (problems.is_empty(), given_reason(reason.as_deref())) else {
+                return Ok(Err(Refusal::Invalid(problems)));
             };
-            if meldcode::regions::latest().region(to).is_none() {
-                return Ok(Err(Refusal::UnknownRegion(to.chars().take(16).collect())));
-            }
-            if to == region {
-                return Ok(Err(Refusal::SameRegion));
-            }
             if !current.can_become(Status::Transferred) {
                 return Ok(Err(Refusal::NotAllowed(current.code(), "transferred")));
             }
@@ -317,13 +307,19 @@ pub fn act(
             (Status::Received, Some(reason.to_owned()))
         }
         Action::Close { reason } => {
-            let reason = reason.as_deref().map(str::trim).filter(|r| !r.is_empty());
-            if !current.can_become(Status::Closed) {
+            // A reason that is too long is refused whatever the status (422 before 409); a
+            // missing one only where closing is allowed at all.
+            let problems = check_close(current, reason.as_deref());
+            let too_long = problems
+                .iter()
+                .any(|p| matches!(p, ActionProblem::ReasonTooLong { .. }));
+            if !too_long && !current.can_become(Status::Closed) {
                 return Ok(Err(Refusal::NotAllowed(current.code(), "closed")));
             }
-            if current != Status::Acknowledged && reason.is_none() {
-                return Ok(Err(Refusal::ReasonRequired));
+            if !problems.is_empty() {
+                return Ok(Err(Refusal::Invalid(problems)));
             }
+            let reason = given_reason(reason.as_deref());
             // Required (above) but, once purged, not kept.
             let reason = reason.filter(|_| !purged);
             tx.execute(
