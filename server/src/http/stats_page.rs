@@ -7,12 +7,12 @@ use askama::Template;
 use axum::extract::{Query, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
-use chrono::{NaiveDate, Utc};
+use chrono::NaiveDate;
 use meldcode::texts::{Label, Lang};
 use meldcode::{Channel, Kind};
 
 use super::pages::{Who, error_page, html};
-use super::stats::{Format, file_response, page_session, parse_request, require_evaluator, table};
+use super::stats::{Format, amsterdam_today, file_response, page_session, parse_request, require_evaluator, table};
 use super::{ApiError, AppState};
 use crate::stats::charts::{HATCH, MapView, TREND_HEIGHT, TREND_WIDTH, Trend, map_view, trends};
 use crate::stats::form::{self, MAP_KIND, MAP_PERIOD, Preset};
@@ -68,11 +68,7 @@ struct StatsPage {
     trend_height: u32,
 }
 
-fn today() -> NaiveDate {
-    Utc::now().with_timezone(&meldcode::TIME_ZONE).date_naive()
-}
-
-fn form_view(q: &HashMap<String, String>) -> FormView {
+fn form_view(q: &HashMap<String, String>, today: NaiveDate) -> FormView {
     let g = q
         .get("period")
         .and_then(|p| Granularity::from_code(p))
@@ -83,7 +79,7 @@ fn form_view(q: &HashMap<String, String>) -> FormView {
         period: g.code().to_owned(),
         from: value("from"),
         to: value("to"),
-        presets: form::presets(g, today()),
+        presets: form::presets(g, today),
     }
 }
 
@@ -212,12 +208,14 @@ pub async fn page(State(s): State<AppState>, headers: HeaderMap, Query(q): Query
         Ok(who) => who,
         Err(r) => return r,
     };
-    let api_query = form::api_query(&q, today());
-    let request = match parse_request(&api_query) {
+    let today = amsterdam_today(&s);
+    let api_query = form::api_query(&q, today);
+    let request = match parse_request(&api_query, today) {
         Ok(r) => r,
         // A wrong value: the form again, with what was typed and a Dutch message.
         Err(ApiError::Invalid(fields)) => {
-            let page = page_of(who, form_view(&api_query), form::messages(&fields, &api_query), None);
+            let messages = form::messages(&fields, &api_query, today);
+            let page = page_of(who, form_view(&api_query, today), messages, None);
             return html(StatusCode::UNPROCESSABLE_ENTITY, &page);
         }
         Err(e) => return error_page(e, Some(who)),
@@ -229,7 +227,7 @@ pub async fn page(State(s): State<AppState>, headers: HeaderMap, Query(q): Query
             values.insert("to".into(), t.to.clone());
             let page = page_of(
                 who,
-                form_view(&values),
+                form_view(&values, today),
                 Vec::new(),
                 Some(shown(&t, q.get(MAP_PERIOD), map_kind(q.get(MAP_KIND)))),
             );
@@ -244,7 +242,7 @@ async fn download(s: AppState, headers: HeaderMap, q: HashMap<String, String>, f
         return r;
     }
     let q: HashMap<String, String> = q.into_iter().filter(|(k, _)| !form::is_page_field(k)).collect();
-    match parse_request(&q) {
+    match parse_request(&q, amsterdam_today(&s)) {
         Ok(request) => match table(&s, &request).await {
             Ok(t) => file_response(&t, format),
             Err(e) => error_page(e, None),
