@@ -171,7 +171,9 @@ async fn publication(s: &AppState) -> Result<Arc<Publication>, ApiError> {
     }
     let published = newly.len();
     if !newly.is_empty() {
-        s.store.call(move |c| store::publish(c, &newly, today)).await?;
+        s.store
+            .call(move |c| store::publish(c, store::Kept::Reports, &newly, today))
+            .await?;
     }
     tracing::info!(
         day_rows,
@@ -234,9 +236,10 @@ pub async fn table(s: &AppState, r: &Request) -> Result<Table, ApiError> {
     })
 }
 
-/// The training uptake of the whole data set (practice runs have their own publication, so
-/// they never touch the counting records' one), rebuilt when a practice run is added.
-pub type PracticeCache = Arc<tokio::sync::Mutex<Option<(i64, Arc<stats::practice::Uptake>)>>>;
+/// The training uptake as published (practice runs have their own publication, so they never
+/// touch the counting records' one), rebuilt when a practice run is added or a new day may
+/// publish new periods.
+pub type PracticeCache = Arc<tokio::sync::Mutex<Option<((i64, NaiveDate), Arc<stats::practice::Uptake>)>>>;
 
 /// Training uptake for the requested periods.
 async fn practice_cells(
@@ -245,16 +248,29 @@ async fn practice_cells(
     g: Granularity,
     periods: Vec<PeriodId>,
 ) -> Result<Vec<stats::practice::PracticeCell>, ApiError> {
-    let version = s.store.read(crate::store::practice::version).await?;
+    let today = amsterdam_today(s);
+    let version = (s.store.read(crate::store::practice::version).await?, today);
     let mut cache = s.practice_cache.lock().await;
     let uptake = match cache.as_ref() {
         Some((v, uptake)) if *v == version => uptake.clone(),
         _ => {
             let rows = s.store.read(crate::store::practice::hours).await?;
+            let stored = s.store.read(|c| store::published_of(c, store::Kept::Practice)).await?;
             let all = regions.to_vec();
-            let built = tokio::task::spawn_blocking(move || stats::practice::Uptake::new(&rows, &all))
-                .await
-                .map_err(|_| ApiError::Unavailable(crate::db::StoreError::TaskPanicked))?;
+            let built = tokio::task::spawn_blocking(move || {
+                let frozen = stats::published::decode(&stored, &all).map_err(crate::db::StoreError::Unreadable)?;
+                let uptake = stats::practice::Uptake::published(&rows, &all, &frozen, today);
+                let newly = stats::published::encode(&uptake.newly_published(&frozen, today), &all);
+                Ok::<_, crate::db::StoreError>((uptake, newly))
+            })
+            .await
+            .map_err(|_| ApiError::Unavailable(crate::db::StoreError::TaskPanicked))?;
+            let (built, newly) = built?;
+            if !newly.is_empty() {
+                s.store
+                    .call(move |c| store::publish(c, store::Kept::Practice, &newly, today))
+                    .await?;
+            }
             let built = Arc::new(built);
             *cache = Some((version, built.clone()));
             built

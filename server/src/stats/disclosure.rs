@@ -144,6 +144,7 @@ fn covers(scope: Scope, s: Series) -> bool {
 }
 
 impl Publication {
+    #[cfg(test)]
     pub fn new(atoms: &Atoms) -> Publication {
         Publication::with_frozen(atoms, &Frozen::new())
     }

@@ -33,9 +33,30 @@ pub fn day_counts(conn: &Connection) -> StoreResult<Vec<DayCount>> {
     Ok(rows.collect::<Result<_, _>>()?)
 }
 
-/// What every published period showed when it was first published.
+/// Which publication: the reports' counts or the training uptake's runs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Kept {
+    Reports,
+    Practice,
+}
+
+impl Kept {
+    fn table(self) -> &'static str {
+        match self {
+            Kept::Reports => "stats_published",
+            Kept::Practice => "stats_practice_published",
+        }
+    }
+}
+
+/// What every published period of the reports' counts showed when it was first published.
 pub fn published(conn: &Connection) -> StoreResult<Vec<StoredPeriod>> {
-    let mut stmt = conn.prepare("SELECT granularity, period, cells FROM stats_published")?;
+    published_of(conn, Kept::Reports)
+}
+
+/// What every published period of `kept` showed when it was first published.
+pub fn published_of(conn: &Connection, kept: Kept) -> StoreResult<Vec<StoredPeriod>> {
+    let mut stmt = conn.prepare(&format!("SELECT granularity, period, cells FROM {}", kept.table()))?;
     let rows = stmt.query_map([], |r| {
         Ok(StoredPeriod {
             granularity: r.get(0)?,
@@ -47,13 +68,14 @@ pub fn published(conn: &Connection) -> StoreResult<Vec<StoredPeriod>> {
 }
 
 /// Keep what newly published periods show, for ever; a period kept already stays as it was.
-pub fn publish(conn: &mut Connection, periods: &[StoredPeriod], today: NaiveDate) -> StoreResult<()> {
+pub fn publish(conn: &mut Connection, kept: Kept, periods: &[StoredPeriod], today: NaiveDate) -> StoreResult<()> {
     let tx = conn.transaction()?;
     {
-        let mut stmt = tx.prepare(
-            "INSERT INTO stats_published (granularity, period, published_on, cells) VALUES (?1, ?2, ?3, ?4)
+        let mut stmt = tx.prepare(&format!(
+            "INSERT INTO {} (granularity, period, published_on, cells) VALUES (?1, ?2, ?3, ?4)
              ON CONFLICT DO NOTHING",
-        )?;
+            kept.table()
+        ))?;
         for p in periods {
             stmt.execute(params![p.granularity, p.period, today.to_string(), p.cells])?;
         }
@@ -228,13 +250,16 @@ mod tests {
             period: "2026-10".into(),
             cells: cells.into(),
         };
-        publish(&mut conn, &[period("{\"||\":\"80\"}")], day)?;
-        // A second build the same day (or a later one) cannot replace it.
-        publish(&mut conn, &[period("{\"||\":\"x\"}")], day + Duration::days(40))?;
-        assert_eq!(published(&conn)?, [period("{\"||\":\"80\"}")]);
-        let update = conn.execute("UPDATE stats_published SET cells = '{}'", []);
-        let delete = conn.execute("DELETE FROM stats_published", []);
-        assert!(update.is_err() && delete.is_err(), "{update:?} {delete:?}");
+        for kept in [Kept::Reports, Kept::Practice] {
+            publish(&mut conn, kept, &[period("{\"||\":\"80\"}")], day)?;
+            // A second build the same day (or a later one) cannot replace it.
+            publish(&mut conn, kept, &[period("{\"||\":\"x\"}")], day + Duration::days(40))?;
+            assert_eq!(published_of(&conn, kept)?, [period("{\"||\":\"80\"}")]);
+            let table = kept.table();
+            let update = conn.execute(&format!("UPDATE {table} SET cells = '{{}}'"), []);
+            let delete = conn.execute(&format!("DELETE FROM {table}"), []);
+            assert!(update.is_err() && delete.is_err(), "{update:?} {delete:?}");
+        }
         Ok(())
     }
 
