@@ -57,6 +57,8 @@ struct Shown {
     national_max: String,
     /// Few enough periods to write each bar's value beneath the small charts.
     values_fit: bool,
+    /// Few enough periods to write each bar's value above the national chart.
+    national_values_fit: bool,
     /// The periods whose national total is `x` (said in words: it may be large).
     national_x: String,
     /// Some region's total is `x`.
@@ -194,6 +196,7 @@ fn shown(t: &Table, map_period: Option<&String>, kind: Option<Kind>) -> Shown {
         .unwrap_or_default();
     let (national_trend, region_trends, trend_max) = trends(t);
     let values_fit = periods.len() <= 13;
+    let national_values_fit = periods.len() <= 26;
     let national_x: String = periods
         .iter()
         .filter(|p| t.total(p, None) == "x")
@@ -226,6 +229,7 @@ fn shown(t: &Table, map_period: Option<&String>, kind: Option<Kind>) -> Shown {
         trend_max,
         national_max,
         values_fit,
+        national_values_fit,
         national_x,
         region_x,
         summary_rows,
