@@ -1,7 +1,7 @@
 //! Key files: made once with mode 0600, read only while no one but the owner can read them.
 
 use std::io::Write;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use crate::{DbKey, KeyError};
 
@@ -10,6 +10,14 @@ fn file_error(path: &Path) -> impl FnOnce(std::io::Error) -> KeyError + '_ {
         path: path.display().to_string(),
         source,
     }
+}
+
+/// The key file that belongs to the database `db`: its file name with `.key` appended
+/// (`masker19.db` → `masker19.db.key`). Every program and test finds a key file by this one rule.
+pub fn key_file_beside(db: &Path) -> PathBuf {
+    let mut name = db.as_os_str().to_owned();
+    name.push(".key");
+    PathBuf::from(name)
 }
 
 /// The key in `path`; `Ok(None)` when there is no such file. `parse` checks the text
@@ -54,6 +62,20 @@ pub fn create_key_file(path: &Path, key: &DbKey) -> Result<(), KeyError> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_key_file_is_the_database_name_with_key_appended() {
+        // Not `with_extension`: a database that is not called `*.db` keeps its whole name.
+        assert_eq!(
+            key_file_beside(Path::new("/d/masker19.db")),
+            Path::new("/d/masker19.db.key")
+        );
+        assert_eq!(
+            key_file_beside(Path::new("/d/store.sqlite")),
+            Path::new("/d/store.sqlite.key")
+        );
+        assert_eq!(key_file_beside(Path::new("/d/store")), Path::new("/d/store.key"));
+    }
 
     #[test]
     fn a_key_file_round_trips_and_is_never_replaced() -> Result<(), Box<dyn std::error::Error>> {

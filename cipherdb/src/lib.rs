@@ -21,7 +21,7 @@ use std::path::Path;
 use rusqlite::Connection;
 
 pub use copy::{CheckError, check, open_keyed, rekey, snapshot};
-pub use key_file::{create_key_file, read_key_file};
+pub use key_file::{create_key_file, key_file_beside, read_key_file};
 
 /// The shortest passphrase accepted (a raw key is always 64 hex digits).
 pub const MIN_PASSPHRASE_CHARS: usize = 32;

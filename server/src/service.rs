@@ -10,7 +10,7 @@ use std::time::Duration;
 use chrono::Utc;
 use sd_notify::NotifyState;
 
-use crate::db::Store;
+use crate::store::Store;
 
 /// The forwarder counts as running when its loop went round within this many seconds (it
 /// wakes at least every second).

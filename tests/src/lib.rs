@@ -82,10 +82,9 @@ pub fn with_fresh_id(report: &Value) -> Value {
 /// A connection to a server's store file, for checking what is really in it: with the store's
 /// own key file, or plain when there is none (`MASKER19_TEST_PLAINTEXT_DB`).
 pub fn open_store(db: &Path) -> anyhow::Result<rusqlite::Connection> {
-    let conn = rusqlite::Connection::open(db)?;
-    if let Ok(key) = std::fs::read_to_string(db.with_extension("db.key")) {
-        conn.pragma_update(None, "key", format!("x'{}'", key.trim()))?;
-    }
+    let key = cipherdb::read_key_file(&cipherdb::key_file_beside(db), cipherdb::DbKey::raw_or_passphrase)?;
+    let protection = key.map_or(cipherdb::Protection::PlaintextForTests, cipherdb::Protection::Key);
+    let conn = cipherdb::open_keyed(db, &protection)?;
     conn.busy_timeout(std::time::Duration::from_secs(10))?;
     Ok(conn)
 }

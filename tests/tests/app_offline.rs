@@ -65,9 +65,7 @@ fn a_hundred_reports_queued_offline_across_restarts_arrive_exactly_once() -> any
     assert!(store.outbox()?.iter().all(|e| e.state != LocalState::Queued));
 
     // Exactly once on the server: 100 reports from this pharmacy, each with its status.
-    let key = std::fs::read_to_string(db.with_extension("db.key"))?;
-    let conn = rusqlite::Connection::open(&db)?;
-    conn.pragma_update(None, "key", format!("x'{}'", key.trim()))?;
+    let conn = masker19_e2e::open_store(&db)?;
     let stored: i64 = conn.query_row("SELECT count(*) FROM report WHERE synthetic = 0", [], |r| r.get(0))?;
     assert_eq!(stored, 100);
     let token = store.setting("device_token")?.unwrap_or_default();

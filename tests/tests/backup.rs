@@ -15,8 +15,9 @@ type R = anyhow::Result<()>;
 
 /// The database's key, from the key file beside it.
 fn key_of(db: &Path) -> anyhow::Result<String> {
-    let file = PathBuf::from(format!("{}.key", db.display()));
-    Ok(std::fs::read_to_string(file)?.trim().to_owned())
+    Ok(std::fs::read_to_string(cipherdb::key_file_beside(db))?
+        .trim()
+        .to_owned())
 }
 
 /// Open `path` with the raw key `key` (`None`: without a key) and read something.

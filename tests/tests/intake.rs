@@ -208,9 +208,7 @@ fn file_contains(path: &std::path::Path, needle: &[u8]) -> bool {
 
 /// The stored text of every report body, decrypted with the store's own key file.
 fn decrypted_bodies(db: &std::path::Path) -> anyhow::Result<String> {
-    let key = std::fs::read_to_string(db.with_extension("db.key"))?;
-    let conn = rusqlite::Connection::open(db)?;
-    conn.pragma_update(None, "key", format!("x'{}'", key.trim()))?;
+    let conn = masker19_e2e::open_store(db)?;
     let mut stmt = conn.prepare("SELECT coalesce(body, '') FROM report")?;
     let bodies: Vec<String> = stmt.query_map([], |r| r.get(0))?.collect::<Result<_, _>>()?;
     Ok(bodies.join("\n"))

@@ -355,9 +355,7 @@ fn counting_kinds_are_stored_as_counts_only() -> R {
             200,
             "{kind}"
         );
-        let key = std::fs::read_to_string(server.db.with_extension("db.key"))?;
-        let conn = rusqlite::Connection::open(&server.db)?;
-        conn.pragma_update(None, "key", format!("x'{}'", key.trim()))?;
+        let conn = masker19_e2e::open_store(&server.db)?;
         let body: Option<String> = conn.query_row(
             "SELECT body FROM report WHERE id = ?1",
             [report["id"].as_str().unwrap_or_default()],

@@ -6,9 +6,10 @@ use std::sync::Arc;
 use anyhow::{Context, bail};
 use chrono::Utc;
 
-use crate::db::{DbConfig, Store};
+use crate::db::DbConfig;
 use crate::forward::{Forwarder, signature};
 use crate::settings::Settings;
+use crate::store::Store;
 use crate::store::directory::{self, Role};
 use crate::store::{outbox, retention};
 use crate::{auth, demo, http, notify};
@@ -71,7 +72,7 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
             }
             let address =
                 notify::parse_address(&email).with_context(|| format!("{email:?} is not an e-mail address"))?;
-            notify::queue::set_address(&db.open()?, &region, address.as_ref(), now)?;
+            crate::store::notices::set_address(&db.open()?, &region, address.as_ref(), now)?;
             println!("notification address of {region} set");
             Ok(())
         }

@@ -21,8 +21,9 @@ use chrono::Utc;
 use tokio::sync::Notify;
 use tokio::task::{self, JoinSet};
 
-use crate::db::{Store, StoreResult, parse_ts};
+use crate::db::{StoreResult, parse_ts};
 use crate::settings::Settings;
+use crate::store::Store;
 use crate::store::outbox;
 
 /// Deliveries to one region at once.

@@ -5,7 +5,8 @@
 use chrono::Utc;
 use tokio::sync::{mpsc, oneshot};
 
-use crate::db::{Store, StoreError, StoreResult};
+use crate::db::{StoreError, StoreResult};
+use crate::store::Store;
 use crate::store::directory::Device;
 use crate::store::reports::{self, Submission, Submitted};
 

@@ -33,8 +33,8 @@ use axum::routing::{get, post};
 
 use crate::auth::passwords::PasswordChecks;
 use crate::auth::throttle::LoginThrottle;
-use crate::db::Store;
 use crate::settings::Settings;
+use crate::store::Store;
 pub use committer::Committer;
 pub use error::ApiError;
 

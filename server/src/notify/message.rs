@@ -1,7 +1,7 @@
 //! The notice's text: the report's kenmerk and where to look, **never** any content of the
 //! report (no name, phone, address, kind or observations). Pure.
 
-use super::queue::Event;
+use crate::store::notices::Event;
 
 /// The kenmerk people see: the first 8 characters of the report's id, as in the app.
 pub fn kenmerk(report_id: &str) -> &str {

@@ -1,12 +1,11 @@
 //! Notice of new reports by e-mail: when a report reaches a region's inbox (new, or handed over
 //! to it) and the region has a notification address (`region set-notify`), a notice is queued
-//! in the same transaction ([`queue::queue`]); this worker sends the queue over SMTP
+//! in the same transaction ([`notices::queue`]); this worker sends the queue over SMTP
 //! (`MASKER19_SMTP_*`, with lettre) with the webhook's retry schedule, then gives up and logs it
 //! without personal data. A notice never holds report content ([`message::compose`]) and never
 //! blocks or fails a report: the report is accepted whatever the SMTP server does.
 
 pub mod message;
-pub mod queue;
 
 use std::sync::Arc;
 use std::time::Duration as StdDuration;
@@ -17,9 +16,10 @@ use lettre::message::{Mailbox, Message};
 use lettre::transport::smtp::authentication::Credentials;
 use lettre::{Address, AsyncSmtpTransport, AsyncTransport, Tokio1Executor};
 
-use crate::db::{Store, StoreResult, parse_ts};
+use crate::db::{StoreResult, parse_ts};
 use crate::forward::schedule;
 use crate::settings::{Settings, SmtpSettings, SmtpTls};
+use crate::store::{Store, notices};
 
 /// Notices sent in one round; the rest follow at once in the next.
 const BATCH: usize = 20;
@@ -74,7 +74,7 @@ impl Notifier {
 
     /// Send the due notices one after another; whether there were any.
     async fn send_due(&self) -> StoreResult<bool> {
-        let due = self.store.call(|c| queue::due(c, Utc::now(), BATCH)).await?;
+        let due = self.store.call(|c| notices::due(c, Utc::now(), BATCH)).await?;
         let any = !due.is_empty();
         for notice in due {
             self.attempt(notice).await?;
@@ -85,7 +85,7 @@ impl Notifier {
     async fn until_next_due(&self) -> StdDuration {
         let next = self
             .store
-            .call(|c| queue::next_due_at(c))
+            .call(|c| notices::next_due_at(c))
             .await
             .ok()
             .flatten()
@@ -94,12 +94,12 @@ impl Notifier {
     }
 
     /// One attempt at one notice, and its outcome in the store.
-    async fn attempt(&self, n: queue::DueNotice) -> StoreResult<()> {
+    async fn attempt(&self, n: notices::DueNotice) -> StoreResult<()> {
         let outcome = self.send(&n).await;
         let now = Utc::now();
         let id = n.id;
         match outcome {
-            Ok(()) => self.store.call(move |c| queue::sent(c, id, now)).await,
+            Ok(()) => self.store.call(move |c| notices::sent(c, id, now)).await,
             Err(failure) => {
                 let failures = n.attempts + 1;
                 let next = schedule::next_delay(failures, None).map(|wait| now + self.settings.scale_retry(wait));
@@ -110,13 +110,13 @@ impl Notifier {
                     tracing::info!(notice = id, region = %n.vt_region, failures, kind = failure.kind, "e-mail notice failed; will retry");
                 }
                 self.store
-                    .call(move |c| queue::failed(c, id, &failure.detail, next, now))
+                    .call(move |c| notices::failed(c, id, &failure.detail, next, now))
                     .await
             }
         }
     }
 
-    async fn send(&self, n: &queue::DueNotice) -> Result<(), Failure> {
+    async fn send(&self, n: &notices::DueNotice) -> Result<(), Failure> {
         let to = parse_address(&n.email).map_err(|e| Failure {
             kind: "address",
             detail: format!("the region's notification address is invalid: {e}"),

@@ -313,7 +313,7 @@ pub fn act(
                  VALUES (?1, ?2, ?3, 'report.transferred', ?4, ?4)",
                 params![format!("msg_{}", Uuid::new_v4().simple()), id, to, at],
             )?;
-            crate::notify::queue::queue(&tx, id, to, crate::notify::queue::Event::Transferred, &at)?;
+            crate::store::notices::queue(&tx, id, to, crate::store::notices::Event::Transferred, &at)?;
             (Status::Received, Some(reason.to_owned()))
         }
         Action::Close { reason } => {

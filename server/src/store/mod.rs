@@ -1,16 +1,21 @@
 //! The store's queries: plain functions over a `rusqlite::Connection`, used by the HTTP handlers
-//! (inside the async connection's thread) and by the admin CLI alike.
+//! (inside the async connection's thread), the background workers and the admin CLI alike; and
+//! [`Store`], the server's connections that run them.
 
 pub mod attempts;
+mod connections;
 pub mod directory;
 pub mod health;
 pub mod inbox;
 pub mod intake;
+pub mod notices;
 pub mod outbox;
 pub mod practice;
 pub mod reports;
 pub mod retention;
 pub mod stats;
+
+pub use connections::Store;
 
 use rusqlite::{Connection, OptionalExtension};
 

@@ -132,7 +132,7 @@ fn submit_one(conn: &Connection, device: &Device, report: &Report, now: DateTime
             vt_region,
             ts(now)
         ])?;
-        crate::notify::queue::queue(conn, &id, &vt_region, crate::notify::queue::Event::Received, &ts(now))?;
+        crate::store::notices::queue(conn, &id, &vt_region, crate::store::notices::Event::Received, &ts(now))?;
     }
     // The new report's status, without reading back what was just written.
     let at = parse_ts(&ts(now)).unwrap_or(now);

@@ -113,9 +113,7 @@ fn main() -> anyhow::Result<()> {
         accepted.len()
     );
     // Every accepted report is stored exactly once, with its history and (if forwarded) outbox row.
-    let key = std::fs::read_to_string(db.with_extension("db.key"))?;
-    let conn = rusqlite::Connection::open(&db)?;
-    conn.pragma_update(None, "key", format!("x'{}'", key.trim()))?;
+    let conn = masker19_e2e::open_store(&db)?;
     let rows: i64 = conn.query_row("SELECT count(*) FROM report", [], |r| r.get(0))?;
     let without_history: i64 = conn.query_row(
         "SELECT count(*) FROM report r WHERE NOT EXISTS (SELECT 1 FROM report_event e WHERE e.report_id = r.id)",
