@@ -21,6 +21,8 @@ const MIGRATIONS_SLICE: &[M<'static>] = &[
     M::up(include_str!("../migrations/011_second_factor.sql")),
     M::up(include_str!("../migrations/013_webhook_rotation.sql")),
     M::up(include_str!("../migrations/014_stats_frozen.sql")),
+    M::up(include_str!("../migrations/018_stats_published.sql")),
+    M::up(include_str!("../migrations/019_stats_practice_published.sql")),
 ];
 pub const MIGRATIONS: Migrations<'static> = Migrations::from_slice(MIGRATIONS_SLICE);
 
@@ -51,6 +53,9 @@ pub enum StoreError {
     CommitterStopped,
     #[error("a background task panicked")]
     TaskPanicked,
+    /// A row the store holds cannot be read back (named by table and key).
+    #[error("unreadable row: {0}")]
+    Unreadable(String),
     /// The group commit that held this report failed (the batch's error, as text).
     #[error("commit failed: {0}")]
     Commit(String),

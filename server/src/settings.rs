@@ -15,6 +15,9 @@ pub struct Settings {
     pub retry_scale: f64,
     /// Test only: store in plain SQLite, so a test can search the raw file for purged data.
     pub plaintext_db: bool,
+    /// Test only: the statistics' today lies this many days after the real one
+    /// (`MASKER19_TEST_STATS_DAYS_AHEAD`), so a test can watch later periods get published.
+    pub stats_days_ahead: i64,
     /// Reverse proxies whose `X-Forwarded-For` names the client (`MASKER19_TRUSTED_PROXIES`).
     pub trusted_proxies: Vec<IpNet>,
     /// The address people use, e.g. `https://masker19.example.nl` (`MASKER19_PUBLIC_URL`): the
@@ -167,8 +170,22 @@ impl Settings {
                 "MASKER19_TEST_PLAINTEXT_DB is test-only: a release build needs MASKER19_ALLOW_TEST_SETTINGS=1"
             );
         }
+        let stats_days_ahead = match std::env::var("MASKER19_TEST_STATS_DAYS_AHEAD") {
+            Ok(v) if !test_settings_allowed => anyhow::bail!(
+                "MASKER19_TEST_STATS_DAYS_AHEAD={v} is test-only: a release build needs MASKER19_ALLOW_TEST_SETTINGS=1"
+            ),
+            Ok(v) => v
+                .parse::<i64>()
+                .ok()
+                .filter(|d| (0..=3660).contains(d))
+                .ok_or_else(|| {
+                    anyhow::anyhow!("MASKER19_TEST_STATS_DAYS_AHEAD must be a number of days from 0 to 3660")
+                })?,
+            Err(_) => 0,
+        };
         Ok(Settings {
             plaintext_db,
+            stats_days_ahead,
             retention_closed_days: env_days("MASKER19_RETENTION_CLOSED_DAYS", 30)?,
             retention_max_days: env_days("MASKER19_RETENTION_MAX_DAYS", 180)?,
             retry_scale,
@@ -216,6 +233,7 @@ impl Default for Settings {
             retention_max_days: 180,
             retry_scale: 1.0,
             plaintext_db: false,
+            stats_days_ahead: 0,
             trusted_proxies: Vec::new(),
             public_url: None,
             smtp: None,

@@ -3,6 +3,7 @@
 
 pub mod api;
 pub mod app;
+pub mod attacker;
 pub mod browser;
 pub mod counting;
 pub mod flood;

@@ -174,6 +174,23 @@ fn pages(open: &str, acked: &str, returned: &str) -> Vec<Visit> {
             &format!("/stats?period={period}"),
         ));
     }
+    list.extend([
+        visit(
+            "stats, three months (values on the bars)",
+            Who::Evaluator,
+            "/stats?period=month&from=2026-01&to=2026-03",
+        ),
+        visit(
+            "stats, a wrong Van",
+            Who::Evaluator,
+            "/stats?period=quarter&from=2026-Q5&to=2025-Q4",
+        ),
+        visit(
+            "stats.csv refused in a browser",
+            Who::Evaluator,
+            "/stats.csv?period=quarter&from=2026-Q5",
+        ),
+    ]);
     list
 }
 

@@ -128,6 +128,17 @@ fn the_workbook_opens_with_types_flags_and_names() -> R {
     for needle in ["<5", "x ", "afgerond", "alle"] {
         assert!(all.contains(needle), "Toelichting explains {needle:?}");
     }
+    // When it was made: dd-mm-jjjj HH:MM in Dutch time (not ISO, not UTC).
+    let made = all
+        .lines()
+        .find_map(|l| l.strip_prefix("Gemaakt: "))
+        .unwrap_or_default();
+    let parsed = chrono::NaiveDateTime::parse_from_str(made, "%d-%m-%Y %H:%M");
+    let now = chrono::Utc::now().with_timezone(&meldcode::TIME_ZONE).naive_local();
+    assert!(
+        parsed.is_ok_and(|t| (now - t).num_minutes().abs() <= 2),
+        "Gemaakt: {made:?} is now in Dutch time ({now})"
+    );
     Ok(())
 }
 

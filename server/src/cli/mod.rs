@@ -328,6 +328,7 @@ async fn serve_store(store: Store, settings: Settings, listen: &str, seed_demo: 
         forwarder_wake: forwarder.wake.clone(),
         stats_cache: Default::default(),
         practice_cache: Default::default(),
+        stats_days_ahead: settings.stats_days_ahead,
         committer: http::Committer::start(store.clone()),
         retention: settings.retention(),
         forwarder_heartbeat: forwarder.heartbeat.clone(),

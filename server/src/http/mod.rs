@@ -48,6 +48,8 @@ pub struct AppState {
     pub forwarder_wake: Arc<tokio::sync::Notify>,
     pub stats_cache: stats::StatsCache,
     pub practice_cache: stats::PracticeCache,
+    /// Test only: days the statistics' today lies after the real one.
+    pub stats_days_ahead: i64,
     pub committer: committer::Committer,
     /// How long personal data is kept: each status body says until when.
     pub retention: meldcode::api::Retention,

@@ -23,9 +23,9 @@ use crate::store::stats as store;
 /// Keyed by the records' fingerprint and the Amsterdam day: a new day may publish new periods.
 pub type StatsCache = Arc<tokio::sync::Mutex<Option<(((i64, i64), NaiveDate), Arc<Publication>)>>>;
 
-/// Today in Europe/Amsterdam.
-pub fn amsterdam_today() -> NaiveDate {
-    Utc::now().with_timezone(&meldcode::TIME_ZONE).date_naive()
+/// Today in Europe/Amsterdam, as the statistics count it (a test may set it days ahead).
+pub fn amsterdam_today(s: &AppState) -> NaiveDate {
+    Utc::now().with_timezone(&meldcode::TIME_ZONE).date_naive() + chrono::Duration::days(s.stats_days_ahead)
 }
 
 /// What the statistics are answered as: `json` (default), `csv` (Dutch Excel) or `xlsx` (the
@@ -52,7 +52,7 @@ fn invalid(path: &str, rule: Rule, message: &str) -> FieldError {
 
 /// `period`, `from`, `to`, `format`; defaults: the published quarters of the year of the last
 /// published one. A `to` whose period is not published yet is refused.
-pub fn parse_request(q: &HashMap<String, String>) -> Result<Request, ApiError> {
+pub fn parse_request(q: &HashMap<String, String>, today: NaiveDate) -> Result<Request, ApiError> {
     let mut errors = Vec::new();
     for key in q
         .keys()
@@ -85,7 +85,6 @@ pub fn parse_request(q: &HashMap<String, String>) -> Result<Request, ApiError> {
         ));
         return Err(ApiError::Invalid(errors));
     };
-    let today = amsterdam_today();
     let last = g.last_published(today);
     let last_day = g.start(last).unwrap_or(today);
     let this_year = NaiveDate::from_ymd_opt(last_day.year(), 1, 1).unwrap_or(last_day);
@@ -131,7 +130,7 @@ pub fn parse_request(q: &HashMap<String, String>) -> Result<Request, ApiError> {
 }
 
 async fn publication(s: &AppState) -> Result<Arc<Publication>, ApiError> {
-    let version = (s.store.call(|c| store::version(c)).await?, amsterdam_today());
+    let version = (s.store.call(|c| store::version(c)).await?, amsterdam_today(s));
     let mut cache = s.stats_cache.lock().await;
     if let Some((v, p)) = cache.as_ref()
         && *v == version
@@ -151,13 +150,35 @@ async fn publication(s: &AppState) -> Result<Arc<Publication>, ApiError> {
             NaiveDate::parse_from_str(&r.day, "%Y-%m-%d").is_ok_and(|d| crate::stats::period::frozen_on(d) <= today)
         })
         .collect();
+    let stored = s.store.read(store::published).await?;
     let read = started.elapsed();
     let day_rows = rows.len();
-    let built = tokio::task::spawn_blocking(move || Publication::new(&stats::atoms(&rows, &stats::regions())))
-        .await
-        .map_err(|_| ApiError::Unavailable(crate::db::StoreError::TaskPanicked))?;
+    let built = tokio::task::spawn_blocking(move || {
+        let regions = stats::regions();
+        let frozen = stats::published::decode(&stored, &regions).map_err(crate::db::StoreError::Unreadable)?;
+        let p = Publication::with_frozen(&stats::atoms(&rows, &regions), &frozen);
+        let newly = stats::published::encode(&p.newly_published(&frozen, today), &regions);
+        Ok::<_, crate::db::StoreError>((p, newly, frozen.periods()))
+    })
+    .await
+    .map_err(|_| ApiError::Unavailable(crate::db::StoreError::TaskPanicked))?;
+    let (built, newly, frozen) = built?;
+    if built.unwitnessed() > 0 {
+        tracing::error!(
+            unwitnessed = built.unwitnessed(),
+            "statistics: hidden numbers without a witness"
+        );
+    }
+    let published = newly.len();
+    if !newly.is_empty() {
+        s.store
+            .call(move |c| store::publish(c, store::Kept::Reports, &newly, today))
+            .await?;
+    }
     tracing::info!(
         day_rows,
+        frozen,
+        published,
         read_ms = read.as_millis() as u64,
         disclosure_ms = (started.elapsed() - read).as_millis() as u64,
         total_ms = started.elapsed().as_millis() as u64,
@@ -215,9 +236,10 @@ pub async fn table(s: &AppState, r: &Request) -> Result<Table, ApiError> {
     })
 }
 
-/// The training uptake of the whole data set (practice runs have their own publication, so
-/// they never touch the counting records' one), rebuilt when a practice run is added.
-pub type PracticeCache = Arc<tokio::sync::Mutex<Option<(i64, Arc<stats::practice::Uptake>)>>>;
+/// The training uptake as published (practice runs have their own publication, so they never
+/// touch the counting records' one), rebuilt when a practice run is added or a new day may
+/// publish new periods.
+pub type PracticeCache = Arc<tokio::sync::Mutex<Option<((i64, NaiveDate), Arc<stats::practice::Uptake>)>>>;
 
 /// Training uptake for the requested periods.
 async fn practice_cells(
@@ -226,16 +248,29 @@ async fn practice_cells(
     g: Granularity,
     periods: Vec<PeriodId>,
 ) -> Result<Vec<stats::practice::PracticeCell>, ApiError> {
-    let version = s.store.read(crate::store::practice::version).await?;
+    let today = amsterdam_today(s);
+    let version = (s.store.read(crate::store::practice::version).await?, today);
     let mut cache = s.practice_cache.lock().await;
     let uptake = match cache.as_ref() {
         Some((v, uptake)) if *v == version => uptake.clone(),
         _ => {
             let rows = s.store.read(crate::store::practice::hours).await?;
+            let stored = s.store.read(|c| store::published_of(c, store::Kept::Practice)).await?;
             let all = regions.to_vec();
-            let built = tokio::task::spawn_blocking(move || stats::practice::Uptake::new(&rows, &all))
-                .await
-                .map_err(|_| ApiError::Unavailable(crate::db::StoreError::TaskPanicked))?;
+            let built = tokio::task::spawn_blocking(move || {
+                let frozen = stats::published::decode(&stored, &all).map_err(crate::db::StoreError::Unreadable)?;
+                let uptake = stats::practice::Uptake::published(&rows, &all, &frozen, today);
+                let newly = stats::published::encode(&uptake.newly_published(&frozen, today), &all);
+                Ok::<_, crate::db::StoreError>((uptake, newly))
+            })
+            .await
+            .map_err(|_| ApiError::Unavailable(crate::db::StoreError::TaskPanicked))?;
+            let (built, newly) = built?;
+            if !newly.is_empty() {
+                s.store
+                    .call(move |c| store::publish(c, store::Kept::Practice, &newly, today))
+                    .await?;
+            }
             let built = Arc::new(built);
             *cache = Some((version, built.clone()));
             built
@@ -296,7 +331,7 @@ pub async fn api(State(s): State<AppState>, headers: HeaderMap, Query(q): Query<
     let result = async {
         let session = from_bearer(&s, &headers).await?;
         require_evaluator(&session)?;
-        let request = parse_request(&q)?;
+        let request = parse_request(&q, amsterdam_today(&s))?;
         let started = std::time::Instant::now();
         let t = table(&s, &request).await?;
         Ok::<_, ApiError>((t, request.format, started))

@@ -7,12 +7,12 @@ use askama::Template;
 use axum::extract::{Query, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
-use chrono::{NaiveDate, Utc};
+use chrono::NaiveDate;
 use meldcode::texts::{Label, Lang};
 use meldcode::{Channel, Kind};
 
 use super::pages::{Who, error_page, html};
-use super::stats::{Format, file_response, page_session, parse_request, require_evaluator, table};
+use super::stats::{Format, amsterdam_today, file_response, page_session, parse_request, require_evaluator, table};
 use super::{ApiError, AppState};
 use crate::stats::charts::{HATCH, MapView, TREND_HEIGHT, TREND_WIDTH, Trend, map_view, trends};
 use crate::stats::form::{self, MAP_KIND, MAP_PERIOD, Preset};
@@ -26,7 +26,6 @@ const ALL_KINDS: &str = "alle soorten";
 struct Row {
     label: String,
     values: Vec<String>,
-    extra: Vec<String>,
 }
 
 /// The form as the evaluator filled it in (values kept on an error).
@@ -36,6 +35,9 @@ struct FormView {
     from: String,
     to: String,
     presets: Vec<Preset>,
+    /// The fields the server refused (only those are marked invalid).
+    from_invalid: bool,
+    to_invalid: bool,
 }
 
 /// The numbers of one shown table: the map, the trends, the tables.
@@ -51,6 +53,20 @@ struct Shown {
     national_trend: Trend,
     region_trends: Vec<Trend>,
     trend_max: u32,
+    /// The national trend's scale: its highest published value.
+    national_max: String,
+    /// Few enough periods to write each bar's value beneath the small charts.
+    values_fit: bool,
+    /// Few enough periods to write each bar's value above the national chart.
+    national_values_fit: bool,
+    /// The periods whose national total is `x` (said in words: it may be large).
+    national_x: String,
+    /// Some region's total is `x`.
+    region_x: bool,
+    /// Per region what is not per period: pharmacies, practice, the last period's median.
+    summary_rows: Vec<Row>,
+    /// The period whose median the summary shows (the range's last).
+    last_period: String,
     region_rows: Vec<Row>,
     median_rows: Vec<Row>,
     national_rows: Vec<Row>,
@@ -68,11 +84,7 @@ struct StatsPage {
     trend_height: u32,
 }
 
-fn today() -> NaiveDate {
-    Utc::now().with_timezone(&meldcode::TIME_ZONE).date_naive()
-}
-
-fn form_view(q: &HashMap<String, String>) -> FormView {
+fn form_view(q: &HashMap<String, String>, today: NaiveDate) -> FormView {
     let g = q
         .get("period")
         .and_then(|p| Granularity::from_code(p))
@@ -83,7 +95,9 @@ fn form_view(q: &HashMap<String, String>) -> FormView {
         period: g.code().to_owned(),
         from: value("from"),
         to: value("to"),
-        presets: form::presets(g, today()),
+        presets: form::presets(g, today),
+        from_invalid: false,
+        to_invalid: false,
     }
 }
 
@@ -105,6 +119,31 @@ fn map_kind(code: Option<&String>) -> Option<Kind> {
 
 fn shown(t: &Table, map_period: Option<&String>, kind: Option<Kind>) -> Shown {
     let periods = t.periods();
+    let last_period = periods.last().cloned().unwrap_or_default();
+    let last_median = |code: &str| {
+        t.medians
+            .iter()
+            .find(|m| m.vt_region == code && m.period == last_period)
+            .and_then(|m| m.minutes)
+            .map_or("—".to_owned(), hours_minutes)
+    };
+    let enrolled: u32 = t.regions.iter().map(|r| r.pharmacies).sum();
+    let summary_rows: Vec<Row> = t
+        .regions
+        .iter()
+        .map(|r| Row {
+            label: format!("{} {}", r.vt_region, r.name),
+            values: vec![
+                r.pharmacies.to_string(),
+                practised(t, Some(r.vt_region.as_str()), r.pharmacies),
+                last_median(&r.vt_region),
+            ],
+        })
+        .chain(std::iter::once(Row {
+            label: "Nederland".into(),
+            values: vec![enrolled.to_string(), practised(t, None, enrolled), "—".to_owned()],
+        }))
+        .collect();
     let region_rows: Vec<Row> = t
         .regions
         .iter()
@@ -114,18 +153,10 @@ fn shown(t: &Table, map_period: Option<&String>, kind: Option<Kind>) -> Shown {
                 .iter()
                 .map(|p| t.total(p, Some(&r.vt_region)).to_owned())
                 .collect(),
-            extra: vec![
-                r.pharmacies.to_string(),
-                practised(t, Some(r.vt_region.as_str()), r.pharmacies),
-            ],
         })
         .chain(std::iter::once(Row {
             label: "Nederland".into(),
             values: periods.iter().map(|p| t.total(p, None).to_owned()).collect(),
-            extra: vec![
-                t.regions.iter().map(|r| r.pharmacies).sum::<u32>().to_string(),
-                practised(t, None, t.regions.iter().map(|r| r.pharmacies).sum()),
-            ],
         }))
         .collect();
     let median_rows = t
@@ -139,7 +170,6 @@ fn shown(t: &Table, map_period: Option<&String>, kind: Option<Kind>) -> Shown {
                 .filter(|m| m.vt_region == r.vt_region)
                 .map(|m| m.minutes.map_or("—".to_owned(), hours_minutes))
                 .collect(),
-            extra: Vec::new(),
         })
         .collect();
     let mut national_rows = Vec::new();
@@ -156,7 +186,6 @@ fn shown(t: &Table, map_period: Option<&String>, kind: Option<Kind>) -> Shown {
             national_rows.push(Row {
                 label: format!("{} · {}", kind.label(LANG), channel.label(LANG)),
                 values: periods.iter().map(count).collect(),
-                extra: Vec::new(),
             });
         }
     }
@@ -166,6 +195,26 @@ fn shown(t: &Table, map_period: Option<&String>, kind: Option<Kind>) -> Shown {
         .cloned()
         .unwrap_or_default();
     let (national_trend, region_trends, trend_max) = trends(t);
+    let values_fit = periods.len() <= 13;
+    let national_values_fit = periods.len() <= 26;
+    let national_x: String = periods
+        .iter()
+        .filter(|p| t.total(p, None) == "x")
+        .map(String::as_str)
+        .collect::<Vec<_>>()
+        .join(", ");
+    let region_x = t
+        .regions
+        .iter()
+        .any(|r| periods.iter().any(|p| t.total(p, Some(&r.vt_region)) == "x"));
+    let national_max = national_trend
+        .values
+        .iter()
+        .filter_map(|v| v.parse::<u32>().ok())
+        .max()
+        .unwrap_or(0)
+        .max(5)
+        .to_string();
     Shown {
         query: format!("period={}&from={}&to={}", t.period.code(), t.from, t.to),
         map_periods: periods.iter().map(|p| (p.clone(), *p == chosen)).collect(),
@@ -178,6 +227,13 @@ fn shown(t: &Table, map_period: Option<&String>, kind: Option<Kind>) -> Shown {
         national_trend,
         region_trends,
         trend_max,
+        national_max,
+        values_fit,
+        national_values_fit,
+        national_x,
+        region_x,
+        summary_rows,
+        last_period,
         region_rows,
         median_rows,
         national_rows,
@@ -212,13 +268,13 @@ pub async fn page(State(s): State<AppState>, headers: HeaderMap, Query(q): Query
         Ok(who) => who,
         Err(r) => return r,
     };
-    let api_query = form::api_query(&q, today());
-    let request = match parse_request(&api_query) {
+    let today = amsterdam_today(&s);
+    let api_query = form::api_query(&q, today);
+    let request = match parse_request(&api_query, today) {
         Ok(r) => r,
         // A wrong value: the form again, with what was typed and a Dutch message.
         Err(ApiError::Invalid(fields)) => {
-            let page = page_of(who, form_view(&api_query), form::messages(&fields, &api_query), None);
-            return html(StatusCode::UNPROCESSABLE_ENTITY, &page);
+            return refused_page(who, &fields, &api_query, today);
         }
         Err(e) => return error_page(e, Some(who)),
     };
@@ -229,7 +285,7 @@ pub async fn page(State(s): State<AppState>, headers: HeaderMap, Query(q): Query
             values.insert("to".into(), t.to.clone());
             let page = page_of(
                 who,
-                form_view(&values),
+                form_view(&values, today),
                 Vec::new(),
                 Some(shown(&t, q.get(MAP_PERIOD), map_kind(q.get(MAP_KIND)))),
             );
@@ -239,16 +295,37 @@ pub async fn page(State(s): State<AppState>, headers: HeaderMap, Query(q): Query
     }
 }
 
+/// Whether the request comes from a browser page (it asks for HTML), not from a program.
+fn wants_html(headers: &HeaderMap) -> bool {
+    headers
+        .get(axum::http::header::ACCEPT)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.contains("text/html"))
+}
+
+/// The page's form again with the refused values marked and a Dutch message for each (422).
+fn refused_page(who: Who, fields: &[meldcode::FieldError], q: &HashMap<String, String>, today: NaiveDate) -> Response {
+    let messages = form::messages(fields, q, today);
+    let mut view = form_view(q, today);
+    view.from_invalid = fields.iter().any(|f| f.path == "/from");
+    view.to_invalid = fields.iter().any(|f| f.path == "/to");
+    html(StatusCode::UNPROCESSABLE_ENTITY, &page_of(who, view, messages, None))
+}
+
 async fn download(s: AppState, headers: HeaderMap, q: HashMap<String, String>, format: Format) -> Response {
-    if let Err(r) = evaluator(&s, &headers).await {
-        return r;
-    }
+    let who = match evaluator(&s, &headers).await {
+        Ok(who) => who,
+        Err(r) => return r,
+    };
     let q: HashMap<String, String> = q.into_iter().filter(|(k, _)| !form::is_page_field(k)).collect();
-    match parse_request(&q) {
+    let today = amsterdam_today(&s);
+    match parse_request(&q, today) {
         Ok(request) => match table(&s, &request).await {
             Ok(t) => file_response(&t, format),
             Err(e) => error_page(e, None),
         },
+        // A browser gets the page in Dutch; a program gets problem+json.
+        Err(ApiError::Invalid(fields)) if wants_html(&headers) => refused_page(who, &fields, &q, today),
         Err(e) => e.into_response(),
     }
 }

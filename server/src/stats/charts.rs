@@ -9,7 +9,10 @@ use super::map::Map;
 
 /// Fill colours of the map's classes, light to dark (contrast ≥ 3:1 against white from class 2).
 pub const SHADES: [&str; 5] = ["#f1eef6", "#d4b9da", "#b07cc6", "#7b3fa6", "#4a1470"];
+/// `<5`: diagonal hatching.
 pub const HATCH: &str = "url(#arcering)";
+/// `x` (hidden to protect another number): dots, another pattern than `<5`.
+pub const HATCH_X: &str = "url(#stippen)";
 
 /// One region on the map.
 #[derive(Debug, Clone, PartialEq)]
@@ -59,6 +62,7 @@ pub fn map_view(map: &Map, t: &Table, period: &str, kind: Option<Kind>) -> MapVi
     let fill = |text: &str| match text.parse::<u32>() {
         Ok(0) => SHADES[0].to_owned(),
         Ok(n) => SHADES[(n.div_ceil(step) as usize).clamp(1, 4)].to_owned(),
+        Err(_) if text == "x" => HATCH_X.to_owned(),
         Err(_) => HATCH.to_owned(),
     };
     let regions = totals
@@ -92,7 +96,11 @@ pub fn map_view(map: &Map, t: &Table, period: &str, kind: Option<Kind>) -> MapVi
     }
     legend.push(LegendEntry {
         fill: HATCH.into(),
-        text: "<5 of x: afgeschermd".into(),
+        text: "<5: 1 tot en met 4".into(),
+    });
+    legend.push(LegendEntry {
+        fill: HATCH_X.into(),
+        text: "x: afgeschermd om een ander getal te beschermen (kan ook een groot aantal zijn)".into(),
     });
     MapView {
         width: map.width,
@@ -110,21 +118,26 @@ pub struct Trend {
     pub code: String,
     pub name: String,
     pub shown: String,
+    /// `<5`: low hatched stubs.
     pub hidden: String,
+    /// `x`: full-height dashed outlines, as the value may be anything.
+    pub unknown: String,
     /// The numbers, for screen readers: "2026-Q1: 15, 2026-Q2: <5".
     pub label: String,
+    /// Each bar's published text, in order (written above or below the bars).
+    pub values: Vec<String>,
 }
 
 pub const TREND_WIDTH: u32 = 240;
 pub const TREND_HEIGHT: u32 = 60;
-/// The height of a hatched stub: hidden values have no length.
+/// The height of a hatched `<5` stub.
 const STUB: u32 = 6;
 
 fn trend(code: &str, name: &str, values: &[(String, &str)], max: u32) -> Trend {
     let n = values.len().max(1) as u32;
     let slot = TREND_WIDTH as f64 / f64::from(n);
     let width = (slot * 0.8).max(0.5);
-    let (mut shown, mut hidden) = (String::new(), String::new());
+    let (mut shown, mut hidden, mut unknown) = (String::new(), String::new(), String::new());
     for (i, (_, text)) in values.iter().enumerate() {
         let x = f64::from(i as u32) * slot + (slot - width) / 2.0;
         match text.parse::<u32>() {
@@ -136,6 +149,7 @@ fn trend(code: &str, name: &str, values: &[(String, &str)], max: u32) -> Trend {
                     f64::from(TREND_HEIGHT) - h
                 ));
             }
+            Err(_) if *text == "x" => unknown.push_str(&format!("M{x:.1} 1h{width:.1}V{TREND_HEIGHT}h-{width:.1}z")),
             Err(_) => hidden.push_str(&format!(
                 "M{x:.1} {}h{width:.1}v{STUB}h-{width:.1}z",
                 TREND_HEIGHT - STUB
@@ -152,7 +166,9 @@ fn trend(code: &str, name: &str, values: &[(String, &str)], max: u32) -> Trend {
         name: name.to_owned(),
         shown,
         hidden,
+        unknown,
         label,
+        values: values.iter().map(|(_, v)| (*v).to_owned()).collect(),
     }
 }
 
@@ -211,7 +227,9 @@ mod tests {
         ];
         let t = trend("VT01", "A", &values, 20);
         assert_eq!(t.shown.matches('M').count(), 1);
-        assert_eq!(t.hidden.matches('M').count(), 2);
+        assert_eq!(t.hidden.matches('M').count(), 1, "<5: a stub");
+        assert_eq!(t.unknown.matches('M').count(), 1, "x: a full-height outline");
+        assert_eq!(t.values, ["20", "<5", "0", "x"]);
         assert!(t.shown.starts_with("M6.0 0.0h48.0"), "{}", t.shown);
         assert_eq!(t.label, "2026-Q1: 20, 2026-Q2: <5, 2026-Q3: 0, 2026-Q4: x");
     }

@@ -8,10 +8,19 @@
 //! fit everything an attacker sees, and the hidden value differs by one between them, so it keeps
 //! at least two feasible values. Where no witness exists, the values that block the best
 //! candidate are suppressed too, and the search repeats.
+//!
+//! Published figures never change. What a period showed when it was first published is kept
+//! ([`Frozen`]) and given back on every later build: those numbers, `x` included, are fixed, and
+//! the search may suppress only numbers not yet published. Every hidden value, old or new, still
+//! needs a witness, so an aggregate spanning frozen and new periods cannot be subtracted to
+//! reveal a hidden number of either.
 
+mod frozen;
 mod layout;
 #[cfg(test)]
 mod rollover;
+
+pub use frozen::Frozen;
 
 use std::collections::BTreeMap;
 
@@ -107,6 +116,10 @@ pub struct Publication {
     atoms: Vec<(Series, NaiveDate, u32)>,
     truth: Vec<u32>,
     shown: Vec<Shown>,
+    /// Slots of periods published before: their shown value is fixed.
+    fixed: Vec<bool>,
+    /// Hidden values for which no witness could be found without changing a fixed number.
+    unwitnessed: usize,
 }
 
 /// What suppressing these slots costs: margins and coarser granularities weigh more.
@@ -131,7 +144,13 @@ fn covers(scope: Scope, s: Series) -> bool {
 }
 
 impl Publication {
+    #[cfg(test)]
     pub fn new(atoms: &Atoms) -> Publication {
+        Publication::with_frozen(atoms, &Frozen::new())
+    }
+
+    /// The publication of `atoms` where the periods in `frozen` show what they showed before.
+    pub fn with_frozen(atoms: &Atoms, frozen: &Frozen) -> Publication {
         let atoms: Vec<(Series, NaiveDate, u32)> = atoms
             .iter()
             .filter(|(_, n)| **n > 0)
@@ -143,6 +162,8 @@ impl Publication {
                 atoms,
                 truth: Vec::new(),
                 shown: Vec::new(),
+                fixed: Vec::new(),
+                unwitnessed: 0,
             };
         };
         let mut truth = vec![0u32; layout.len()];
@@ -156,15 +177,24 @@ impl Publication {
                 by_row[layout.row(g, day)].push(i as u32);
             }
         }
-        let shown = truth.iter().map(|n| Shown::of(*n)).collect();
+        let mut shown: Vec<Shown> = truth.iter().map(|n| Shown::of(*n)).collect();
+        let mut fixed = vec![false; truth.len()];
+        frozen.apply(&layout, &mut shown, &mut fixed);
         let mut publication = Publication {
             layout: Some(layout),
             atoms,
             truth,
             shown,
+            fixed,
+            unwitnessed: 0,
         };
         publication.suppress_until_safe(&by_row);
         publication
+    }
+
+    /// How many hidden values have no witness (0 unless a number published before pins one).
+    pub fn unwitnessed(&self) -> usize {
+        self.unwitnessed
     }
 
     pub fn shown(&self, key: &Key) -> Shown {
@@ -229,6 +259,10 @@ impl Publication {
                 let (series, day, _) = self.atoms[i as usize];
                 for delta in [1, -1] {
                     let blockers = self.blockers(&layout, series, day, delta);
+                    if blockers.iter().any(|&b| self.fixed[b]) {
+                        // A published number cannot be hidden afterwards.
+                        continue;
+                    }
                     let cost = weights(&layout, &blockers);
                     if best.as_ref().is_none_or(|(c, _)| cost < *c) {
                         best = Some((cost, blockers));
@@ -237,6 +271,9 @@ impl Publication {
                 if best.as_ref().is_some_and(|(c, _)| *c == 0) {
                     break;
                 }
+            }
+            if best.is_none() && self.truth[slot] > 0 {
+                self.unwitnessed += 1;
             }
             for blocker in best.map(|(_, b)| b).unwrap_or_default() {
                 self.shown[blocker] = Shown::Suppressed;

@@ -142,12 +142,8 @@ pub fn api_query(q: &HashMap<String, String>, today: NaiveDate) -> HashMap<Strin
     out
 }
 
-fn today_in_amsterdam() -> NaiveDate {
-    chrono::Utc::now().with_timezone(&meldcode::TIME_ZONE).date_naive()
-}
-
 /// A Dutch sentence for each thing the API refused.
-pub fn messages(errors: &[FieldError], q: &HashMap<String, String>) -> Vec<String> {
+pub fn messages(errors: &[FieldError], q: &HashMap<String, String>, today: NaiveDate) -> Vec<String> {
     let g = q.get("period").and_then(|p| Granularity::from_code(p));
     errors
         .iter()
@@ -177,7 +173,7 @@ pub fn messages(errors: &[FieldError], q: &HashMap<String, String>) -> Vec<Strin
                     g.map(|g| format!(
                         "; de laatst gepubliceerde {} is {}",
                         label(g),
-                        default_range(g, today_in_amsterdam()).1
+                        default_range(g, today).1
                     ))
                     .unwrap_or_default()
                 ),
@@ -258,7 +254,7 @@ mod tests {
         let q = query(&[("period", "month"), ("from", "2026-Q1")]);
         let errors = [FieldError::new("/from", Rule::InvalidValue, "a whole period")];
         assert_eq!(
-            messages(&errors, &q),
+            messages(&errors, &q, day(2026, 12, 7)),
             ["Van: vul een hele maand in, zoals 2026-03 (nu: \u{201c}2026-Q1\u{201d})."]
         );
     }

@@ -8,6 +8,7 @@ pub mod form;
 pub mod map;
 pub mod period;
 pub mod practice;
+pub mod published;
 pub mod render;
 pub mod xlsx;
 

@@ -101,10 +101,10 @@ fn regions(sheet: &mut Worksheet, t: &Table) -> Result<(), XlsxError> {
 /// The explanation sheet's lines.
 pub const NOTES: &[&str] = &[
     "Masker 19: meldingen per Veilig Thuis-regio, tellingen zonder persoonsgegevens.",
-    "Een melding telt voor de regio waar ze nu ligt (na een overdracht de nieuwe regio), in de periode van ontvangst (Nederlandse tijd).",
+    "Een melding telt in de periode van ontvangst (Nederlandse tijd), voor de regio die haar had toen die periode verscheen. Een periode verschijnt 31 dagen na het einde ervan; daarna verandert geen getal meer.",
     "Afscherming zoals het CBS dat doet:",
     "  <5  het aantal is 1, 2, 3 of 4; de kolom Aantal is dan leeg.",
-    "  x   extra afgeschermd, zodat geen klein aantal uit totalen of andere cellen terug te rekenen is; Aantal is leeg.",
+    "  x   extra afgeschermd, zodat geen klein aantal uit totalen of andere cellen terug te rekenen is; Aantal is leeg. Achter x kan ook een groot aantal staan (zelfs een landelijk totaal): x zegt niets over de grootte.",
     "  Andere aantallen zijn afgerond op een veelvoud van 5; 0 is echt 0.",
     "Optellen: de cellen tellen door de afronding en afscherming niet precies op tot de totalen; gebruik de totalen.",
     "alle: in het blad Totalen betekent 'alle' dat het totaal over alle regio's, soorten of kanalen gaat.",
@@ -112,6 +112,13 @@ pub const NOTES: &[&str] = &[
     "Mediaan tot in behandeling: de middelste tijd van ontvangst tot in behandeling genomen, per regio en periode, afgerond op hele kwartieren; alleen vanaf 10 meldingen die in behandeling genomen waren voordat de periode verscheen, en niet waar het aantal van die regio en periode is afgeschermd.",
     "Periodes staan als tekst (2026-01 is januari 2026, 2026-W05 week 5, 2026-Q1 het eerste kwartaal, 2026-H1 het eerste halfjaar).",
 ];
+
+/// When the file was made, in Dutch time: `07-12-2026 20:20`.
+pub fn made_at(at: chrono::DateTime<chrono::Utc>) -> String {
+    at.with_timezone(&meldcode::TIME_ZONE)
+        .format("%d-%m-%Y %H:%M")
+        .to_string()
+}
 
 pub fn workbook(t: &Table) -> Result<Vec<u8>, XlsxError> {
     let mut book = Workbook::new();
@@ -129,7 +136,24 @@ pub fn workbook(t: &Table) -> Result<Vec<u8>, XlsxError> {
     notes.write_string(
         NOTES.len() as u32 + 4,
         0,
-        format!("Gemaakt: {}", t.generated_at.format("%Y-%m-%d %H:%M UTC")),
+        format!("Gemaakt: {}", made_at(t.generated_at)),
     )?;
     book.save_to_buffer()
+}
+
+#[cfg(test)]
+mod tests {
+    use chrono::TimeZone;
+
+    #[test]
+    fn made_reads_as_a_dutch_date_and_time() {
+        let at = |y, m, d, h| {
+            chrono::Utc
+                .with_ymd_and_hms(y, m, d, h, 20, 0)
+                .single()
+                .unwrap_or_default()
+        };
+        assert_eq!(super::made_at(at(2026, 12, 7, 19)), "07-12-2026 20:20", "winter: UTC+1");
+        assert_eq!(super::made_at(at(2026, 7, 1, 22)), "02-07-2026 00:20", "summer: UTC+2");
+    }
 }

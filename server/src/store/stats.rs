@@ -4,6 +4,7 @@ use chrono::NaiveDate;
 use rusqlite::{Connection, params};
 
 use crate::db::{StoreResult, parse_ts};
+use crate::stats::published::StoredPeriod;
 use crate::stats::{AckMinutes, DayCount};
 
 /// A cheap fingerprint of the counting records, to know when a cached publication is stale:
@@ -30,6 +31,57 @@ pub fn day_counts(conn: &Connection) -> StoreResult<Vec<DayCount>> {
         })
     })?;
     Ok(rows.collect::<Result<_, _>>()?)
+}
+
+/// Which publication: the reports' counts or the training uptake's runs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Kept {
+    Reports,
+    Practice,
+}
+
+impl Kept {
+    fn table(self) -> &'static str {
+        match self {
+            Kept::Reports => "stats_published",
+            Kept::Practice => "stats_practice_published",
+        }
+    }
+}
+
+/// What every published period of the reports' counts showed when it was first published.
+pub fn published(conn: &Connection) -> StoreResult<Vec<StoredPeriod>> {
+    published_of(conn, Kept::Reports)
+}
+
+/// What every published period of `kept` showed when it was first published.
+pub fn published_of(conn: &Connection, kept: Kept) -> StoreResult<Vec<StoredPeriod>> {
+    let mut stmt = conn.prepare(&format!("SELECT granularity, period, cells FROM {}", kept.table()))?;
+    let rows = stmt.query_map([], |r| {
+        Ok(StoredPeriod {
+            granularity: r.get(0)?,
+            period: r.get(1)?,
+            cells: r.get(2)?,
+        })
+    })?;
+    Ok(rows.collect::<Result<_, _>>()?)
+}
+
+/// Keep what newly published periods show, for ever; a period kept already stays as it was.
+pub fn publish(conn: &mut Connection, kept: Kept, periods: &[StoredPeriod], today: NaiveDate) -> StoreResult<()> {
+    let tx = conn.transaction()?;
+    {
+        let mut stmt = tx.prepare(&format!(
+            "INSERT INTO {} (granularity, period, published_on, cells) VALUES (?1, ?2, ?3, ?4)
+             ON CONFLICT DO NOTHING",
+            kept.table()
+        ))?;
+        for p in periods {
+            stmt.execute(params![p.granularity, p.period, today.to_string(), p.cells])?;
+        }
+    }
+    tx.commit()?;
+    Ok(())
 }
 
 /// Pharmacies with at least one active device, per region.
@@ -186,6 +238,28 @@ mod tests {
             [("VT01".to_owned(), 30), ("VT03".to_owned(), 60)],
             "r0 as published (VT01, 30 min); r1 as it is now"
         );
+        Ok(())
+    }
+
+    #[test]
+    fn a_published_period_is_kept_as_it_was_first_published() -> anyhow::Result<()> {
+        let mut conn = store()?;
+        let day = chrono::NaiveDate::from_ymd_opt(2026, 12, 2).unwrap_or_default();
+        let period = |cells: &str| StoredPeriod {
+            granularity: "month".into(),
+            period: "2026-10".into(),
+            cells: cells.into(),
+        };
+        for kept in [Kept::Reports, Kept::Practice] {
+            publish(&mut conn, kept, &[period("{\"||\":\"80\"}")], day)?;
+            // A second build the same day (or a later one) cannot replace it.
+            publish(&mut conn, kept, &[period("{\"||\":\"x\"}")], day + Duration::days(40))?;
+            assert_eq!(published_of(&conn, kept)?, [period("{\"||\":\"80\"}")]);
+            let table = kept.table();
+            let update = conn.execute(&format!("UPDATE {table} SET cells = '{{}}'"), []);
+            let delete = conn.execute(&format!("DELETE FROM {table}"), []);
+            assert!(update.is_err() && delete.is_err(), "{update:?} {delete:?}");
+        }
         Ok(())
     }
 

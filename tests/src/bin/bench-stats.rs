@@ -39,7 +39,9 @@ fn main() -> anyhow::Result<()> {
     let server = TestServer::start_with(&db, false, &[("MASKER19_RETENTION_MAX_DAYS", "3650")])?;
     let api = server.client();
     let token = api.login("eva", "evaluatie-wachtwoord")?;
-    let query = "/api/v1/stats?period=quarter&from=2024-Q1&to=2026-Q4";
+    // Up to the last published period (the default `to`): a period is published 31 days after
+    // its end, so a fixed `to` of this year would be refused.
+    let query = "/api/v1/stats?period=quarter&from=2024-Q1";
     let t = Instant::now();
     let r = api.get(query, Some(&token))?;
     anyhow::ensure!(r.status == 200, "stats answered {}", r.status);
@@ -65,15 +67,15 @@ fn main() -> anyhow::Result<()> {
         .cycle()
         .take(100)
     {
-        let (from, to) = match *g {
-            "week" => ("2026-W01", "2026-W52"),
-            "month" => ("2024-01", "2026-12"),
-            "quarter" => ("2024-Q1", "2026-Q4"),
-            "half_year" => ("2024-H1", "2026-H2"),
-            _ => ("2024", "2026"),
+        let from = match *g {
+            "week" => "2026-W01",
+            "month" => "2024-01",
+            "quarter" => "2024-Q1",
+            "half_year" => "2024-H1",
+            _ => "2024",
         };
         let t = Instant::now();
-        let r = api.get(&format!("/api/v1/stats?period={g}&from={from}&to={to}"), Some(&token))?;
+        let r = api.get(&format!("/api/v1/stats?period={g}&from={from}"), Some(&token))?;
         anyhow::ensure!(r.status == 200, "stats answered {}", r.status);
         times.push(t.elapsed());
     }

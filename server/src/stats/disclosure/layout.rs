@@ -106,6 +106,19 @@ impl Layout {
         Some((self.base[g] + p) * self.scopes + self.scope_index(key.scope)?)
     }
 
+    /// The row of a period, if the data reach it.
+    pub fn row_of(&self, granularity: Granularity, period: PeriodId) -> Option<usize> {
+        let g = granularity as usize;
+        let p = self.periods[g].binary_search(&period).ok()?;
+        Some(self.base[g] + p)
+    }
+
+    /// The granularity and period of a row.
+    pub fn period_of_row(&self, row: usize) -> (Granularity, PeriodId) {
+        let g = self.base.iter().rposition(|b| *b <= row).unwrap_or(0);
+        (Granularity::ALL[g], self.periods[g][row - self.base[g]])
+    }
+
     pub fn key(&self, slot: usize) -> Key {
         let row = slot / self.scopes;
         let g = self.base.iter().rposition(|b| *b <= row).unwrap_or(0);
