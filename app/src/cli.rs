@@ -1,5 +1,6 @@
 //! The command line (docs/contract.md): `masker19` opens the window;
-//! `masker19 --server URL --enroll CODE` enrolls and exits.
+//! `masker19 --server URL --enroll CODE` enrolls and exits; `masker19 --sync` sends what is
+//! queued and exits.
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Command {
@@ -10,6 +11,8 @@ pub enum Command {
         pin: Option<String>,
         device_name: String,
     },
+    /// Send every queued report now (one sync pass), then exit: 0 when nothing is left to send.
+    Sync,
     Help,
 }
 
@@ -19,6 +22,8 @@ masker19 — de apotheek-app van Masker 19
   masker19                                   open het venster
   masker19 --server URL --enroll CODE [--pin PIN] [--device-name NAAM]
                                              koppel dit apparaat en stop (exit 0 als gekoppeld)
+  masker19 --sync                            verstuur wat klaarstaat en stop
+                                             (exit 0 als er niets meer te versturen is)
 
 MASKER19_DATA_DIR   de lokale gegevensmap (standaard: de gegevensmap van het platform)
 ";
@@ -31,12 +36,19 @@ pub enum CliError {
     MissingValue(String),
     #[error("--server and --enroll go together")]
     Incomplete,
+    #[error("--sync stands alone")]
+    SyncAlone,
 }
 
 pub fn parse(args: impl IntoIterator<Item = String>) -> Result<Command, CliError> {
     let mut args = args.into_iter();
     let (mut server, mut code, mut pin, mut device) = (None, None, None, None);
+    let mut sync = false;
     while let Some(a) = args.next() {
+        if a == "--sync" {
+            sync = true;
+            continue;
+        }
         let (flag, inline) = match a.split_once('=') {
             Some((f, v)) if f.starts_with("--") => (f.to_owned(), Some(v.to_owned())),
             _ => (a.clone(), None),
@@ -51,6 +63,14 @@ pub fn parse(args: impl IntoIterator<Item = String>) -> Result<Command, CliError
         };
         let value = inline.or_else(|| args.next()).ok_or(CliError::MissingValue(flag))?;
         *slot = Some(value);
+    }
+    if sync {
+        let alone = server.is_none() && code.is_none() && pin.is_none() && device.is_none();
+        return if alone {
+            Ok(Command::Sync)
+        } else {
+            Err(CliError::SyncAlone)
+        };
     }
     match (server, code) {
         (None, None) if pin.is_none() && device.is_none() => Ok(Command::Run),
@@ -88,5 +108,8 @@ mod tests {
         assert_eq!(p(&["--enroll"]), Err(CliError::MissingValue("--enroll".into())));
         assert!(matches!(p(&["--bogus"]), Err(CliError::Unknown(_))));
         assert_eq!(p(&["-h"]), Ok(Command::Help));
+        assert_eq!(p(&["--sync"]), Ok(Command::Sync));
+        assert_eq!(p(&["--sync", "--server", "https://x.nl"]), Err(CliError::SyncAlone));
+        assert_eq!(p(&["--sync=1"]), Err(CliError::Unknown("--sync=1".into())));
     }
 }

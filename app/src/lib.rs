@@ -8,6 +8,7 @@
 //! - [`state`], [`answers`], [`pin`]: the app's pure logic (no IO).
 //! - [`texts`]: the app's own texts; everything else comes from `meldcode::texts`.
 //! - [`views`]: thin Dioxus components; [`app`]: the runtime that launches them.
+//! - `windows` (Windows only): the GUI program's command line answers on the parent's console.
 
 pub mod answers;
 pub mod app;
@@ -24,3 +25,5 @@ pub mod store;
 pub mod sync;
 pub mod texts;
 pub mod views;
+#[cfg(windows)]
+pub mod windows;

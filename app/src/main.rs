@@ -1,5 +1,10 @@
 //! `masker19`: the pharmacy app. `masker19 --server URL --enroll CODE` enrolls and exits;
-//! `masker19` opens the window (desktop, or through Dioxus mobile with `--features mobile`).
+//! `masker19 --sync` sends what is queued and exits; `masker19` opens the window (desktop, or
+//! through Dioxus mobile with `--features mobile`).
+//!
+//! On Windows it is a GUI program (no console window beside the app); the command line answers on
+//! the console it was started from, and by its exit code, never in a dialog.
+#![cfg_attr(windows, windows_subsystem = "windows")]
 
 use anyhow::Context;
 use masker19::cli::{self, Command};
@@ -7,8 +12,10 @@ use masker19::config::Settings;
 
 fn main() {
     let _ = masker19::app::STARTED.set(std::time::Instant::now());
+    #[cfg(windows)]
+    masker19::windows::attach_parent_console();
     match run() {
-        Ok(()) => {}
+        Ok(code) => std::process::exit(code),
         Err(e) => {
             eprintln!("masker19: {e:#}");
             std::process::exit(1);
@@ -16,7 +23,8 @@ fn main() {
     }
 }
 
-fn run() -> anyhow::Result<()> {
+/// Runs the command; the exit code when it finished.
+fn run() -> anyhow::Result<i32> {
     let command = cli::parse(std::env::args().skip(1)).map_err(|e| anyhow::anyhow!("{e}\n\n{}", cli::USAGE))?;
     if cfg!(not(any(debug_assertions, feature = "bench-driver"))) && std::env::var_os("MASKER19_TEST_DRIVER").is_some()
     {
@@ -26,7 +34,7 @@ fn run() -> anyhow::Result<()> {
     match command {
         Command::Help => {
             print!("{}", cli::USAGE);
-            Ok(())
+            Ok(0)
         }
         Command::Enroll {
             server,
@@ -47,13 +55,28 @@ fn run() -> anyhow::Result<()> {
                 ))
                 .context("enrolling failed")?;
             println!("enrolled={pharmacy}");
-            Ok(())
+            Ok(0)
+        }
+        Command::Sync => {
+            let store = masker19::store::Store::open_dir(&dir, masker19::platform::keyring_enabled())
+                .with_context(|| format!("opening the local store in {}", dir.display()))?;
+            let rt = tokio::runtime::Builder::new_current_thread().enable_all().build()?;
+            let poll = Settings::from_env().poll_interval;
+            let sent = rt.block_on(masker19::sync::send_now(&store, chrono::Utc::now(), poll))?;
+            println!("{}", sent.line());
+            match sent.waiting_message() {
+                None => Ok(0),
+                Some(why) => {
+                    eprintln!("masker19: {why}");
+                    Ok(1)
+                }
+            }
         }
         Command::Run => {
             let boot = masker19::app::boot(&dir, Settings::from_env())
                 .with_context(|| format!("opening the local store in {}", dir.display()))?;
             launch(boot);
-            Ok(())
+            Ok(0)
         }
     }
 }

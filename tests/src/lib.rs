@@ -13,6 +13,7 @@ pub mod slow;
 pub mod smtp;
 pub mod totp;
 pub mod web;
+pub mod wine;
 
 use std::path::{Path, PathBuf};
 

@@ -16,7 +16,9 @@ use crate::config::ServerUrl;
 use crate::store::{Store, StoreError};
 
 mod answer;
+mod now;
 pub use answer::{SendOutcome, StatusAnswer, backoff, classify, classify_status, parse_retry_after};
+pub use now::{SendNow, SendNowError, send_now};
 
 #[derive(Debug, thiserror::Error)]
 pub enum SyncError {
