@@ -13,14 +13,10 @@ use serde_json::{Value, json};
 
 const PIN: &str = "1919";
 
-#[path = "driver_client.rs"]
 mod client;
-#[path = "driver_counted.rs"]
 mod counted;
 
-#[path = "driver_pin.rs"]
 mod pin;
-#[path = "driver_practice.rs"]
 mod practice;
 
 pub fn use_driver() {

@@ -438,38 +438,28 @@ impl AppState {
     }
 }
 
-#[path = "state_answers.rs"]
 mod answering;
 
-#[path = "state_actions.rs"]
 mod actions;
 pub use actions::{Action, Effect};
 
-#[path = "state_delete.rs"]
 mod delete;
 pub use delete::{DeleteForm, DiscardForm};
 
-#[path = "state_staff.rs"]
 mod staff;
 pub use staff::StaffForm;
 
-#[path = "state_queue.rs"]
 mod queue;
 
-#[path = "state_panels.rs"]
 mod panels;
 pub use panels::{Panel, UNDO_112};
 
-#[path = "state_practice.rs"]
 mod practice;
 pub use practice::{PracticeAction, PracticeResult, PracticeRun, PracticeState};
-#[path = "state_client.rs"]
 mod client;
 pub use client::{ClientAction, ClientState, ClientView};
 
-#[path = "state_report.rs"]
 mod report;
 
 #[cfg(test)]
-#[path = "state_tests.rs"]
 mod tests;

@@ -298,9 +298,7 @@ pub const NEUTRAL_STOCK: &[(&str, &str, &str)] = &[
     ("Hoestdrank, 200 ml", "12", "E-01"),
 ];
 
-#[path = "texts_practice.rs"]
 mod practice;
 pub use practice::P;
-#[path = "texts_client.rs"]
 mod client;
 pub use client::C;

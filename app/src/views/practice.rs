@@ -1,6 +1,6 @@
 //! Oefenmodus on screen: the "OEFENING" banner, the scenario picker with the practice history,
 //! the 112 / Veilig Thuis panel that never dials, the feedback at the end, and the "Wat doe ik
-//! nu?" card. Thin, like every view: the rules are in `state_practice` and `meldcode::practice`.
+//! nu?" card. Thin, like every view: the rules are in `state::practice` and `meldcode::practice`.
 
 use dioxus::prelude::*;
 use meldcode::practice::ScenarioId;
