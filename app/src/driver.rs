@@ -4,7 +4,7 @@
 //! or 1 with `DRIVER FAIL: …` on stderr. Scenarios: `melding` (every screen to a submitted
 //! melding), `midway` (half a second report, then waits to be killed), `restored` (after the
 //! restart: the neutral screen, the PIN, the draft), `counted` (the shortest melding with real
-//! X events only, counted: [`counted`]), `practice` (the oefenmodus: [`practice`]), `pin` (the PIN rules: [`pin`]).
+//! X events only, counted: [`counted`]), `practice` (the oefenmodus: [`practice`]), `pin` (the PIN rules: [`pin`]), `quick` (typing, then a click at once: [`quick`]).
 
 use std::time::{Duration, Instant};
 
@@ -18,6 +18,7 @@ mod counted;
 
 mod pin;
 mod practice;
+mod quick;
 
 pub fn use_driver() {
     use_future(|| async {
@@ -255,6 +256,7 @@ async fn run(scenario: &str) -> R {
         "practice" => practice::practice().await,
         "client" => client::client().await,
         "pin" => pin::pin().await,
+        "quick" => quick::quick().await,
         other => Err(format!("unknown scenario {other}")),
     }
 }

@@ -217,6 +217,17 @@ impl AppState {
             .unwrap_or_default()
     }
 
+    /// A change made by typing: saved once the typing pauses.
+    pub(super) fn save_typed(&self) -> Vec<Effect> {
+        self.save()
+            .into_iter()
+            .map(|e| match e {
+                Effect::SaveDraft(flow) => Effect::SaveTyped(flow),
+                other => other,
+            })
+            .collect()
+    }
+
     /// The clock and the pharmacy, for answers that depend on them.
     pub fn context(&self) -> answers::Context {
         answers::Context {

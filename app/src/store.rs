@@ -7,6 +7,7 @@
 //! (wiped personal data is overwritten on disk). The key comes from the OS keyring or a key file
 //! read by [`cipherdb::read_key_file`] (refused when empty or readable by others).
 
+mod draft_writer;
 mod history;
 mod last_copy;
 mod outbox;
@@ -20,6 +21,7 @@ use chrono::{DateTime, Utc};
 use rusqlite::{Connection, OptionalExtension, TransactionBehavior, params};
 use rusqlite_migration::{M, Migrations};
 
+pub use draft_writer::DraftWriter;
 pub use history::{HistoryEvent, HistoryItem};
 pub use outbox::{LocalState, OutboxEntry};
 pub use practice::PracticeRecord;
@@ -140,7 +142,7 @@ impl Store {
         Ok(())
     }
 
-    /// Save the procedure in progress (called on every change).
+    /// Save the procedure in progress (through [`DraftWriter`], off the window's thread).
     pub fn save_draft(&self, flow: &meldcode::Flow, now: DateTime<Utc>) -> Result<(), StoreError> {
         let json = serde_json::to_string(flow).map_err(|e| StoreError::Damaged(e.to_string()))?;
         self.lock().execute(
