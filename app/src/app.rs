@@ -297,6 +297,14 @@ pub fn App() -> Element {
                // Enter confirms a step (not in a text area, not on a button or in a form, which
                // have their own Enter; never the review's \"Versturen\").
                const t = e.target;
+               // On a choice, Enter chooses it as Space does; on one already chosen (and on a
+               // box to tick, which Space ticks) it confirms the step.
+               if (e.key === 'Enter' && !e.isComposing && t && t.closest && t.closest('.options')) {
+                 const chosen = t.getAttribute('role') === 'checkbox' || t.getAttribute('aria-checked') === 'true';
+                 const next = document.getElementById('btn-next');
+                 if (chosen && next) { e.preventDefault(); next.click(); }
+                 return;
+               }
                if (e.key === 'Enter' && !e.isComposing && t && t.tagName !== 'TEXTAREA' && t.tagName !== 'BUTTON'
                    && t.tagName !== 'A' && t.tagName !== 'SELECT' && !(t.closest && t.closest('form'))) {
                  const next = document.getElementById('btn-next');

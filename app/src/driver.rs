@@ -4,7 +4,8 @@
 //! or 1 with `DRIVER FAIL: …` on stderr. Scenarios: `melding` (every screen to a submitted
 //! melding), `midway` (half a second report, then waits to be killed), `restored` (after the
 //! restart: the neutral screen, the PIN, the draft), `counted` (the shortest melding with real
-//! X events only, counted: [`counted`]), `practice` (the oefenmodus: [`practice`]), `pin` (the PIN rules: [`pin`]), `quick` (typing, then a click at once: [`quick`]).
+//! X events only, counted: [`counted`]), `practice` (the oefenmodus: [`practice`]), `pin` (the PIN rules: [`pin`]), `quick` (typing, then a click at once: [`quick`]), `steady` (Enter on a choice, accompanied,
+//! the 112 panel's buttons: [`steady`]).
 
 use std::time::{Duration, Instant};
 
@@ -19,6 +20,7 @@ mod counted;
 mod pin;
 mod practice;
 mod quick;
+mod steady;
 
 pub fn use_driver() {
     use_future(|| async {
@@ -257,6 +259,7 @@ async fn run(scenario: &str) -> R {
         "client" => client::client().await,
         "pin" => pin::pin().await,
         "quick" => quick::quick().await,
+        "steady" => steady::steady().await,
         other => Err(format!("unknown scenario {other}")),
     }
 }
@@ -379,7 +382,12 @@ async fn midway() -> R {
     wait_for("#step-channel").await?;
     choose_to("#q-channel-telefoon", "acute").await?;
     choose_to("#q-acute_danger-no", "accompanied").await?;
-    choose_to("#q-accompanied-yes", "kindcheck").await?;
+    // "Ja, begeleid": the neutral screen at once; the case is behind the PIN.
+    click("#q-accompanied-yes").await?;
+    wait_for("#neutral").await?;
+    fill("#unlock-pin", PIN).await?;
+    click("#btn-unlock").await?;
+    opened("kindcheck").await?;
     wait_for("#accompanied").await?;
     shot("accompanied").await?;
     click("#q-kindcheck_status-not_applicable").await?;

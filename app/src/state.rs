@@ -261,7 +261,16 @@ impl AppState {
                 self.screen = Screen::Procedure;
                 return self.save();
             }
-            Action::Answer(q, input) => return self.answer(q, input),
+            Action::Answer(q, input) => {
+                let accompanied =
+                    q == Question::Accompanied && matches!(&input, answers::Input::Choose(c) if c == "yes");
+                let mut effects = self.answer(q, input);
+                // "Ja, begeleid": the neutral screen at once, in the same tap.
+                if accompanied && self.flow.as_ref().is_some_and(|f| f.draft.accompanied == Some(true)) {
+                    effects.extend(self.update(Action::Hide));
+                }
+                return effects;
+            }
             Action::Next(now) => return self.next(now),
             Action::Back => {
                 if let Some(flow) = self.flow.as_mut() {

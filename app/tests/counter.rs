@@ -10,7 +10,7 @@ use meldcode::flow::{Question as Q, Step};
 use meldcode::{Kind, Lang};
 
 mod common;
-use common::{enrolled, entry, in_flow, render, submitted_screen};
+use common::{enrolled, entry, in_flow, render, submitted_screen, unlock};
 
 /// A case walked with real answers to `step` (a melding for an accompanied client).
 fn at_step(step: Step) -> AppState {
@@ -31,6 +31,7 @@ fn at_step(step: Step) -> AppState {
         for (q, c) in answers {
             if q.step() == current.unwrap_or(Step::Review) {
                 s.update(Action::Answer(*q, Input::Choose((*c).into())));
+                unlock(&mut s);
             }
         }
         if current == Some(Step::Person) {

@@ -9,7 +9,7 @@ use meldcode::flow::Question as Q;
 use meldcode::{Kind, Lang, Status};
 
 mod common;
-use common::{enrolled, entry, in_flow, render, submitted_screen};
+use common::{enrolled, entry, in_flow, render, submitted_screen, unlock};
 
 #[test]
 fn home_has_the_codeword_and_the_emergency_bar_in_both_languages() {
@@ -92,6 +92,13 @@ fn accompanied_asks_to_keep_the_screen_neutral() {
     s.update(Action::Answer(Q::AcuteDanger, Input::Choose("no".into())));
     s.update(Action::Next(Utc::now()));
     s.update(Action::Answer(Q::Accompanied, Input::Choose("yes".into())));
+    // The neutral screen at once, in the same tap; behind it the reminder.
+    let html = render(s.clone());
+    assert!(
+        html.contains("id=\"neutral\"") && !html.contains("accompanied"),
+        "{html}"
+    );
+    unlock(&mut s);
     let html = render(s);
     assert!(html.contains("id=\"accompanied\""));
     assert!(html.contains("Neutraal scherm tot de cliënt weg is"));
