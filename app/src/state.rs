@@ -408,6 +408,7 @@ impl AppState {
                 self.reports = reports;
                 self.sync_problem = problem;
                 self.now = now;
+                self.client_outbox_loaded();
             }
             Action::SaveFailed => self.save_error = true,
             Action::Enqueued(id) => {

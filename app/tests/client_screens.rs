@@ -180,6 +180,41 @@ fn the_client_screen_is_offered_after_the_report_is_written() {
 }
 
 #[test]
+fn once_the_personal_data_is_wiped_the_client_screen_with_the_number_is_gone() {
+    let mut s = at_review(true);
+    let id = s.flow.as_ref().map(|f| f.draft.id).expect("a flow");
+    s.update(Action::Submit(Utc::now()));
+    s.update(Action::Enqueued(id));
+    let line = |wiped: bool| {
+        let mut e = entry(LocalState::Server(Status::Closed), Kind::Melding, 0);
+        e.id = id;
+        e.wiped = wiped;
+        e
+    };
+    s.update(Action::Loaded {
+        reports: vec![line(false)],
+        problem: None,
+        now: Utc::now(),
+    });
+    let mut turned_now = turned(s.clone(), ClientLang::Nl);
+    assert!(render(turned_now.clone()).contains("06-12345678"));
+    // The loop closed, the device wiped the report ("Persoonsgegevens gewist"), on screen or not.
+    for st in [&mut s, &mut turned_now] {
+        st.update(Action::Loaded {
+            reports: vec![line(true)],
+            problem: None,
+            now: Utc::now(),
+        });
+        let html = render(st.clone());
+        assert!(
+            !html.contains("btn-turn-to-client") && !html.contains("06-12345678") && !html.contains("client-screen"),
+            "{html}"
+        );
+        assert!(st.client.just_sent.is_none(), "the number has left memory too");
+    }
+}
+
+#[test]
 fn the_report_page_shows_its_history_in_dutch_with_dutch_dates() {
     let mut s = enrolled(Lang::Nl);
     let e = entry(LocalState::Server(Status::Forwarded), Kind::Melding, 1);
