@@ -26,8 +26,22 @@ pub struct Boot {
 }
 
 /// Open the store in `dir` and build the first state (a draft found is restored behind the
-/// neutral screen).
+/// neutral screen). When the store cannot be opened the window starts anyway, on a store in
+/// memory, showing 112, Veilig Thuis and the reason (never no window at all: that would take
+/// the numbers with it).
 pub fn boot(dir: &Path, settings: Settings) -> Result<Boot, StoreError> {
+    match open(dir, settings.clone()) {
+        Ok(boot) => Ok(boot),
+        Err(e) => {
+            let store = Store::in_memory(dir)?;
+            let mut state = AppState::start(None, None, None, Lang::default(), settings, Utc::now());
+            state.unavailable = Some(format!("{e} ({})", dir.display()));
+            Ok(Boot { store, state })
+        }
+    }
+}
+
+fn open(dir: &Path, settings: Settings) -> Result<Boot, StoreError> {
     let store = Store::open_dir(dir, crate::platform::keyring_enabled())?;
     let enrolled = store.setting(keys::DEVICE_TOKEN)?.is_some();
     let pharmacy = if enrolled {

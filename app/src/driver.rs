@@ -5,7 +5,7 @@
 //! melding), `midway` (half a second report, then waits to be killed), `restored` (after the
 //! restart: the neutral screen, the PIN, the draft), `counted` (the shortest melding with real
 //! X events only, counted: [`counted`]), `practice` (the oefenmodus: [`practice`]), `pin` (the PIN rules: [`pin`]), `quick` (typing, then a click at once: [`quick`]), `steady` (Enter on a choice, accompanied,
-//! the 112 panel's buttons: [`steady`]).
+//! the 112 panel's buttons: [`steady`]), `unavailable` (the store did not open).
 
 use std::time::{Duration, Instant};
 
@@ -260,6 +260,7 @@ async fn run(scenario: &str) -> R {
         "pin" => pin::pin().await,
         "quick" => quick::quick().await,
         "steady" => steady::steady().await,
+        "unavailable" => unavailable().await,
         other => Err(format!("unknown scenario {other}")),
     }
 }
@@ -371,6 +372,13 @@ async fn melding() -> R {
     click("#nav-reports").await?;
     wait_for("#reports").await?;
     shot("reports").await?;
+    Ok(())
+}
+
+/// The store did not open: the window is there with the numbers and the reason.
+async fn unavailable() -> R {
+    wait_for("#unavailable").await?;
+    println!("UNAVAILABLE {}", text("body").await?.replace('\n', " "));
     Ok(())
 }
 

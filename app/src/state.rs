@@ -123,6 +123,9 @@ pub struct AppState {
     pub history: Option<(Uuid, Vec<crate::store::HistoryItem>)>,
     /// The server's id of this device, for an administrator who must revoke it.
     pub device_id: Option<String>,
+    /// The local store could not be opened (a locked keyring, a missing key, a broken disk):
+    /// why. The window then shows 112 and Veilig Thuis and nothing that could take a case.
+    pub unavailable: Option<String>,
 }
 
 impl AppState {
@@ -180,6 +183,7 @@ impl AppState {
             client: ClientState::default(),
             history: None,
             device_id: None,
+            unavailable: None,
         }
     }
 

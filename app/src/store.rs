@@ -117,6 +117,15 @@ impl Store {
         })
     }
 
+    /// A store in memory only, under a random key: what the window runs on when the real one in
+    /// `dir` cannot be opened (it records nothing; its path says where the window's own files go).
+    pub fn in_memory(dir: &Path) -> Result<Store, StoreError> {
+        let key = DbKey::random().map_err(KeyError::from)?;
+        let mut store = Store::open(Path::new(":memory:"), &key)?;
+        store.path = dir.join("in-memory");
+        Ok(store)
+    }
+
     pub fn path(&self) -> &Path {
         &self.path
     }

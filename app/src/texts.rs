@@ -12,6 +12,9 @@ pub const VEILIG_THUIS_NUMBER: &str = "0800-2000";
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum T {
+    /// The local store could not be opened: the app starts anyway with the numbers.
+    Unavailable,
+    UnavailableWhy,
     Call112Short,
     VeiligThuisShort,
     Hide,
@@ -121,6 +124,11 @@ impl Label for T {
             ),
             T::Call112Recorded => ("Tijdstip vastgelegd", "Time recorded"),
             T::CallVeiligThuis => ("Bel Veilig Thuis: 0800-2000", "Call Veilig Thuis: 0800-2000"),
+            T::Unavailable => (
+                "Deze app kan nu geen hulpvraag vastleggen. Bij acuut gevaar: bel 112. Voor advies of een melding: bel Veilig Thuis, 0800-2000 (gratis, dag en nacht).",
+                "This app cannot record a case now. In acute danger: call 112. For advice or a report: call Veilig Thuis, 0800-2000 (free, day and night).",
+            ),
+            T::UnavailableWhy => ("Waarom", "Why"),
             T::Close => ("Sluiten", "Close"),
             T::Home => ("Start", "Home"),
             T::Reports => ("Meldingen", "Reports"),
