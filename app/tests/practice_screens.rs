@@ -71,6 +71,8 @@ fn input(s: &AppState, q: Q, c: &Choices) -> Vec<Input> {
         ],
         Q::NeverAtHome | Q::ViaPharmacy => vec![yes_no(c.via_pharmacy)],
         Q::ReporterRole => vec![Input::Choose("pharmacist".into())],
+        // The reporter picks it, as in a real case (nothing prefilled).
+        Q::ReachableUntil => vec![Input::Choose("tomorrow_noon".into())],
         Q::Disclosure => vec![Input::Choose("open".into())],
         _ => vec![],
     }
@@ -354,4 +356,50 @@ fn the_team_screen_shows_how_often_each_member_practised() {
     s.update(Action::Go(Screen::Team));
     let html = render(s);
     assert!(html.contains("Geoefend: 2×"), "{html}");
+}
+
+#[test]
+fn practice_starts_as_a_real_case_does_with_the_situation_in_sight() {
+    let mut s = enrolled(Lang::Nl);
+    s.update(Action::Practice(PracticeAction::Open));
+    s.update(Action::Practice(PracticeAction::Start {
+        scenario: ScenarioId::AloneConsents,
+        id: uuid::Uuid::new_v4(),
+        now: Utc::now(),
+    }));
+    let real = meldcode::counter::start(uuid::Uuid::new_v4(), Utc::now()).draft;
+    let d = &s.flow.as_ref().expect("a run").draft;
+    assert!(
+        d.afweging == real.afweging,
+        "afweging 1 answered by the codeword, as in a real case"
+    );
+    assert_eq!(
+        (d.voicemail_ok, d.sms_ok, d.never_at_home, d.via_pharmacy),
+        (real.voicemail_ok, real.sms_ok, real.never_at_home, real.via_pharmacy),
+        "the same safe defaults"
+    );
+    assert_eq!(d.reachable_until, None, "no \"tot\" time filled in for the reporter");
+    let html = render(s);
+    assert!(
+        html.contains("id=\"practice-situation\"")
+            && html.contains(
+                ScenarioId::AloneConsents
+                    .situation(Lang::Nl)
+                    .split('"')
+                    .next()
+                    .unwrap_or("?")
+            ),
+        "the situation stays in sight during the run: {html}"
+    );
+}
+
+#[test]
+fn no_praise_for_a_consent_the_app_filled_in() {
+    let id = ScenarioId::Accompanied;
+    let html = render(walk(id, &id.scenario().model()));
+    assert!(html.contains("id=\"feedback-all-right\""), "{html}");
+    assert!(
+        !html.contains("Toestemming juist vastgelegd"),
+        "accompanied: the app recorded \"not asked\" itself: {html}"
+    );
 }
