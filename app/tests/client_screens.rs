@@ -340,3 +340,29 @@ fn tigrinya_has_a_font_the_app_carries_with_its_licence() {
         .expect("the font's licence is in the repository");
     assert!(licence.contains("SIL OPEN FONT LICENSE Version 1.1") && licence.contains("Noto Sans Ethiopic"));
 }
+
+#[test]
+fn the_report_history_tells_attempts_in_one_minute_apart_by_their_seconds() {
+    let mut s = enrolled(Lang::Nl);
+    let e = entry(LocalState::Queued, Kind::Melding, 1);
+    let id = e.id;
+    s.update(Action::Loaded {
+        reports: vec![e],
+        problem: None,
+        now: Utc::now(),
+    });
+    s.update(Action::OpenReport(id));
+    let failed = |sec| HistoryItem {
+        at: Utc.with_ymd_and_hms(2026, 3, 14, 13, 6, sec).single().expect("a time"),
+        event: HistoryEvent::AttemptFailed {
+            problem: DeliveryProblem::Unreachable,
+            http_status: None,
+        },
+    };
+    s.update(Action::HistoryLoaded(id, vec![failed(10), failed(40)]));
+    let html = render(s);
+    assert!(
+        html.contains("14-03-2026 14:06:10") && html.contains("14-03-2026 14:06:40"),
+        "{html}"
+    );
+}

@@ -300,3 +300,25 @@ fn a_report_the_server_lost_says_call_0800_2000_and_is_deleted_behind_the_pin() 
         vec![masker19::state::Effect::DeleteRejected(id)]
     );
 }
+
+#[test]
+fn the_kenmerk_is_the_one_intake_reads_out_upper_case_everywhere() {
+    let e = entry(LocalState::Server(Status::Received), Kind::Melding, 0);
+    let id = e.id;
+    let upper = meldcode::intake::kenmerk(&id.to_string());
+    let lower = upper.to_ascii_lowercase();
+    assert_ne!(
+        upper, lower,
+        "an id with letters in its first 8 digits would show the difference"
+    );
+    let mut s = submitted_screen(e);
+    let mut pages = vec![render(s.clone())];
+    s.update(Action::Go(Screen::Reports));
+    pages.push(render(s.clone()));
+    s.update(Action::OpenReport(id));
+    pages.push(render(s));
+    for html in pages {
+        assert!(html.contains(&format!("<code>{upper}</code>")), "{upper} on: {html}");
+        assert!(!html.contains(&format!(">{lower}")), "{lower} shown on: {html}");
+    }
+}
