@@ -12,6 +12,9 @@ pub const VEILIG_THUIS_NUMBER: &str = "0800-2000";
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum T {
+    /// The reporter step without a team on this device.
+    NoTeamYet,
+    SetUpTeam,
     /// The local store could not be opened: the app starts anyway with the numbers.
     Unavailable,
     UnavailableWhy,
@@ -124,6 +127,11 @@ impl Label for T {
             ),
             T::Call112Recorded => ("Tijdstip vastgelegd", "Time recorded"),
             T::CallVeiligThuis => ("Bel Veilig Thuis: 0800-2000", "Call Veilig Thuis: 0800-2000"),
+            T::NoTeamYet => (
+                "Nog geen team op dit apparaat: vul uw gegevens hieronder in. Met een team is dit de volgende keer één tik (uw hulpvraag blijft bewaard).",
+                "No team on this device yet: fill in your details below. With a team this is one tap next time (your case is kept).",
+            ),
+            T::SetUpTeam => ("Team instellen", "Set up the team"),
             T::Unavailable => (
                 "Deze app kan nu geen hulpvraag vastleggen. Bij acuut gevaar: bel 112. Voor advies of een melding: bel Veilig Thuis, 0800-2000 (gratis, dag en nacht).",
                 "This app cannot record a case now. In acute danger: call 112. For advice or a report: call Veilig Thuis, 0800-2000 (free, day and night).",

@@ -313,3 +313,18 @@ fn the_kindcheck_starts_with_one_yes_or_no() {
         "{html}"
     );
 }
+
+#[test]
+fn without_a_team_the_reporter_step_suggests_setting_it_up_and_keeps_the_case() {
+    let mut s = at_step(Step::Reporter);
+    assert!(s.staff.is_empty());
+    let html = render(s.clone());
+    assert!(
+        html.contains("id=\"no-team\"") && html.contains("id=\"btn-set-up-team\""),
+        "{html}"
+    );
+    let case = s.flow.clone();
+    s.update(Action::Go(Screen::Team));
+    assert_eq!(s.screen, Screen::Team);
+    assert_eq!(s.flow, case, "the case is kept");
+}
