@@ -18,7 +18,6 @@ pub enum T {
     /// The local store could not be opened: the app starts anyway with the numbers.
     Unavailable,
     UnavailableWhy,
-    Call112Short,
     VeiligThuisShort,
     Hide,
     NewCase,
@@ -26,7 +25,6 @@ pub enum T {
     Menu,
     Call112Title,
     Call112Body,
-    Call112Recorded,
     CallVeiligThuis,
     Close,
     Home,
@@ -53,12 +51,10 @@ pub enum T {
     EnrollCode,
     Enroll,
     Enrolling,
-    EnrolledAs,
     AccompaniedTitle,
     AccompaniedBody,
     HideUntilLeft,
     ReviewIntro,
-    NothingToSend,
     StatusOfReport,
     NotSentYet,
     RetryAt,
@@ -114,7 +110,6 @@ pub enum T {
 impl Label for T {
     fn label(&self, lang: Lang) -> &'static str {
         let (nl, en) = match self {
-            T::Call112Short => ("112", "112"),
             T::VeiligThuisShort => ("Veilig Thuis 0800-2000", "Veilig Thuis 0800-2000"),
             T::Hide => ("Verbergen", "Hide"),
             T::NewCase => ("Hulpvraag starten", "Start a request for help"),
@@ -125,7 +120,6 @@ impl Label for T {
                 "Bel 112 met de telefoon van de apotheek. Daarna kunt u verder met de stappen of hier afronden.",
                 "Call 112 with the pharmacy's phone. Afterwards you can continue with the steps or finish here.",
             ),
-            T::Call112Recorded => ("Tijdstip vastgelegd", "Time recorded"),
             T::CallVeiligThuis => ("Bel Veilig Thuis: 0800-2000", "Call Veilig Thuis: 0800-2000"),
             T::NoTeamYet => (
                 "Nog geen team op dit apparaat: vul uw gegevens hieronder in. Met een team is dit de volgende keer één tik (uw hulpvraag blijft bewaard).",
@@ -177,7 +171,6 @@ impl Label for T {
             T::EnrollCode => ("Koppelcode", "Enrolment code"),
             T::Enroll => ("Koppelen", "Enrol"),
             T::Enrolling => ("Bezig met koppelen…", "Enrolling…"),
-            T::EnrolledAs => ("Gekoppeld aan", "Enrolled for"),
             T::AccompaniedTitle => ("De cliënt is begeleid", "The client is accompanied"),
             T::AccompaniedBody => (
                 "Houd het scherm neutraal zolang de cliënt en de begeleider er zijn. Rond de stappen af zodra de cliënt weg is; alles blijft bewaard.",
@@ -191,7 +184,6 @@ impl Label for T {
                 "Dit wordt precies zo verstuurd. Controleer het en wijzig wat niet klopt.",
                 "This is exactly what will be sent. Check it and change what is wrong.",
             ),
-            T::NothingToSend => ("Geen gegevens om te tonen.", "Nothing to show."),
             T::StatusOfReport => ("Status", "Status"),
             T::NotSentYet => (
                 "Nog niet verstuurd: de server is niet bereikbaar. De melding is veilig opgeslagen en wordt automatisch opnieuw verstuurd.",
