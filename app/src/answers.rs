@@ -393,5 +393,4 @@ pub fn apply(flow: &mut Flow, q: Question, input: Input, cx: Context) {
 }
 
 #[cfg(test)]
-#[path = "answers_tests.rs"]
 mod tests;

@@ -1,7 +1,9 @@
 //! The runtime: opens the store, builds the first state, and runs the effects and the sync
 //! worker around the views. The only place where the views meet IO.
 
+use std::cell::RefCell;
 use std::path::Path;
+use std::rc::Rc;
 use std::sync::Arc;
 
 use chrono::Utc;
@@ -10,7 +12,7 @@ use meldcode::Lang;
 
 use crate::config::Settings;
 use crate::state::{Action, AppState, Effect};
-use crate::store::{Store, StoreError, keys};
+use crate::store::{DraftWriter, Store, StoreError, keys};
 use crate::views::{Shell, Ui};
 
 /// When `main` started (for the start-up probe).
@@ -24,8 +26,22 @@ pub struct Boot {
 }
 
 /// Open the store in `dir` and build the first state (a draft found is restored behind the
-/// neutral screen).
+/// neutral screen). When the store cannot be opened the window starts anyway, on a store in
+/// memory, showing 112, Veilig Thuis and the reason (never no window at all: that would take
+/// the numbers with it).
 pub fn boot(dir: &Path, settings: Settings) -> Result<Boot, StoreError> {
+    match open(dir, settings.clone()) {
+        Ok(boot) => Ok(boot),
+        Err(e) => {
+            let store = Store::in_memory(dir)?;
+            let mut state = AppState::start(None, None, None, Lang::default(), settings, Utc::now());
+            state.unavailable = Some(format!("{e} ({})", dir.display()));
+            Ok(Boot { store, state })
+        }
+    }
+}
+
+fn open(dir: &Path, settings: Settings) -> Result<Boot, StoreError> {
     let store = Store::open_dir(dir, crate::platform::keyring_enabled())?;
     let enrolled = store.setting(keys::DEVICE_TOKEN)?.is_some();
     let pharmacy = if enrolled {
@@ -66,16 +82,30 @@ pub fn enqueue(store: &Store, report: &meldcode::Report, now: chrono::DateTime<U
     }
 }
 
+/// What carries out the effects: the store, the draft's writer thread (`None`: no thread could
+/// be started, the draft is written here) and the sync worker's wake-up.
+#[derive(Clone)]
+struct Runtime {
+    store: Store,
+    drafts: Option<DraftWriter>,
+    wake: Arc<tokio::sync::Notify>,
+}
+
 /// Carry out one effect; results come back as actions on `state`.
-fn run_effect(effect: Effect, store: &Store, mut state: Signal<AppState>, wake: &Arc<tokio::sync::Notify>) {
+fn run_effect(effect: Effect, rt: &Runtime, mut state: Signal<AppState>) {
+    let (store, wake) = (&rt.store, &rt.wake);
     let now = Utc::now();
     match effect {
-        Effect::SaveDraft(flow) => {
+        Effect::SaveDraft(flow) | Effect::SaveTyped(flow) if rt.drafts.is_none() => {
             if store.save_draft(&flow, now).is_err() {
                 state.write().update(Action::SaveFailed);
             }
         }
+        Effect::SaveDraft(flow) => rt.drafts.iter().for_each(|d| d.save(flow.clone(), now)),
+        Effect::SaveTyped(flow) => rt.drafts.iter().for_each(|d| d.save_typed(flow.clone(), now)),
         Effect::Enqueue(report) => {
+            // No older draft may be written once the outbox holds the report.
+            rt.drafts.iter().for_each(DraftWriter::cancel);
             let action = enqueue(store, &report, now);
             state.write().update(action);
             reload(store, state, now);
@@ -126,6 +156,7 @@ fn run_effect(effect: Effect, store: &Store, mut state: Signal<AppState>, wake: 
             }
         }
         Effect::DiscardDraft => {
+            rt.drafts.iter().for_each(DraftWriter::cancel);
             // Gone from the device: the WAL is checkpointed so no old page keeps it.
             if store.clear_draft().and_then(|()| store.checkpoint()).is_err() {
                 state.write().update(Action::SaveFailed);
@@ -236,10 +267,33 @@ pub fn App() -> Element {
     let boot = use_context::<Boot>();
     let state = use_signal(|| boot.state.clone());
     let wake = use_hook(|| Arc::new(tokio::sync::Notify::new()));
-    let effects = {
-        let (store, wake) = (boot.store.clone(), wake.clone());
-        use_callback(move |e: Effect| run_effect(e, &store, state, &wake))
-    };
+    // A failed draft write, from the writer thread.
+    let failures = use_hook(|| {
+        let (tx, rx) = tokio::sync::mpsc::unbounded_channel::<()>();
+        (tx, Rc::new(RefCell::new(Some(rx))))
+    });
+    let rt = use_hook(|| {
+        let tx = failures.0.clone();
+        Runtime {
+            store: boot.store.clone(),
+            drafts: DraftWriter::start(boot.store.clone(), move |_| {
+                let _ = tx.send(());
+            })
+            .ok(),
+            wake: wake.clone(),
+        }
+    });
+    use_future(move || {
+        let rx = failures.1.borrow_mut().take();
+        async move {
+            let Some(mut rx) = rx else { return };
+            let mut state = state;
+            while rx.recv().await.is_some() {
+                state.write().update(Action::SaveFailed);
+            }
+        }
+    });
+    let effects = use_callback(move |e: Effect| run_effect(e, &rt, state));
     let ui = use_context_provider(|| Ui {
         state,
         effects: Some(effects),
@@ -257,12 +311,51 @@ pub fn App() -> Element {
                // Enter confirms a step (not in a text area, not on a button or in a form, which
                // have their own Enter; never the review's \"Versturen\").
                const t = e.target;
+               // On a choice, Enter chooses it as Space does; on one already chosen (and on a
+               // box to tick, which Space ticks) it confirms the step.
+               if (e.key === 'Enter' && !e.isComposing && t && t.closest && t.closest('.options')) {
+                 const chosen = t.getAttribute('role') === 'checkbox' || t.getAttribute('aria-checked') === 'true';
+                 const next = document.getElementById('btn-next');
+                 if (chosen && next) { e.preventDefault(); next.click(); }
+                 return;
+               }
                if (e.key === 'Enter' && !e.isComposing && t && t.tagName !== 'TEXTAREA' && t.tagName !== 'BUTTON'
                    && t.tagName !== 'A' && t.tagName !== 'SELECT' && !(t.closest && t.closest('form'))) {
                  const next = document.getElementById('btn-next');
                  if (next) { e.preventDefault(); next.click(); }
                }
              });
+             // Keys reach the page one by one, each after the last was handled, while a click
+             // comes at once: on a busy machine a click overtakes keys still on their way. So a
+             // click while a field is being typed in leaves the focus in the field (the late keys
+             // still land there), and a button that leaves the step waits until the keys are in.
+             // The emergency bar and its panels never wait.
+             let lastKey = 0;
+             const settled = new WeakSet();
+             document.addEventListener('keydown', () => { lastKey = performance.now(); }, true);
+             const typing = () => {
+               const a = document.activeElement;
+               return !!a && (a.tagName === 'TEXTAREA'
+                 || (a.tagName === 'INPUT' && !['checkbox', 'radio', 'button', 'submit'].includes(a.type)));
+             };
+             const urgent = (b) => !!b.closest('.topbar, .panel-112');
+             const quiet = () => performance.now() - lastKey > 250;
+             document.addEventListener('mousedown', (e) => {
+               const b = e.target.closest && e.target.closest('button, a');
+               if (b && typing() && !urgent(b)) { e.preventDefault(); }
+             }, true);
+             document.addEventListener('click', (e) => {
+               const b = e.target.closest && e.target.closest('button');
+               if (!b || settled.delete(b) || !typing() || urgent(b) || b.closest('.options') || quiet()) { return; }
+               e.preventDefault();
+               e.stopImmediatePropagation();
+               const later = () => {
+                 if (!quiet()) { setTimeout(later, 30); return; }
+                 settled.add(b);
+                 b.click();
+               };
+               setTimeout(later, 30);
+             }, true);
              document.addEventListener('focusin', (e) => {
                const t = e.target;
                // Only answers: a scroll under a button being pressed would lose its click.

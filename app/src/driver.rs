@@ -4,7 +4,8 @@
 //! or 1 with `DRIVER FAIL: …` on stderr. Scenarios: `melding` (every screen to a submitted
 //! melding), `midway` (half a second report, then waits to be killed), `restored` (after the
 //! restart: the neutral screen, the PIN, the draft), `counted` (the shortest melding with real
-//! X events only, counted: [`counted`]), `practice` (the oefenmodus: [`practice`]), `pin` (the PIN rules: [`pin`]).
+//! X events only, counted: [`counted`]), `practice` (the oefenmodus: [`practice`]), `pin` (the PIN rules: [`pin`]), `quick` (typing, then a click at once: [`quick`]), `steady` (Enter on a choice, accompanied,
+//! the 112 panel's buttons: [`steady`]), `unavailable` (the store did not open).
 
 use std::time::{Duration, Instant};
 
@@ -13,15 +14,13 @@ use serde_json::{Value, json};
 
 const PIN: &str = "1919";
 
-#[path = "driver_client.rs"]
 mod client;
-#[path = "driver_counted.rs"]
 mod counted;
 
-#[path = "driver_pin.rs"]
 mod pin;
-#[path = "driver_practice.rs"]
 mod practice;
+mod quick;
+mod steady;
 
 pub fn use_driver() {
     use_future(|| async {
@@ -259,6 +258,9 @@ async fn run(scenario: &str) -> R {
         "practice" => practice::practice().await,
         "client" => client::client().await,
         "pin" => pin::pin().await,
+        "quick" => quick::quick().await,
+        "steady" => steady::steady().await,
+        "unavailable" => unavailable().await,
         other => Err(format!("unknown scenario {other}")),
     }
 }
@@ -373,6 +375,13 @@ async fn melding() -> R {
     Ok(())
 }
 
+/// The store did not open: the window is there with the numbers and the reason.
+async fn unavailable() -> R {
+    wait_for("#unavailable").await?;
+    println!("UNAVAILABLE {}", text("body").await?.replace('\n', " "));
+    Ok(())
+}
+
 async fn midway() -> R {
     let s = secret();
     wait_for("#btn-codeword").await?;
@@ -381,7 +390,12 @@ async fn midway() -> R {
     wait_for("#step-channel").await?;
     choose_to("#q-channel-telefoon", "acute").await?;
     choose_to("#q-acute_danger-no", "accompanied").await?;
-    choose_to("#q-accompanied-yes", "kindcheck").await?;
+    // "Ja, begeleid": the neutral screen at once; the case is behind the PIN.
+    click("#q-accompanied-yes").await?;
+    wait_for("#neutral").await?;
+    fill("#unlock-pin", PIN).await?;
+    click("#btn-unlock").await?;
+    opened("kindcheck").await?;
     wait_for("#accompanied").await?;
     shot("accompanied").await?;
     click("#q-kindcheck_status-not_applicable").await?;

@@ -97,8 +97,13 @@ fn launch(boot: masker19::app::Boot) {
     use dioxus::desktop::{Config, LogicalPosition, LogicalSize, WindowBuilder};
     let (w, h) = window_size();
     let webview_dir = boot.store.path().with_file_name("webview");
+    // Neutral at all times: the taskbar and alt-tab are seen by whoever stands at the counter
+    // (the title, the window's class, the icon).
+    masker19::platform::name_window_class();
+    let icon = masker19::platform::window_icon()
+        .and_then(|(rgba, w, h)| dioxus::desktop::tao::window::Icon::from_rgba(rgba, w, h).ok());
     let window = WindowBuilder::new()
-        // Neutral at all times: the taskbar and alt-tab are seen by whoever stands at the counter.
+        .with_window_icon(icon)
         .with_title(masker19::texts::WINDOW_TITLE)
         .with_inner_size(LogicalSize::new(w, h))
         .with_position(LogicalPosition::new(0.0, 0.0))

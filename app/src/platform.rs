@@ -33,6 +33,42 @@ fn platform_data_dir() -> Option<PathBuf> {
     dirs::data_dir().map(|d| d.join("masker19"))
 }
 
+/// The window's class and application id on a Linux desktop (`WM_CLASS` "apotheek",
+/// "Apotheek"; the Wayland app id): what taskbars group by and may show, so as neutral as the
+/// title.
+pub const WINDOW_CLASS: &str = "apotheek";
+
+/// Name the window's class before the first window exists: GTK takes the program's name (and
+/// the same, capitalised, as the class) otherwise. Elsewhere the title is all there is.
+#[cfg(all(target_os = "linux", feature = "desktop"))]
+pub fn name_window_class() {
+    glib::set_prgname(Some(WINDOW_CLASS));
+}
+
+#[cfg(not(all(target_os = "linux", feature = "desktop")))]
+pub fn name_window_class() {}
+
+/// The window's icon, a plain pharmacy cross (`assets/icon/apotheek.png`), as RGBA pixels with
+/// its width and height; `None` if it cannot be read (the window then shows the default).
+pub fn window_icon() -> Option<(Vec<u8>, u32, u32)> {
+    let mut decoder = png::Decoder::new(std::io::Cursor::new(WINDOW_ICON_PNG));
+    decoder.set_transformations(png::Transformations::EXPAND | png::Transformations::STRIP_16);
+    let mut reader = decoder.read_info().ok()?;
+    let mut buf = vec![0; reader.output_buffer_size()];
+    let info = reader.next_frame(&mut buf).ok()?;
+    buf.truncate(info.buffer_size());
+    let rgba = match info.color_type {
+        png::ColorType::Rgba => buf,
+        png::ColorType::Rgb => buf.chunks(3).flat_map(|p| [p[0], p[1], p[2], 255]).collect(),
+        png::ColorType::GrayscaleAlpha => buf.chunks(2).flat_map(|p| [p[0], p[0], p[0], p[1]]).collect(),
+        png::ColorType::Grayscale => buf.iter().flat_map(|&g| [g, g, g, 255]).collect(),
+        png::ColorType::Indexed => return None,
+    };
+    Some((rgba, info.width, info.height))
+}
+
+const WINDOW_ICON_PNG: &[u8] = include_bytes!("../../assets/icon/apotheek.png");
+
 pub use cipherdb::DbKey;
 
 #[derive(Debug, thiserror::Error)]

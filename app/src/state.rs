@@ -123,6 +123,9 @@ pub struct AppState {
     pub history: Option<(Uuid, Vec<crate::store::HistoryItem>)>,
     /// The server's id of this device, for an administrator who must revoke it.
     pub device_id: Option<String>,
+    /// The local store could not be opened (a locked keyring, a missing key, a broken disk):
+    /// why. The window then shows 112 and Veilig Thuis and nothing that could take a case.
+    pub unavailable: Option<String>,
 }
 
 impl AppState {
@@ -180,6 +183,7 @@ impl AppState {
             client: ClientState::default(),
             history: None,
             device_id: None,
+            unavailable: None,
         }
     }
 
@@ -217,6 +221,17 @@ impl AppState {
             .unwrap_or_default()
     }
 
+    /// A change made by typing: saved once the typing pauses.
+    pub(super) fn save_typed(&self) -> Vec<Effect> {
+        self.save()
+            .into_iter()
+            .map(|e| match e {
+                Effect::SaveDraft(flow) => Effect::SaveTyped(flow),
+                other => other,
+            })
+            .collect()
+    }
+
     /// The clock and the pharmacy, for answers that depend on them.
     pub fn context(&self) -> answers::Context {
         answers::Context {
@@ -250,7 +265,16 @@ impl AppState {
                 self.screen = Screen::Procedure;
                 return self.save();
             }
-            Action::Answer(q, input) => return self.answer(q, input),
+            Action::Answer(q, input) => {
+                let accompanied =
+                    q == Question::Accompanied && matches!(&input, answers::Input::Choose(c) if c == "yes");
+                let mut effects = self.answer(q, input);
+                // "Ja, begeleid": the neutral screen at once, in the same tap.
+                if accompanied && self.flow.as_ref().is_some_and(|f| f.draft.accompanied == Some(true)) {
+                    effects.extend(self.update(Action::Hide));
+                }
+                return effects;
+            }
             Action::Next(now) => return self.next(now),
             Action::Back => {
                 if let Some(flow) = self.flow.as_mut() {
@@ -388,6 +412,7 @@ impl AppState {
                 self.reports = reports;
                 self.sync_problem = problem;
                 self.now = now;
+                self.client_outbox_loaded();
             }
             Action::SaveFailed => self.save_error = true,
             Action::Enqueued(id) => {
@@ -438,38 +463,28 @@ impl AppState {
     }
 }
 
-#[path = "state_answers.rs"]
 mod answering;
 
-#[path = "state_actions.rs"]
 mod actions;
 pub use actions::{Action, Effect};
 
-#[path = "state_delete.rs"]
 mod delete;
 pub use delete::{DeleteForm, DiscardForm};
 
-#[path = "state_staff.rs"]
 mod staff;
 pub use staff::StaffForm;
 
-#[path = "state_queue.rs"]
 mod queue;
 
-#[path = "state_panels.rs"]
 mod panels;
 pub use panels::{Panel, UNDO_112};
 
-#[path = "state_practice.rs"]
 mod practice;
 pub use practice::{PracticeAction, PracticeResult, PracticeRun, PracticeState};
-#[path = "state_client.rs"]
 mod client;
 pub use client::{ClientAction, ClientState, ClientView};
 
-#[path = "state_report.rs"]
 mod report;
 
 #[cfg(test)]
-#[path = "state_tests.rs"]
 mod tests;

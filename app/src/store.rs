@@ -7,6 +7,7 @@
 //! (wiped personal data is overwritten on disk). The key comes from the OS keyring or a key file
 //! read by [`cipherdb::read_key_file`] (refused when empty or readable by others).
 
+mod draft_writer;
 mod history;
 mod last_copy;
 mod outbox;
@@ -20,6 +21,7 @@ use chrono::{DateTime, Utc};
 use rusqlite::{Connection, OptionalExtension, TransactionBehavior, params};
 use rusqlite_migration::{M, Migrations};
 
+pub use draft_writer::DraftWriter;
 pub use history::{HistoryEvent, HistoryItem};
 pub use outbox::{LocalState, OutboxEntry};
 pub use practice::PracticeRecord;
@@ -115,6 +117,15 @@ impl Store {
         })
     }
 
+    /// A store in memory only, under a random key: what the window runs on when the real one in
+    /// `dir` cannot be opened (it records nothing; its path says where the window's own files go).
+    pub fn in_memory(dir: &Path) -> Result<Store, StoreError> {
+        let key = DbKey::random().map_err(KeyError::from)?;
+        let mut store = Store::open(Path::new(":memory:"), &key)?;
+        store.path = dir.join("in-memory");
+        Ok(store)
+    }
+
     pub fn path(&self) -> &Path {
         &self.path
     }
@@ -140,7 +151,7 @@ impl Store {
         Ok(())
     }
 
-    /// Save the procedure in progress (called on every change).
+    /// Save the procedure in progress (through [`DraftWriter`], off the window's thread).
     pub fn save_draft(&self, flow: &meldcode::Flow, now: DateTime<Utc>) -> Result<(), StoreError> {
         let json = serde_json::to_string(flow).map_err(|e| StoreError::Damaged(e.to_string()))?;
         self.lock().execute(

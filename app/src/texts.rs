@@ -12,7 +12,12 @@ pub const VEILIG_THUIS_NUMBER: &str = "0800-2000";
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum T {
-    Call112Short,
+    /// The reporter step without a team on this device.
+    NoTeamYet,
+    SetUpTeam,
+    /// The local store could not be opened: the app starts anyway with the numbers.
+    Unavailable,
+    UnavailableWhy,
     VeiligThuisShort,
     Hide,
     NewCase,
@@ -20,7 +25,6 @@ pub enum T {
     Menu,
     Call112Title,
     Call112Body,
-    Call112Recorded,
     CallVeiligThuis,
     Close,
     Home,
@@ -47,12 +51,10 @@ pub enum T {
     EnrollCode,
     Enroll,
     Enrolling,
-    EnrolledAs,
     AccompaniedTitle,
     AccompaniedBody,
     HideUntilLeft,
     ReviewIntro,
-    NothingToSend,
     StatusOfReport,
     NotSentYet,
     RetryAt,
@@ -108,7 +110,6 @@ pub enum T {
 impl Label for T {
     fn label(&self, lang: Lang) -> &'static str {
         let (nl, en) = match self {
-            T::Call112Short => ("112", "112"),
             T::VeiligThuisShort => ("Veilig Thuis 0800-2000", "Veilig Thuis 0800-2000"),
             T::Hide => ("Verbergen", "Hide"),
             T::NewCase => ("Hulpvraag starten", "Start a request for help"),
@@ -119,8 +120,17 @@ impl Label for T {
                 "Bel 112 met de telefoon van de apotheek. Daarna kunt u verder met de stappen of hier afronden.",
                 "Call 112 with the pharmacy's phone. Afterwards you can continue with the steps or finish here.",
             ),
-            T::Call112Recorded => ("Tijdstip vastgelegd", "Time recorded"),
             T::CallVeiligThuis => ("Bel Veilig Thuis: 0800-2000", "Call Veilig Thuis: 0800-2000"),
+            T::NoTeamYet => (
+                "Nog geen team op dit apparaat: vul uw gegevens hieronder in. Met een team is dit de volgende keer één tik (uw hulpvraag blijft bewaard).",
+                "No team on this device yet: fill in your details below. With a team this is one tap next time (your case is kept).",
+            ),
+            T::SetUpTeam => ("Team instellen", "Set up the team"),
+            T::Unavailable => (
+                "Deze app kan nu geen hulpvraag vastleggen. Bij acuut gevaar: bel 112. Voor advies of een melding: bel Veilig Thuis, 0800-2000 (gratis, dag en nacht).",
+                "This app cannot record a case now. In acute danger: call 112. For advice or a report: call Veilig Thuis, 0800-2000 (free, day and night).",
+            ),
+            T::UnavailableWhy => ("Waarom", "Why"),
             T::Close => ("Sluiten", "Close"),
             T::Home => ("Start", "Home"),
             T::Reports => ("Meldingen", "Reports"),
@@ -161,7 +171,6 @@ impl Label for T {
             T::EnrollCode => ("Koppelcode", "Enrolment code"),
             T::Enroll => ("Koppelen", "Enrol"),
             T::Enrolling => ("Bezig met koppelen…", "Enrolling…"),
-            T::EnrolledAs => ("Gekoppeld aan", "Enrolled for"),
             T::AccompaniedTitle => ("De cliënt is begeleid", "The client is accompanied"),
             T::AccompaniedBody => (
                 "Houd het scherm neutraal zolang de cliënt en de begeleider er zijn. Rond de stappen af zodra de cliënt weg is; alles blijft bewaard.",
@@ -175,7 +184,6 @@ impl Label for T {
                 "Dit wordt precies zo verstuurd. Controleer het en wijzig wat niet klopt.",
                 "This is exactly what will be sent. Check it and change what is wrong.",
             ),
-            T::NothingToSend => ("Geen gegevens om te tonen.", "Nothing to show."),
             T::StatusOfReport => ("Status", "Status"),
             T::NotSentYet => (
                 "Nog niet verstuurd: de server is niet bereikbaar. De melding is veilig opgeslagen en wordt automatisch opnieuw verstuurd.",
@@ -298,9 +306,7 @@ pub const NEUTRAL_STOCK: &[(&str, &str, &str)] = &[
     ("Hoestdrank, 200 ml", "12", "E-01"),
 ];
 
-#[path = "texts_practice.rs"]
 mod practice;
 pub use practice::P;
-#[path = "texts_client.rs"]
 mod client;
 pub use client::C;

@@ -180,6 +180,41 @@ fn the_client_screen_is_offered_after_the_report_is_written() {
 }
 
 #[test]
+fn once_the_personal_data_is_wiped_the_client_screen_with_the_number_is_gone() {
+    let mut s = at_review(true);
+    let id = s.flow.as_ref().map(|f| f.draft.id).expect("a flow");
+    s.update(Action::Submit(Utc::now()));
+    s.update(Action::Enqueued(id));
+    let line = |wiped: bool| {
+        let mut e = entry(LocalState::Server(Status::Closed), Kind::Melding, 0);
+        e.id = id;
+        e.wiped = wiped;
+        e
+    };
+    s.update(Action::Loaded {
+        reports: vec![line(false)],
+        problem: None,
+        now: Utc::now(),
+    });
+    let mut turned_now = turned(s.clone(), ClientLang::Nl);
+    assert!(render(turned_now.clone()).contains("06-12345678"));
+    // The loop closed, the device wiped the report ("Persoonsgegevens gewist"), on screen or not.
+    for st in [&mut s, &mut turned_now] {
+        st.update(Action::Loaded {
+            reports: vec![line(true)],
+            problem: None,
+            now: Utc::now(),
+        });
+        let html = render(st.clone());
+        assert!(
+            !html.contains("btn-turn-to-client") && !html.contains("06-12345678") && !html.contains("client-screen"),
+            "{html}"
+        );
+        assert!(st.client.just_sent.is_none(), "the number has left memory too");
+    }
+}
+
+#[test]
 fn the_report_page_shows_its_history_in_dutch_with_dutch_dates() {
     let mut s = enrolled(Lang::Nl);
     let e = entry(LocalState::Server(Status::Forwarded), Kind::Melding, 1);
@@ -304,4 +339,30 @@ fn tigrinya_has_a_font_the_app_carries_with_its_licence() {
     let licence = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../assets/fonts/OFL.txt"))
         .expect("the font's licence is in the repository");
     assert!(licence.contains("SIL OPEN FONT LICENSE Version 1.1") && licence.contains("Noto Sans Ethiopic"));
+}
+
+#[test]
+fn the_report_history_tells_attempts_in_one_minute_apart_by_their_seconds() {
+    let mut s = enrolled(Lang::Nl);
+    let e = entry(LocalState::Queued, Kind::Melding, 1);
+    let id = e.id;
+    s.update(Action::Loaded {
+        reports: vec![e],
+        problem: None,
+        now: Utc::now(),
+    });
+    s.update(Action::OpenReport(id));
+    let failed = |sec| HistoryItem {
+        at: Utc.with_ymd_and_hms(2026, 3, 14, 13, 6, sec).single().expect("a time"),
+        event: HistoryEvent::AttemptFailed {
+            problem: DeliveryProblem::Unreachable,
+            http_status: None,
+        },
+    };
+    s.update(Action::HistoryLoaded(id, vec![failed(10), failed(40)]));
+    let html = render(s);
+    assert!(
+        html.contains("14-03-2026 14:06:10") && html.contains("14-03-2026 14:06:40"),
+        "{html}"
+    );
 }

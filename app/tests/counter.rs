@@ -10,7 +10,7 @@ use meldcode::flow::{Question as Q, Step};
 use meldcode::{Kind, Lang};
 
 mod common;
-use common::{enrolled, entry, in_flow, render, submitted_screen};
+use common::{enrolled, entry, in_flow, render, submitted_screen, unlock};
 
 /// A case walked with real answers to `step` (a melding for an accompanied client).
 fn at_step(step: Step) -> AppState {
@@ -31,6 +31,7 @@ fn at_step(step: Step) -> AppState {
         for (q, c) in answers {
             if q.step() == current.unwrap_or(Step::Review) {
                 s.update(Action::Answer(*q, Input::Choose((*c).into())));
+                unlock(&mut s);
             }
         }
         if current == Some(Step::Person) {
@@ -311,4 +312,19 @@ fn the_kindcheck_starts_with_one_yes_or_no() {
         no.split("</button>").next().unwrap_or_default().ends_with(">Nee"),
         "{html}"
     );
+}
+
+#[test]
+fn without_a_team_the_reporter_step_suggests_setting_it_up_and_keeps_the_case() {
+    let mut s = at_step(Step::Reporter);
+    assert!(s.staff.is_empty());
+    let html = render(s.clone());
+    assert!(
+        html.contains("id=\"no-team\"") && html.contains("id=\"btn-set-up-team\""),
+        "{html}"
+    );
+    let case = s.flow.clone();
+    s.update(Action::Go(Screen::Team));
+    assert_eq!(s.screen, Screen::Team);
+    assert_eq!(s.flow, case, "the case is kept");
 }

@@ -71,6 +71,8 @@ fn input(s: &AppState, q: Q, c: &Choices) -> Vec<Input> {
         ],
         Q::NeverAtHome | Q::ViaPharmacy => vec![yes_no(c.via_pharmacy)],
         Q::ReporterRole => vec![Input::Choose("pharmacist".into())],
+        // The reporter picks it, as in a real case (nothing prefilled).
+        Q::ReachableUntil => vec![Input::Choose("tomorrow_noon".into())],
         Q::Disclosure => vec![Input::Choose("open".into())],
         _ => vec![],
     }
@@ -138,8 +140,11 @@ fn walk_from(mut s: AppState, scenario: ScenarioId, choices: &Choices) -> AppSta
                 }
                 // "Verbergen" right after the answer that calls for it (a lone choice may
                 // already have moved on).
-                if choices.neutral_screen_at == Some(step) && !s.hidden && *q == step.def().questions[0] {
-                    s.update(Action::Hide);
+                // ("Ja, begeleid" puts it up by itself.)
+                if choices.neutral_screen_at == Some(step) && *q == step.def().questions[0] {
+                    if !s.hidden {
+                        s.update(Action::Hide);
+                    }
                     assert_banner(&s, "the neutral screen");
                     let neutral = render(s.clone());
                     assert!(neutral.contains("id=\"neutral\""));
@@ -147,6 +152,10 @@ fn walk_from(mut s: AppState, scenario: ScenarioId, choices: &Choices) -> AppSta
                     s.update(Action::UnlockInput("1919".into()));
                     s.update(Action::Unlock(chrono::Utc::now()));
                     assert!(!s.hidden, "the PIN works as in a real case");
+                }
+                if s.hidden {
+                    s.update(Action::UnlockInput("1919".into()));
+                    s.update(Action::Unlock(chrono::Utc::now()));
                 }
             }
         }
@@ -180,14 +189,14 @@ fn every_scenario_walked_right_shows_all_right_with_the_banner_on_every_screen()
 }
 
 #[test]
-fn an_accompanied_client_without_the_neutral_screen_gets_its_specific_feedback() {
+fn an_accompanied_client_is_hidden_in_the_same_tap_so_no_verbergen_is_missed() {
     let id = ScenarioId::Accompanied;
-    let mut wrong = id.scenario().model();
-    wrong.neutral_screen_at = None;
-    let html = render(walk(id, &wrong));
-    assert!(html.contains("id=\"feedback-differed\""), "{html}");
+    let mut no_verbergen = id.scenario().model();
+    no_verbergen.neutral_screen_at = None;
+    let html = render(walk(id, &no_verbergen));
+    assert!(html.contains("id=\"feedback-all-right\""), "{html}");
     assert!(
-        html.contains("De cliënt was begeleid: het neutrale scherm had direct gemoeten."),
+        !html.contains("De cliënt was begeleid: het neutrale scherm had direct gemoeten."),
         "{html}"
     );
 }
@@ -347,4 +356,50 @@ fn the_team_screen_shows_how_often_each_member_practised() {
     s.update(Action::Go(Screen::Team));
     let html = render(s);
     assert!(html.contains("Geoefend: 2×"), "{html}");
+}
+
+#[test]
+fn practice_starts_as_a_real_case_does_with_the_situation_in_sight() {
+    let mut s = enrolled(Lang::Nl);
+    s.update(Action::Practice(PracticeAction::Open));
+    s.update(Action::Practice(PracticeAction::Start {
+        scenario: ScenarioId::AloneConsents,
+        id: uuid::Uuid::new_v4(),
+        now: Utc::now(),
+    }));
+    let real = meldcode::counter::start(uuid::Uuid::new_v4(), Utc::now()).draft;
+    let d = &s.flow.as_ref().expect("a run").draft;
+    assert!(
+        d.afweging == real.afweging,
+        "afweging 1 answered by the codeword, as in a real case"
+    );
+    assert_eq!(
+        (d.voicemail_ok, d.sms_ok, d.never_at_home, d.via_pharmacy),
+        (real.voicemail_ok, real.sms_ok, real.never_at_home, real.via_pharmacy),
+        "the same safe defaults"
+    );
+    assert_eq!(d.reachable_until, None, "no \"tot\" time filled in for the reporter");
+    let html = render(s);
+    assert!(
+        html.contains("id=\"practice-situation\"")
+            && html.contains(
+                ScenarioId::AloneConsents
+                    .situation(Lang::Nl)
+                    .split('"')
+                    .next()
+                    .unwrap_or("?")
+            ),
+        "the situation stays in sight during the run: {html}"
+    );
+}
+
+#[test]
+fn no_praise_for_a_consent_the_app_filled_in() {
+    let id = ScenarioId::Accompanied;
+    let html = render(walk(id, &id.scenario().model()));
+    assert!(html.contains("id=\"feedback-all-right\""), "{html}");
+    assert!(
+        !html.contains("Toestemming juist vastgelegd"),
+        "accompanied: the app recorded \"not asked\" itself: {html}"
+    );
 }

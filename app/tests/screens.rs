@@ -9,7 +9,7 @@ use meldcode::flow::Question as Q;
 use meldcode::{Kind, Lang, Status};
 
 mod common;
-use common::{enrolled, entry, in_flow, render, submitted_screen};
+use common::{enrolled, entry, in_flow, render, submitted_screen, unlock};
 
 #[test]
 fn home_has_the_codeword_and_the_emergency_bar_in_both_languages() {
@@ -92,6 +92,13 @@ fn accompanied_asks_to_keep_the_screen_neutral() {
     s.update(Action::Answer(Q::AcuteDanger, Input::Choose("no".into())));
     s.update(Action::Next(Utc::now()));
     s.update(Action::Answer(Q::Accompanied, Input::Choose("yes".into())));
+    // The neutral screen at once, in the same tap; behind it the reminder.
+    let html = render(s.clone());
+    assert!(
+        html.contains("id=\"neutral\"") && !html.contains("accompanied"),
+        "{html}"
+    );
+    unlock(&mut s);
     let html = render(s);
     assert!(html.contains("id=\"accompanied\""));
     assert!(html.contains("Neutraal scherm tot de cliënt weg is"));
@@ -292,4 +299,26 @@ fn a_report_the_server_lost_says_call_0800_2000_and_is_deleted_behind_the_pin() 
         s.update(Action::ConfirmDelete),
         vec![masker19::state::Effect::DeleteRejected(id)]
     );
+}
+
+#[test]
+fn the_kenmerk_is_the_one_intake_reads_out_upper_case_everywhere() {
+    let e = entry(LocalState::Server(Status::Received), Kind::Melding, 0);
+    let id = e.id;
+    let upper = meldcode::intake::kenmerk(&id.to_string());
+    let lower = upper.to_ascii_lowercase();
+    assert_ne!(
+        upper, lower,
+        "an id with letters in its first 8 digits would show the difference"
+    );
+    let mut s = submitted_screen(e);
+    let mut pages = vec![render(s.clone())];
+    s.update(Action::Go(Screen::Reports));
+    pages.push(render(s.clone()));
+    s.update(Action::OpenReport(id));
+    pages.push(render(s));
+    for html in pages {
+        assert!(html.contains(&format!("<code>{upper}</code>")), "{upper} on: {html}");
+        assert!(!html.contains(&format!(">{lower}")), "{lower} shown on: {html}");
+    }
 }

@@ -11,7 +11,7 @@ use crate::report::Answer;
 
 /// At most this many interactions (a tap, a key such as Enter or Tab, the filling of one field)
 /// from "Masker 19" to a submitted melding for a client who is alone, with a saved profile.
-pub const MAX_INTERACTIONS: usize = 26;
+pub const MAX_INTERACTIONS: usize = 25;
 /// At most this many characters typed for that melding.
 pub const MAX_TYPED: usize = 140;
 /// At most this many interactions from the home screen to the neutral screen.

@@ -27,6 +27,14 @@ pub fn local_time(at: DateTime<Utc>) -> String {
     at.with_timezone(&crate::TIME_ZONE).format("%d-%m-%Y %H:%M").to_string()
 }
 
+/// [`local_time`] with the seconds (`dd-mm-jjjj uu:mm:ss`): a report's history, where several
+/// attempts fall in one minute.
+pub fn local_time_seconds(at: DateTime<Utc>) -> String {
+    at.with_timezone(&crate::TIME_ZONE)
+        .format("%d-%m-%Y %H:%M:%S")
+        .to_string()
+}
+
 struct Builder {
     lang: Lang,
     sections: Vec<Section>,

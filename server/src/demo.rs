@@ -52,6 +52,20 @@ pub fn refuse_if_seeded(conn: &Connection) -> StoreResult<Result<(), DemoDatabas
 }
 
 /// Seed once, in a new database or one seeded as demo before; a fresh enrollment code each time.
+/// The demo's intake users, one per region: `(region, user)`, e.g. `("VT13", "intake-vt13")`.
+pub fn intake_users() -> Vec<(String, String)> {
+    meldcode::regions::latest()
+        .regions()
+        .map(|r| (r.code.clone(), format!("intake-{}", r.code.to_lowercase())))
+        .collect()
+}
+
+/// The intake user of the region the demo pharmacy's own gemeente routes to.
+pub fn home_intake_user() -> Option<String> {
+    let home = meldcode::regions::latest().region_of(PHARMACY_GEMEENTE)?.code.clone();
+    intake_users().into_iter().find(|(r, _)| *r == home).map(|(_, u)| u)
+}
+
 pub fn seed(conn: &mut Connection, now: DateTime<Utc>) -> StoreResult<Result<DemoInfo, NotADemoDatabase>> {
     let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
     let seeded = meta_get(&tx, "demo_seeded")?.is_some();
@@ -75,9 +89,8 @@ pub fn seed(conn: &mut Connection, now: DateTime<Utc>) -> StoreResult<Result<Dem
         )?;
         // One hash for every demo user: 26 argon2 runs would slow the first start for nothing.
         let hash = auth::hash_password(PASSWORD).map_err(|e| StoreError::PasswordHash(e.to_string()))?;
-        for region in table.regions() {
-            let name = format!("intake-{}", region.code.to_lowercase());
-            directory::add_user(&tx, &name, Role::Intake, Some(&region.code), &hash, now)?;
+        for (region, name) in intake_users() {
+            directory::add_user(&tx, &name, Role::Intake, Some(&region), &hash, now)?;
         }
         directory::add_user(&tx, EVALUATOR_USER, Role::Evaluator, None, &hash, now)?;
         let regions: Vec<String> = table.regions().map(|r| r.code.clone()).collect();

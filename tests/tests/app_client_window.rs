@@ -4,7 +4,9 @@
 //! Dutch, Turkish), goes back in one tap, hides with Escape from it, sends the melding, opens
 //! the report page with the server's history and finds "Dit apparaat"; then it opens the 112
 //! panel over a step and prints where the step's heading is. At 1024x768 the heading must stay
-//! clear of the sticky step buttons. Screenshots go to `target/screenshots/client-*.png`.
+//! clear of the sticky step buttons. The client's screen fits 1024x768 (nothing under a bar,
+//! "Verbergen" in sight) and another language is one tap. Screenshots go to
+//! `target/screenshots/client-*.png`.
 //!
 //! Needs `DISPLAY` (scripts/test starts Xvfb) and the debug app binary; bounded in time.
 
@@ -44,6 +46,8 @@ fn client_scenario(size: &str, prefix: &str) -> anyhow::Result<Vec<String>> {
         .env("MASKER19_WINDOW_SIZE", size);
     let mut run = AppRun::spawn(cmd)?;
     let lines = vec![
+        run.wait_line("CLIENTFIT", RUN)?,
+        run.wait_line("CLIENTSWITCH", RUN)?,
         run.wait_line("HEADING112 state=ask", RUN)?,
         run.wait_line("HEADING112 state=called", RUN)?,
     ];
@@ -69,8 +73,24 @@ fn the_client_screen_and_the_report_page_in_the_real_window() -> R {
     }
     // One window at a time (xdotool and screenshots take the whole display).
     for (size, prefix, height) in [("1024x768", "client-desktop", 768), ("390x844", "client-phone", 844)] {
-        for line in client_scenario(size, prefix)? {
-            let (top, bottom, nav_top, h, seen) = heading(&line);
+        let lines = client_scenario(size, prefix)?;
+        let (fit, switch) = (&lines[0], &lines[1]);
+        assert!(
+            fit.contains("covered=0") && fit.contains("hide_seen=1"),
+            "{size}: the client's last line is clear of the way back and \"Verbergen\" in sight: {fit}"
+        );
+        if height == 768 {
+            assert!(
+                fit.contains("fits=1"),
+                "{size}: the client's screen fits the window: {fit}"
+            );
+        }
+        assert!(
+            switch.contains("taps=1"),
+            "{size}: another language is one tap: {switch}"
+        );
+        for line in &lines[2..] {
+            let (top, bottom, nav_top, h, seen) = heading(line);
             assert_eq!(h, height, "{size}: the window's height");
             assert!(
                 seen == 1 && top >= 0 && bottom <= nav_top,

@@ -131,9 +131,14 @@ pub fn Panel112() -> Element {
             }
             if let Some(at) = recorded {
                 p { class: "recorded", role: "status", "{M::Called112.label(lang)} {meldcode::describe::local_time(at)}{mark}" }
+                // Once the undo has expired its button keeps its place, unseen: nothing below
+                // it moves under a late tap.
                 if can_undo {
                     button { id: "btn-undo-112", r#type: "button", class: "secondary",
                         onclick: move |_| ui.send(Action::Undo112(chrono::Utc::now())), "{T::Undo.label(lang)}" }
+                } else {
+                    button { id: "undo-112-spent", r#type: "button", class: "secondary spent", disabled: true,
+                        tabindex: "-1", "aria-hidden": "true", "{T::Undo.label(lang)}" }
                 }
             } else if in_case {
                 p { class: "question", "{T::Called112Question.label(lang)}" }

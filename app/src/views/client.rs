@@ -1,6 +1,6 @@
 //! The screen turned to the client: first the language, by its own name; then, in large type and
-//! in that language, what happens next (`meldcode::client_screen`). One tap back; "Verbergen"
-//! (and Esc) still hides at once. Offered only while [`AppState::client_offered`] holds.
+//! in that language, what happens next (`meldcode::client_screen`); another language is one
+//! tap. One tap back; "Verbergen" (and Esc) still hides at once, always in sight. Offered only while [`AppState::client_offered`] holds.
 //!
 //! [`AppState::client_offered`]: crate::state::AppState::client_offered
 
@@ -70,22 +70,36 @@ pub fn ClientView(screen: Option<ClientScreen>) -> Element {
     };
     let l = screen.lang;
     let dir = if l.rtl() { "rtl" } else { "ltr" };
+    // Another language is one tap: each by its own name, in its own direction.
+    let switch = rsx! {
+        nav { class: "client-switch", "aria-label": "{C::ChooseLang.label(lang)}",
+            for other in ClientLang::ALL.into_iter().filter(|o| *o != l) {
+                button { key: "{other.code()}", id: "client-switch-{other.code()}", r#type: "button", class: "client-switch-lang",
+                    lang: other.code(), dir: if other.rtl() { "rtl" } else { "ltr" },
+                    onclick: move |_| ui.send(Action::Client(ClientAction::Lang(other))),
+                    "{other.own_name()}" }
+            }
+        }
+    };
     // The way back carries the pharmacist's word too, whatever the client reads.
     let back_nl = (l != ClientLang::Nl).then(|| C::Back.label(lang));
     rsx! {
         section { id: "client-screen", class: "client client-screen", lang: l.code(), dir,
             "aria-labelledby": "client-title",
-            div { class: "client-bar", {hide} }
-            h1 { id: "client-title", tabindex: "-1",
-                onmounted: move |e: MountedEvent| async move { let _ = e.set_focus(true).await; },
-                "{screen.title}" }
-            ul { class: "client-lines",
-                for (i, line) in screen.lines.iter().enumerate() {
-                    li { key: "{i}", {line_view(line, l.rtl())} }
+            // The bar and the way back stay in sight; only the lines between them scroll.
+            div { class: "client-bar", {switch} {hide} }
+            div { id: "client-body", class: "client-body",
+                h1 { id: "client-title", tabindex: "-1",
+                    onmounted: move |e: MountedEvent| async move { let _ = e.set_focus(true).await; },
+                    "{screen.title}" }
+                ul { class: "client-lines",
+                    for (i, line) in screen.lines.iter().enumerate() {
+                        li { key: "{i}", {line_view(line, l.rtl())} }
+                    }
                 }
-            }
-            if !l.reviewed() {
-                p { class: "not-reviewed", lang: "nl", dir: "ltr", "{C::NotReviewed.label(lang)}" }
+                if !l.reviewed() {
+                    p { class: "not-reviewed", lang: "nl", dir: "ltr", "{C::NotReviewed.label(lang)}" }
+                }
             }
             div { class: "actions",
                 button { id: "btn-client-back", r#type: "button", class: "primary client-back",

@@ -54,6 +54,19 @@ impl Ui {
 #[component]
 pub fn Shell() -> Element {
     let ui = use_context::<Ui>();
+    if let Some(why) = ui.state.read().unavailable.clone() {
+        let lang = ui.state.read().lang;
+        return rsx! {
+            document::Title { "{crate::texts::WINDOW_TITLE}" }
+            document::Style { {CSS} }
+            main { id: "unavailable", class: "content unavailable",
+                p { class: "big-number", "112" }
+                p { class: "big-number vt", "0800-2000" }
+                p { role: "alert", "{T::Unavailable.label(lang)}" }
+                p { class: "hint", "{T::UnavailableWhy.label(lang)}: {why}" }
+            }
+        };
+    }
     let (hidden, screen, lang, practice, turned, notice) = {
         let s = ui.state.read();
         (

@@ -1,6 +1,6 @@
 //! Oefenmodus on screen: the "OEFENING" banner, the scenario picker with the practice history,
 //! the 112 / Veilig Thuis panel that never dials, the feedback at the end, and the "Wat doe ik
-//! nu?" card. Thin, like every view: the rules are in `state_practice` and `meldcode::practice`.
+//! nu?" card. Thin, like every view: the rules are in `state::practice` and `meldcode::practice`.
 
 use dioxus::prelude::*;
 use meldcode::practice::ScenarioId;
@@ -26,12 +26,20 @@ fn use_focus_heading(id: &'static str) {
 #[component]
 pub fn Banner(neutral: bool) -> Element {
     let ui = use_context::<Ui>();
-    let lang = ui.state.read().lang;
+    let (lang, scenario) = {
+        let s = ui.state.read();
+        (s.lang, s.practice.run.as_ref().map(|r| r.scenario))
+    };
     rsx! {
         div { id: "practice-banner", class: "practice-banner", role: "note",
             strong { "{P::Banner.label(lang)}" }
             if !neutral {
                 span { " — {P::BannerDetail.label(lang)}" }
+                // The situation stays in sight for the whole run.
+                if let Some(id) = scenario {
+                    p { id: "practice-situation", class: "practice-situation",
+                        strong { "{id.label(lang)}: " } "{id.situation(lang)}" }
+                }
             }
         }
         div { class: "practice-frame", "aria-hidden": "true" }

@@ -54,7 +54,7 @@ pub fn ReportPage(id: uuid::Uuid) -> Element {
         (s.lang, s.entry(id).cloned(), history)
     };
     let Some(entry) = entry else { return rsx! {} };
-    let short = id.to_string()[..8].to_owned();
+    let short = meldcode::intake::kenmerk(&id.to_string());
     rsx! {
         section { id: "report-page", class: "report-page",
             h1 { id: "report-title", tabindex: "-1",
@@ -73,7 +73,7 @@ pub fn ReportPage(id: uuid::Uuid) -> Element {
                     tbody {
                         for (i, item) in items.iter().enumerate() {
                             tr { key: "{i}", class: event_class(&item.event),
-                                td { time { datetime: "{item.at.to_rfc3339()}", "{meldcode::describe::local_time(item.at)}" } }
+                                td { time { datetime: "{item.at.to_rfc3339()}", "{meldcode::describe::local_time_seconds(item.at)}" } }
                                 td { "{event_text(&item.event, lang)}" }
                             }
                         }

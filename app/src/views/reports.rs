@@ -46,7 +46,7 @@ pub fn Submitted(id: uuid::Uuid) -> Element {
     let state = entry.as_ref().map_or(LocalState::Queued, |e| e.state);
     let failing = state == LocalState::Queued && entry.as_ref().is_some_and(|e| e.attempts > 0);
     let reasons = entry.as_ref().map(|e| rejection_lines(e, lang)).unwrap_or_default();
-    let short = id.to_string()[..8].to_owned();
+    let short = meldcode::intake::kenmerk(&id.to_string());
     rsx! {
         section { id: "submitted", class: "submitted",
             // The headline is the report's state: never "verstuurd" before the server accepted.
@@ -141,7 +141,7 @@ pub fn Reports() -> Element {
                             tr { key: "{e.id}", class: "status-{e.state.code()}",
                                 td { button { r#type: "button", class: "link", id: "report-{e.id}",
                                     onclick: move |_| ui.send(Action::OpenReport(e.id)),
-                                    code { "{&e.id.to_string()[..8]}" } } }
+                                    code { {meldcode::intake::kenmerk(&e.id.to_string())} } } }
                                 td { "{e.kind.label(lang)}" super::practice::Mark { practice: e.practice } }
                                 td { "{meldcode::describe::local_time(e.queued_at)}" }
                                 td {

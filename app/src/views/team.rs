@@ -5,7 +5,7 @@ use meldcode::dates::Reachable;
 use meldcode::{Label, ReporterRole};
 
 use super::Ui;
-use crate::state::Action;
+use crate::state::{Action, Screen};
 use crate::texts::T;
 
 const ROLES: [ReporterRole; 2] = [ReporterRole::Pharmacist, ReporterRole::Assistant];
@@ -80,7 +80,13 @@ pub fn WhoAreYou() -> Element {
         (s.lang, s.staff.clone())
     };
     if team.is_empty() {
-        return rsx! {};
+        return rsx! {
+            div { id: "no-team", class: "notice",
+                p { "{T::NoTeamYet.label(lang)}" }
+                button { id: "btn-set-up-team", r#type: "button", class: "secondary",
+                    onclick: move |_| ui.send(Action::Go(Screen::Team)), "{T::SetUpTeam.label(lang)}" }
+            }
+        };
     }
     rsx! {
         div { id: "who-are-you", class: "field",

@@ -50,6 +50,14 @@ pub fn enrolled(lang: Lang) -> AppState {
     )
 }
 
+/// Back from the neutral screen with the PIN (\"Ja, begeleid\" puts it up by itself).
+pub fn unlock(s: &mut AppState) {
+    if s.hidden {
+        s.update(masker19::state::Action::UnlockInput("1919".into()));
+        s.update(masker19::state::Action::Unlock(Utc::now()));
+    }
+}
+
 pub fn in_flow() -> AppState {
     let mut s = enrolled(Lang::Nl);
     s.update(Action::Codeword {

@@ -6,7 +6,7 @@ use masker19::answers::Input;
 use masker19::state::{Action, AppState};
 use meldcode::flow::{Question as Q, Step};
 
-use super::common::in_flow;
+use super::common::{in_flow, unlock};
 
 /// A melding walked with real answers to the review step; `alone`: the client is not
 /// accompanied (asked at the counter, consent given, a safe number).
@@ -29,6 +29,7 @@ pub fn at_review(alone: bool) -> AppState {
         for (q, c) in answers {
             if q.step() == current.unwrap_or(Step::Review) {
                 s.update(Action::Answer(*q, Input::Choose((*c).into())));
+                unlock(&mut s);
             }
         }
         if current == Some(Step::Person) {

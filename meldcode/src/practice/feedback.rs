@@ -198,7 +198,9 @@ pub fn feedback(scenario: &Scenario, report: &Report, events: &RunEvents) -> Fee
         }
     }
 
-    if let Some(expected) = e.consent {
+    // With an accompanied client the app records "not asked, unsafe" itself: nothing to judge
+    // (or praise) there; the accompanied check above says whether that was right.
+    if let Some(expected) = e.consent.filter(|_| !report.accompanied) {
         let got = report.conversation.as_ref().map(|c| c.consent);
         let why = match expected {
             Consent::Given => Why::ConsentGiven,

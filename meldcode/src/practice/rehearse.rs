@@ -39,9 +39,12 @@ pub struct Choices {
 impl Scenario {
     /// Start a practice run of this scenario (the app's "Oefenen"): a flow whose report says
     /// `"practice": true`, with the fictional data suggested.
+    /// It starts as a real case does ([`crate::counter::start`]: afweging 1 answered by the
+    /// codeword, the safe defaults), so practice trains the same screens; what the reporter
+    /// picks (how long they are reachable) is left to them, as in a real case.
     pub fn start(&self, id: Uuid, now: DateTime<Utc>) -> Flow {
-        let mut flow = Flow::new(id, now);
-        self.fictional.suggest(&mut flow.draft);
+        let mut flow = crate::counter::start(id, now);
+        self.fictional.suggest_data(&mut flow.draft);
         flow
     }
 
@@ -73,6 +76,15 @@ impl Fictional {
     /// Put the fictional data into the draft where nothing was entered yet (person, safe contact,
     /// reporter), and mark the draft as practice. The flow carries only what the kind takes.
     pub fn suggest(&self, draft: &mut Draft) {
+        self.suggest_data(draft);
+        if draft.reachable_until.is_none() {
+            draft.reachable_until = Some(draft.started_at + Duration::hours(8));
+        }
+    }
+
+    /// The fictional person, address, safe contact and reporter (marked practice); not the
+    /// choices a reporter makes.
+    pub fn suggest_data(&self, draft: &mut Draft) {
         draft.practice = true;
         let fill = |field: &mut String, value: &str| {
             if field.trim().is_empty() {
@@ -91,9 +103,6 @@ impl Fictional {
         fill(&mut draft.reporter_phone, self.reporter_phone);
         if draft.date_of_birth.is_none() {
             draft.date_of_birth = NaiveDate::parse_from_str(self.date_of_birth, "%Y-%m-%d").ok();
-        }
-        if draft.reachable_until.is_none() {
-            draft.reachable_until = Some(draft.started_at + Duration::hours(8));
         }
     }
 }
@@ -152,6 +161,8 @@ pub fn rehearse(
     now: DateTime<Utc>,
 ) -> Result<(Report, RunEvents), Vec<FieldError>> {
     let mut flow = scenario.start(id, started);
+    // The reporter's own choice (reachable for the day), as a person running it would make.
+    scenario.fictional.suggest(&mut flow.draft);
     let mut events = RunEvents {
         neutral_screen_at: None,
         called_112_at: None,

@@ -316,6 +316,16 @@ async fn serve_store(store: Store, settings: Settings, listen: &str, seed_demo: 
         writeln!(out, "evaluator_user={}", demo::EVALUATOR_USER)?;
         writeln!(out, "password={}", demo::PASSWORD)?;
         writeln!(out, "totp_secret={}", demo::TOTP_SECRET)?;
+        // Every region's intake user (a report goes to the region of its gemeente), and the
+        // one of the demo pharmacy's own gemeente.
+        let all: Vec<String> = demo::intake_users()
+            .into_iter()
+            .map(|(r, u)| format!("{r}:{u}"))
+            .collect();
+        writeln!(out, "intake_users={}", all.join(","))?;
+        if let Some(home) = demo::home_intake_user() {
+            writeln!(out, "home_intake_user={home}")?;
+        }
     }
     out.flush()?;
     drop(out);

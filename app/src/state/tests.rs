@@ -63,6 +63,7 @@ pub(crate) fn shortest_melding() -> (usize, AppState, Vec<Effect>) {
     w.choose(Q::Channel, "balie");
     w.choose(Q::AcuteDanger, "no");
     w.choose(Q::Accompanied, "yes");
+    assert!(w.state.hidden, "\"Ja, begeleid\": the neutral screen in the same tap");
     w.choose(Q::KindcheckStatus, "not_applicable").next();
     w.next(); // signals: the codeword is preselected
     w.next(); // consultation: optional

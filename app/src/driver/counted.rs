@@ -178,7 +178,10 @@ pub(super) async fn counted() -> R {
     opened("safe_contact").await?;
     fill_in("#q-safe_phone", "0612345678").await?;
     fill_in("#q-safe_times", "werkdagen 10-12 uur").await?;
-    tap("#q-interpreter_needed-no").await?;
+    // "Tolk nodig: nee" is preselected (shown for confirmation): not tapped again.
+    if js("const b = document.getElementById('q-interpreter_needed-no'); return !!b && b.getAttribute('aria-checked') === 'true';".into()).await? != json!(true) {
+        return Err("\"Tolk nodig: nee\" is not preselected".into());
+    }
     tap("#btn-next").await?;
     opened("reporter").await?;
     tap("#staff-0").await?;

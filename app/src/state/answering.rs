@@ -24,6 +24,7 @@ impl AppState {
             _ => None,
         };
         let chose = matches!(input, Input::Choose(_));
+        let typed = matches!(input, Input::Text(_) | Input::Age(..));
         answers::apply(flow, q, input, cx);
         match q {
             Question::Gemeente => self.gemeente_by_hand = true,
@@ -40,7 +41,7 @@ impl AppState {
         if chose && meldcode::counter::advances_on_choice(flow, q) && flow.next(self.now).is_ok() {
             self.problems.clear();
         }
-        self.save()
+        if typed { self.save_typed() } else { self.save() }
     }
 
     /// "Volgende" (or Enter): refused while a date or time typed is not one, or with what the

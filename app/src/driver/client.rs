@@ -114,6 +114,19 @@ async fn the_client_screen() -> R {
     if align != json!("rtl") {
         return Err(format!("the Arabic heading runs {align}"));
     }
+    fit().await?;
+    // Another language: one tap where the screen offers it, else back, turn and pick (3).
+    let switch_taps = if exists("#client-switch-tr").await? {
+        click("#client-switch-tr").await?;
+        1
+    } else {
+        click("#btn-client-back").await?;
+        click("#btn-turn-to-client").await?;
+        click("#client-lang-tr").await?;
+        3
+    };
+    wait_for("#client-screen[lang=\"tr\"]").await?;
+    println!("CLIENTSWITCH taps={switch_taps}");
     // One tap back.
     click("#btn-client-back").await?;
     wait_for("#review").await?;
@@ -129,6 +142,36 @@ async fn the_client_screen() -> R {
         return Err("the client's screen came back after unlocking".into());
     }
     shot("review-turn").await
+}
+
+/// The client's screen in the window: everything fits without scrolling (`fits`), the last line
+/// scrolled to is not under the way back (`covered`), and "Verbergen" is in sight then
+/// (`hide_seen`). Prints `CLIENTFIT …`.
+async fn fit() -> R {
+    pause(300).await;
+    let v = js("const doc = document.scrollingElement;
+         const body = document.getElementById('client-body');
+         const fits = doc.scrollHeight <= window.innerHeight + 1 && (!body || body.scrollHeight <= body.clientHeight + 1);
+         const last = [...document.querySelectorAll('#client-screen .client-lines li')].pop();
+         last.scrollIntoView({ block: 'end' });
+         const l = last.getBoundingClientRect();
+         const back = document.querySelector('#client-screen .actions').getBoundingClientRect();
+         const hide = document.getElementById('btn-hide').getBoundingClientRect();
+         const covered = l.bottom > back.top + 1;
+         const seen = hide.top >= 0 && hide.bottom <= window.innerHeight;
+         return [fits ? 1 : 0, covered ? 1 : 0, seen ? 1 : 0, window.innerWidth, window.innerHeight];"
+        .into())
+    .await?;
+    let n = |i: usize| v[i].as_i64().unwrap_or(-1);
+    println!(
+        "CLIENTFIT width={} height={} fits={} covered={} hide_seen={}",
+        n(3),
+        n(4),
+        n(0),
+        n(1),
+        n(2)
+    );
+    Ok(())
 }
 
 /// Where the step's heading is with the 112 panel open, against the sticky step buttons, and

@@ -101,7 +101,10 @@ pub enum Action {
 /// Work for the runtime.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Effect {
+    /// Save the draft at once (with everything typed before).
     SaveDraft(Box<Flow>),
+    /// Save the draft once the typing pauses (a change made by typing).
+    SaveTyped(Box<Flow>),
     /// Write to the outbox (removing the draft) and send; answered by [`Action::Enqueued`] or
     /// [`Action::EnqueueFailed`]. Until then the flow stays.
     Enqueue(Box<Report>),

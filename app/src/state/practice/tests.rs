@@ -101,17 +101,16 @@ fn verbergen_right_after_begeleid_ja_belongs_to_the_accompanied_step() {
 }
 
 #[test]
-fn verbergen_after_answering_the_next_step_is_late() {
+fn begeleid_ja_puts_up_the_neutral_screen_in_the_same_tap_in_practice_too() {
     let mut s = enrolled();
     start(&mut s, ScenarioId::Accompanied);
     choose(&mut s, Q::Channel, "balie");
     choose(&mut s, Q::AcuteDanger, "no");
     choose(&mut s, Q::Accompanied, "yes");
-    choose(&mut s, Q::KindcheckStatus, "not_applicable");
-    s.update(Action::Hide);
+    assert!(s.hidden, "no second tap");
     assert_eq!(
         s.practice.run.as_ref().and_then(|r| r.neutral_screen_at),
-        Some(Step::Kindcheck)
+        Some(Step::Accompanied)
     );
 }
 

@@ -53,6 +53,8 @@ impl AppState {
                 client_screen::client_screen(&report, ClientLang::Nl)?;
                 report.safe_contact
             }
+            // Not once the device has wiped the report's personal data.
+            Screen::Submitted(id) if self.entry(id).is_some_and(|e| e.wiped) => None,
             Screen::Submitted(id) => self
                 .client
                 .just_sent
@@ -97,6 +99,16 @@ impl AppState {
         self.client.just_sent = client_screen::client_screen(report, ClientLang::Nl)
             .and(report.safe_contact.clone())
             .map(|safe| (report.id, safe));
+    }
+
+    /// The outbox as it is now: once a report's personal data is wiped from the device, its
+    /// safe number leaves memory too, and its screen is closed.
+    pub(super) fn client_outbox_loaded(&mut self) {
+        let wiped = |id| self.entry(id).is_some_and(|e| e.wiped);
+        if self.client.just_sent.as_ref().is_some_and(|(id, _)| wiped(*id)) {
+            self.client.just_sent = None;
+            self.client.view = None;
+        }
     }
 
     /// Hidden, a new case, another screen: the client's screen is closed (after the PIN the

@@ -247,5 +247,4 @@ impl AppState {
 }
 
 #[cfg(test)]
-#[path = "state_practice_tests.rs"]
 mod tests;
