@@ -95,3 +95,39 @@ fn json_logs_are_one_object_per_line() -> R {
     );
     Ok(())
 }
+
+/// The start-up lines are for whoever started the server; a reader that is gone (a pipe closed
+/// by `| head -1`, a supervisor that stopped reading) must not stop a server that runs. Here the
+/// pipe is closed before the server writes a line: it still answers.
+#[test]
+fn a_closed_standard_output_does_not_stop_the_server() -> R {
+    let (_dir, db) = temp_db()?;
+    let port = masker19_e2e::smtp::free_port()?;
+    let mut child = Command::new(server_bin())
+        .arg("--db")
+        .arg(&db)
+        .args(["serve", "--demo", "--listen", &format!("127.0.0.1:{port}")])
+        .env("MASKER19_ALLOW_TEST_SETTINGS", "1")
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()?;
+    drop(child.stdout.take());
+    let url = format!("http://127.0.0.1:{port}/healthz");
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
+    let answered = loop {
+        if let Ok(r) = reqwest::blocking::get(&url) {
+            break r.status().as_u16();
+        }
+        if let Some(status) = child.try_wait()? {
+            let _ = child.kill();
+            anyhow::bail!("the server stopped when its standard output was gone: {status}");
+        }
+        anyhow::ensure!(std::time::Instant::now() < deadline, "no answer on {url}");
+        std::thread::sleep(std::time::Duration::from_millis(100));
+    };
+    child.kill()?;
+    child.wait()?;
+    assert_eq!(answered, 200);
+    Ok(())
+}

@@ -308,27 +308,32 @@ async fn serve_store(store: Store, settings: Settings, listen: &str, seed_demo: 
         .await
         .with_context(|| format!("listening on {listen}"))?;
     let addr = listener.local_addr()?;
-    let mut out = std::io::stdout().lock();
-    writeln!(out, "url=http://{addr}")?;
+    // The lines for whoever started the server, written at once: a reader that stops after the
+    // first lines (`serve --demo | head -1`) or goes away must not stop a server that runs.
+    let mut lines = vec![format!("url=http://{addr}")];
     if let Some(info) = demo_info {
-        writeln!(out, "enrollment_code={}", info.enrollment_code)?;
-        writeln!(out, "intake_user={}", demo::INTAKE_USER)?;
-        writeln!(out, "evaluator_user={}", demo::EVALUATOR_USER)?;
-        writeln!(out, "password={}", demo::PASSWORD)?;
-        writeln!(out, "totp_secret={}", demo::TOTP_SECRET)?;
+        lines.push(format!("enrollment_code={}", info.enrollment_code));
+        lines.push(format!("intake_user={}", demo::INTAKE_USER));
+        lines.push(format!("evaluator_user={}", demo::EVALUATOR_USER));
+        lines.push(format!("password={}", demo::PASSWORD));
+        lines.push(format!("totp_secret={}", demo::TOTP_SECRET));
         // Every region's intake user (a report goes to the region of its gemeente), and the
         // one of the demo pharmacy's own gemeente.
         let all: Vec<String> = demo::intake_users()
             .into_iter()
             .map(|(r, u)| format!("{r}:{u}"))
             .collect();
-        writeln!(out, "intake_users={}", all.join(","))?;
+        lines.push(format!("intake_users={}", all.join(",")));
         if let Some(home) = demo::home_intake_user() {
-            writeln!(out, "home_intake_user={home}")?;
+            lines.push(format!("home_intake_user={home}"));
         }
     }
-    out.flush()?;
-    drop(out);
+    let text = lines.iter().map(|l| format!("{l}\n")).collect::<String>();
+    let mut stdout = std::io::stdout().lock();
+    if let Err(e) = stdout.write_all(text.as_bytes()).and_then(|()| stdout.flush()) {
+        tracing::warn!(error = %e, "the start-up lines could not be written to standard output");
+    }
+    drop(stdout);
     tracing::info!(%addr, "masker19-server listening");
     let settings = Arc::new(settings);
     let forwarder = Forwarder::new(store.clone(), settings.clone())?;
