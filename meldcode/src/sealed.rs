@@ -61,6 +61,17 @@ pub struct Envelope {
     pub sealed: String,
 }
 
+/// `GET /api/v1/region-keys`: the region key list exactly as the scheme signed it, and the text
+/// of its minisign signature file. A device checks the signature with the scheme key it pinned.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct SignedList {
+    /// The signed bytes (UTF-8 JSON), as a string.
+    pub list: String,
+    /// The `.minisig` file's text.
+    pub signature: String,
+}
+
 /// The number of children an envelope carries for a report: the kindcheck's count, 0 without one.
 pub fn children_of(report: &Report) -> u8 {
     report.kindcheck.as_ref().map_or(0, |k| k.children_count)

@@ -13,6 +13,8 @@ use meldcode::{FieldError, Report, Rule};
 
 mod header;
 pub use header::{Header, HeaderProblem, read_header};
+#[cfg(feature = "sign")]
+pub mod sign;
 
 /// Why a report could not be sealed.
 #[derive(Debug, thiserror::Error)]
@@ -149,9 +151,17 @@ pub fn open_report(
     Ok((report, mismatches))
 }
 
-/// The checks of an envelope's `sealed` that need the age format: an armored age v1 file with at
-/// least two X25519 stanzas (the region's key and its recovery key). Empty when it passes.
+/// The checks of an envelope's `sealed` that need the age format: at most 64 KiB, an armored
+/// age v1 file with at least two X25519 stanzas (the region's key and its recovery key). Empty
+/// when it passes.
 pub fn sealed_problems(envelope: &Envelope) -> Vec<FieldError> {
+    if envelope.sealed.len() > meldcode::sealed::MAX_SEALED_BYTES {
+        return vec![FieldError::new(
+            "/sealed",
+            Rule::MaxLength,
+            "the sealed report is at most 64 KiB",
+        )];
+    }
     match read_header(&envelope.sealed) {
         Ok(h) if h.x25519 >= MIN_RECIPIENTS => Vec::new(),
         Ok(_) => vec![FieldError::new(

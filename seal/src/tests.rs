@@ -155,3 +155,19 @@ fn a_list_signed_with_minisign_verifies_and_a_tampered_or_foreign_one_does_not()
     ));
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+#[cfg(feature = "sign")]
+#[test]
+fn a_list_signed_by_a_made_scheme_key_verifies() {
+    let scheme = sign::SchemeKey::generate().unwrap_or_else(|e| panic!("{e}"));
+    let (file, public) = sign::new_identity("2026-12-07T00:00:00Z");
+    assert!(sign::identity_matches(&file, &public));
+    let (_, recovery) = sign::new_identity("2026-12-07T00:00:00Z");
+    let list = serde_json::to_vec(&list_for("VT01", &public, &recovery)).unwrap_or_default();
+    let sig = scheme.sign(&list).unwrap_or_else(|e| panic!("{e}"));
+    assert!(verify_list(&list, &sig, &scheme.public()).is_ok());
+    let public_file = scheme.public_file().unwrap_or_default();
+    assert!(verify_list(&list, &sig, &public_file).is_ok());
+    let wrapped = sign::wrap_with_passphrase(file.as_bytes(), "geheim", 10).unwrap_or_default();
+    assert!(wrapped.starts_with(meldcode::sealed::ARMOR_BEGIN));
+}

@@ -4,6 +4,7 @@
 pub mod api;
 pub mod app;
 pub mod browser;
+pub mod ceremony;
 pub mod counting;
 pub mod flood;
 pub mod receiver;

@@ -70,6 +70,9 @@ impl From<Refusal> for ApiError {
             Refusal::ReasonRequired | Refusal::TransferReasonRequired => field("/reason", Rule::Required),
             Refusal::UnknownRegion(_) | Refusal::SameRegion => field("/vt_region", Rule::InvalidValue),
             Refusal::Purged => field("", Rule::PersonalDataPurged),
+            Refusal::ResealRequired => field("/sealed", Rule::ResealRequired),
+            Refusal::NotSealed => field("/sealed", Rule::InvalidValue),
+            Refusal::Sealed(fields) => ApiError::Invalid(fields.clone()),
         }
     }
 }

@@ -118,9 +118,11 @@ pub async fn action(
                     },
                 );
             }
+            // A page cannot seal: a sealed report is handed over through the API, re-sealed.
             Action::Transfer {
                 to: to.clone(),
                 reason: Some(form.reason),
+                sealed: None,
             }
         }
         "close" => Action::Close {
@@ -145,6 +147,9 @@ pub async fn action(
             let text = match &e {
                 ApiError::Invalid(fields) if fields.iter().any(|f| f.rule == Rule::PersonalDataPurged) => {
                     Rule::PersonalDataPurged.label(Lang::Nl)
+                }
+                ApiError::Invalid(fields) if fields.iter().any(|f| f.rule == Rule::ResealRequired) => {
+                    Rule::ResealRequired.label(Lang::Nl)
                 }
                 ApiError::Invalid(fields) if fields.iter().any(|f| f.path == "/reason") && code == "close" => {
                     "Geef een reden: u sluit af zonder de melding eerst in behandeling te nemen."

@@ -21,6 +21,7 @@ use super::error::PROBLEM_JSON;
     paths(
         super::reports::submit,
         super::reports::status,
+        super::region_keys::list,
         super::access::enroll,
         super::access::session,
         intake_stats::list,

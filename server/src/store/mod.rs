@@ -8,6 +8,7 @@ pub mod inbox;
 pub mod intake;
 pub mod outbox;
 pub mod practice;
+pub mod region_keys;
 pub mod reports;
 pub mod retention;
 pub mod stats;
