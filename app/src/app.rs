@@ -77,6 +77,8 @@ fn run_effect(effect: Effect, store: &Store, mut state: Signal<AppState>, wake: 
         }
         Effect::Enqueue(report) => {
             let action = enqueue(store, &report, now);
+            // Sealed as soon as it is finished when the list allows; else the sync seals it.
+            let _ = crate::seal::seal_pending(store, now);
             state.write().update(action);
             reload(store, state, now);
             wake.notify_one();

@@ -9,6 +9,9 @@ pub enum Command {
         code: String,
         pin: Option<String>,
         device_name: String,
+        /// The scheme's minisign public key (`RW…`): only region key lists it signed are used
+        /// to seal reports.
+        scheme_key: Option<String>,
     },
     Help,
 }
@@ -17,8 +20,10 @@ pub const USAGE: &str = "\
 masker19 — de apotheek-app van Masker 19
 
   masker19                                   open het venster
-  masker19 --server URL --enroll CODE [--pin PIN] [--device-name NAAM]
-                                             koppel dit apparaat en stop (exit 0 als gekoppeld)
+  masker19 --server URL --enroll CODE [--pin PIN] [--device-name NAAM] [--scheme-key RW…]
+                                             koppel dit apparaat en stop (exit 0 als gekoppeld);
+                                             --scheme-key: de publieke sleutel van de regeling
+                                             waarmee de sleutellijst van Veilig Thuis is getekend
 
 MASKER19_DATA_DIR   de lokale gegevensmap (standaard: de gegevensmap van het platform)
 ";
@@ -35,7 +40,7 @@ pub enum CliError {
 
 pub fn parse(args: impl IntoIterator<Item = String>) -> Result<Command, CliError> {
     let mut args = args.into_iter();
-    let (mut server, mut code, mut pin, mut device) = (None, None, None, None);
+    let (mut server, mut code, mut pin, mut device, mut scheme_key) = (None, None, None, None, None);
     while let Some(a) = args.next() {
         let (flag, inline) = match a.split_once('=') {
             Some((f, v)) if f.starts_with("--") => (f.to_owned(), Some(v.to_owned())),
@@ -47,18 +52,20 @@ pub fn parse(args: impl IntoIterator<Item = String>) -> Result<Command, CliError
             "--enroll" => &mut code,
             "--pin" => &mut pin,
             "--device-name" => &mut device,
+            "--scheme-key" => &mut scheme_key,
             _ => return Err(CliError::Unknown(a)),
         };
         let value = inline.or_else(|| args.next()).ok_or(CliError::MissingValue(flag))?;
         *slot = Some(value);
     }
     match (server, code) {
-        (None, None) if pin.is_none() && device.is_none() => Ok(Command::Run),
+        (None, None) if pin.is_none() && device.is_none() && scheme_key.is_none() => Ok(Command::Run),
         (Some(server), Some(code)) => Ok(Command::Enroll {
             server,
             code,
             pin,
             device_name: device.unwrap_or_else(|| "apotheek-app".to_owned()),
+            scheme_key,
         }),
         _ => Err(CliError::Incomplete),
     }
@@ -81,9 +88,14 @@ mod tests {
                 server: "https://x.nl".into(),
                 code: "abc".into(),
                 pin: None,
-                device_name: "apotheek-app".into()
+                device_name: "apotheek-app".into(),
+                scheme_key: None,
             })
         );
+        assert!(matches!(
+            p(&["--server", "https://x.nl", "--enroll", "abc", "--scheme-key", "RWabc"]),
+            Ok(Command::Enroll { scheme_key: Some(k), .. }) if k == "RWabc"
+        ));
         assert_eq!(p(&["--server", "https://x.nl"]), Err(CliError::Incomplete));
         assert_eq!(p(&["--enroll"]), Err(CliError::MissingValue("--enroll".into())));
         assert!(matches!(p(&["--bogus"]), Err(CliError::Unknown(_))));
