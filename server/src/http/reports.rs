@@ -35,7 +35,7 @@ pub async fn device(state: &AppState, headers: &HeaderMap) -> Result<Device, Api
 /// Submit a report.
 #[utoipa::path(
     post, path = "/api/v1/reports", tag = "pharmacy",
-    request_body(content = meldcode::Report, content_type = "application/json"),
+    request_body(content = meldcode::Report, content_type = "application/json", description = "A report v1, or the envelope of a sealed report (schema_version 2: id, schema_version, kind, created_at, channel, practice, vt_region, accompanied, acute_112_at, children, key_list_version, sealed), schema `Envelope`"),
     security(("bearer" = [])),
     responses(
         (status = 201, description = "Accepted: stored durably. A practice report (`\"practice\": true`) is validated the same, answered `recorded` with `\"practice\": true`, and kept only as a count of training uptake: never forwarded, never in an inbox or the report counts", body = StatusBody),
@@ -44,7 +44,7 @@ pub async fn device(state: &AppState, headers: &HeaderMap) -> Result<Device, Api
         (status = 413, description = "Body over 64 KiB", body = ErrorBody),
         (status = 415, description = "Not application/json", body = ErrorBody),
         (status = 400, description = "Not a JSON object", body = ErrorBody),
-        (status = 422, description = "Breaks rules (every broken rule is listed), or no region can be found for it: nothing stored", body = ErrorBody),
+        (status = 422, description = "Breaks rules (every broken rule is listed), or no region can be found for it, or a report v1 melding or adviesvraag of a region that receives sealed reports only (`seal_required` at `/schema_version`): nothing stored", body = ErrorBody),
         (status = 409, description = "Same id, other content", body = ErrorBody),
         (status = 503, description = "Fault of the server; retry after Retry-After", body = ErrorBody),
     )

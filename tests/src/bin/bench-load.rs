@@ -135,11 +135,22 @@ fn seal_every_region(db: &std::path::Path, dir: &std::path::Path) -> anyhow::Res
     std::fs::write(&sig_path, scheme.sign(list.as_bytes())?)?;
     let out = masker19_e2e::admin_with(
         db,
-        &["region-keys", "set", "--list", &list_path.to_string_lossy(), "--sig", &sig_path.to_string_lossy()],
+        &[
+            "region-keys",
+            "set",
+            "--list",
+            &list_path.to_string_lossy(),
+            "--sig",
+            &sig_path.to_string_lossy(),
+        ],
         "",
         &[("MASKER19_SCHEME_KEY", &scheme.public())],
     )?;
-    anyhow::ensure!(out.status.success(), "region-keys set: {}", String::from_utf8_lossy(&out.stderr));
+    anyhow::ensure!(
+        out.status.success(),
+        "region-keys set: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     Ok(meldcode::sealed::KeyList::parse(list.as_bytes())?)
 }
 

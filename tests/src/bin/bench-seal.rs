@@ -11,7 +11,10 @@ use masker19::seal::{Decision, Sealing, decide};
 use masker19_seal::sign::{SchemeKey, new_identity};
 
 fn main() -> anyhow::Result<()> {
-    let n = std::env::args().nth(1).and_then(|a| a.parse().ok()).unwrap_or(2000usize);
+    let n = std::env::args()
+        .nth(1)
+        .and_then(|a| a.parse().ok())
+        .unwrap_or(2000usize);
     let scheme = SchemeKey::generate()?;
     let regions: serde_json::Map<String, serde_json::Value> = meldcode::regions::latest()
         .regions()
@@ -45,7 +48,12 @@ fn main() -> anyhow::Result<()> {
     }
     times.sort();
     let ms = |d: Duration| d.as_secs_f64() * 1e3;
-    let at = |p: f64| times.get(((times.len() as f64 - 1.0) * p).round() as usize).copied().unwrap_or_default();
+    let at = |p: f64| {
+        times
+            .get(((times.len() as f64 - 1.0) * p).round() as usize)
+            .copied()
+            .unwrap_or_default()
+    };
     println!("reports={n}");
     println!(
         "seal_ms p50={:.3} p99={:.3} max={:.3}",
