@@ -107,6 +107,8 @@ fn run_effect(effect: Effect, rt: &Runtime, mut state: Signal<AppState>) {
             // No older draft may be written once the outbox holds the report.
             rt.drafts.iter().for_each(DraftWriter::cancel);
             let action = enqueue(store, &report, now);
+            // Sealed as soon as it is finished when the list allows; else the sync seals it.
+            let _ = crate::seal::seal_pending(store, now);
             state.write().update(action);
             reload(store, state, now);
             wake.notify_one();

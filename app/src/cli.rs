@@ -10,6 +10,9 @@ pub enum Command {
         code: String,
         pin: Option<String>,
         device_name: String,
+        /// The scheme's minisign public key (`RW…`): only region key lists it signed are used
+        /// to seal reports.
+        scheme_key: Option<String>,
     },
     /// Send every queued report now (one sync pass), then exit: 0 when nothing is left to send.
     Sync,
@@ -20,8 +23,10 @@ pub const USAGE: &str = "\
 masker19 — de apotheek-app van Masker 19
 
   masker19                                   open het venster
-  masker19 --server URL --enroll CODE [--pin PIN] [--device-name NAAM]
-                                             koppel dit apparaat en stop (exit 0 als gekoppeld)
+  masker19 --server URL --enroll CODE [--pin PIN] [--device-name NAAM] [--scheme-key RW…]
+                                             koppel dit apparaat en stop (exit 0 als gekoppeld);
+                                             --scheme-key: de publieke sleutel van de regeling
+                                             waarmee de sleutellijst van Veilig Thuis is getekend
   masker19 --sync                            verstuur wat klaarstaat en stop
                                              (exit 0 als er niets meer te versturen is)
 
@@ -42,7 +47,7 @@ pub enum CliError {
 
 pub fn parse(args: impl IntoIterator<Item = String>) -> Result<Command, CliError> {
     let mut args = args.into_iter();
-    let (mut server, mut code, mut pin, mut device) = (None, None, None, None);
+    let (mut server, mut code, mut pin, mut device, mut scheme_key) = (None, None, None, None, None);
     let mut sync = false;
     while let Some(a) = args.next() {
         if a == "--sync" {
@@ -59,13 +64,14 @@ pub fn parse(args: impl IntoIterator<Item = String>) -> Result<Command, CliError
             "--enroll" => &mut code,
             "--pin" => &mut pin,
             "--device-name" => &mut device,
+            "--scheme-key" => &mut scheme_key,
             _ => return Err(CliError::Unknown(a)),
         };
         let value = inline.or_else(|| args.next()).ok_or(CliError::MissingValue(flag))?;
         *slot = Some(value);
     }
     if sync {
-        let alone = server.is_none() && code.is_none() && pin.is_none() && device.is_none();
+        let alone = server.is_none() && code.is_none() && pin.is_none() && device.is_none() && scheme_key.is_none();
         return if alone {
             Ok(Command::Sync)
         } else {
@@ -73,12 +79,13 @@ pub fn parse(args: impl IntoIterator<Item = String>) -> Result<Command, CliError
         };
     }
     match (server, code) {
-        (None, None) if pin.is_none() && device.is_none() => Ok(Command::Run),
+        (None, None) if pin.is_none() && device.is_none() && scheme_key.is_none() => Ok(Command::Run),
         (Some(server), Some(code)) => Ok(Command::Enroll {
             server,
             code,
             pin,
             device_name: device.unwrap_or_else(|| "apotheek-app".to_owned()),
+            scheme_key,
         }),
         _ => Err(CliError::Incomplete),
     }
@@ -101,9 +108,14 @@ mod tests {
                 server: "https://x.nl".into(),
                 code: "abc".into(),
                 pin: None,
-                device_name: "apotheek-app".into()
+                device_name: "apotheek-app".into(),
+                scheme_key: None,
             })
         );
+        assert!(matches!(
+            p(&["--server", "https://x.nl", "--enroll", "abc", "--scheme-key", "RWabc"]),
+            Ok(Command::Enroll { scheme_key: Some(k), .. }) if k == "RWabc"
+        ));
         assert_eq!(p(&["--server", "https://x.nl"]), Err(CliError::Incomplete));
         assert_eq!(p(&["--enroll"]), Err(CliError::MissingValue("--enroll".into())));
         assert!(matches!(p(&["--bogus"]), Err(CliError::Unknown(_))));

@@ -19,6 +19,7 @@ pub mod driver;
 pub mod pin;
 pub mod pin_lock;
 pub mod platform;
+pub mod seal;
 pub mod staff;
 pub mod state;
 pub mod store;

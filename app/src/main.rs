@@ -41,7 +41,12 @@ fn run() -> anyhow::Result<i32> {
             code,
             pin,
             device_name,
+            scheme_key,
         } => {
+            // A wrong scheme key is refused before the one-time code is used up.
+            if let Some(key) = &scheme_key {
+                masker19_seal::scheme_public_key(key).context("--scheme-key is not a minisign public key (RW…)")?;
+            }
             let store = masker19::store::Store::open_dir(&dir, masker19::platform::keyring_enabled())
                 .with_context(|| format!("opening the local store in {}", dir.display()))?;
             let rt = tokio::runtime::Builder::new_current_thread().enable_all().build()?;
@@ -54,6 +59,9 @@ fn run() -> anyhow::Result<i32> {
                     &device_name,
                 ))
                 .context("enrolling failed")?;
+            if let Some(key) = &scheme_key {
+                masker19::seal::pin_scheme_key(&store, key).context("pinning the scheme key")?;
+            }
             println!("enrolled={pharmacy}");
             Ok(0)
         }

@@ -13,6 +13,8 @@ mod last_copy;
 mod outbox;
 mod practice;
 mod rejected;
+mod sealed;
+pub use sealed::DueReport;
 
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex, MutexGuard};
@@ -34,6 +36,7 @@ const MIGRATION_LIST: &[M<'static>] = &[
     M::up(include_str!("../migrations/003_practice.sql")),
     M::up(include_str!("../migrations/004_report_history.sql")),
     M::up(include_str!("../migrations/005_retained_until.sql")),
+    M::up(include_str!("../migrations/006_sealed.sql")),
 ];
 const MIGRATIONS: Migrations<'static> = Migrations::from_slice(MIGRATION_LIST);
 
@@ -69,6 +72,18 @@ pub mod keys {
     /// Wrong PINs at the neutral screen and their wait (JSON, `crate::pin_lock::PinLock`).
     pub const PIN_LOCK: &str = "pin_lock";
     pub const LANG: &str = "lang";
+    /// The scheme's minisign public key (`RW…`), pinned at enrollment with `--scheme-key`.
+    pub const SCHEME_KEY: &str = "scheme_key";
+    /// The last region key list verified with the scheme key (JSON `meldcode::sealed::SignedList`).
+    pub const KEY_LIST: &str = "key_list";
+    /// The `ETag` of that list, sent as `If-None-Match`.
+    pub const KEY_LIST_ETAG: &str = "key_list_etag";
+    /// "1" when the server said it has no list yet (404) and this device holds none.
+    pub const KEY_LIST_ABSENT: &str = "key_list_absent";
+    /// The last problem with the list (a bad signature, a downgrade), shown while reports wait.
+    pub const KEY_LIST_PROBLEM: &str = "key_list_problem";
+    /// The pharmacy's region at enrollment: where a report goes when no gemeente routes it.
+    pub const PHARMACY_REGION: &str = "pharmacy_region";
 }
 
 /// A handle on the store; cheap to clone.

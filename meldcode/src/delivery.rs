@@ -21,10 +21,13 @@ pub enum DeliveryProblem {
     Device,
     /// The server no longer had the report (it was put back from an older copy): sent again.
     Lost,
+    /// The report's region receives sealed reports only and this device has no valid region
+    /// key list to seal it with: it waits.
+    SealKeys,
 }
 
 impl DeliveryProblem {
-    pub const ALL: [DeliveryProblem; 7] = [
+    pub const ALL: [DeliveryProblem; 8] = [
         DeliveryProblem::Unreachable,
         DeliveryProblem::NotLinked,
         DeliveryProblem::ServerBusy,
@@ -32,6 +35,7 @@ impl DeliveryProblem {
         DeliveryProblem::Unreadable,
         DeliveryProblem::Device,
         DeliveryProblem::Lost,
+        DeliveryProblem::SealKeys,
     ];
 
     /// The stable code kept on the device.
@@ -44,6 +48,7 @@ impl DeliveryProblem {
             DeliveryProblem::Unreadable => "unreadable",
             DeliveryProblem::Device => "device",
             DeliveryProblem::Lost => "lost",
+            DeliveryProblem::SealKeys => "seal_keys",
         }
     }
 
@@ -98,6 +103,10 @@ impl Label for DeliveryProblem {
             DeliveryProblem::Lost => (
                 "De server had deze melding niet meer (teruggezet van een oudere kopie); ze wordt opnieuw verstuurd.",
                 "The server no longer had this report (restored from an older copy); it is sent again.",
+            ),
+            DeliveryProblem::SealKeys => (
+                "Wacht op de sleutels van Veilig Thuis: deze melding wordt pas verstuurd als ze verzegeld kan worden. Is het dringend? Bel Veilig Thuis: 0800-2000.",
+                "Waiting for Veilig Thuis's keys: this report is sent once it can be sealed. Is it urgent? Call Veilig Thuis: 0800-2000.",
             ),
         };
         lang.pick(nl, en)

@@ -40,6 +40,12 @@ pub enum Rule {
     Invalid,
     /// A user who has not set up a second factor yet: the first sign-in on the login page does.
     SecondFactorSetupRequired,
+    /// A report v1 melding or adviesvraag for a region that receives sealed reports only.
+    SealRequired,
+    /// A transfer of a sealed report without the report re-sealed to the target region.
+    ResealRequired,
+    /// A sealed report whose age file has fewer than two X25519 recipients (region and recovery).
+    TooFewRecipients,
 }
 
 impl Rule {
@@ -70,6 +76,9 @@ impl Rule {
             Rule::PersonalDataPurged => "personal_data_purged",
             Rule::Invalid => "invalid",
             Rule::SecondFactorSetupRequired => "second_factor_setup_required",
+            Rule::SealRequired => "seal_required",
+            Rule::ResealRequired => "reseal_required",
+            Rule::TooFewRecipients => "too_few_recipients",
         }
     }
 }

@@ -31,6 +31,7 @@ pub mod practice;
 pub mod progress;
 pub mod regions;
 pub mod report;
+pub mod sealed;
 pub mod staff;
 pub mod status;
 pub mod texts;

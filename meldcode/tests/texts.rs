@@ -34,7 +34,8 @@ fn every_value_has_a_dutch_and_an_english_label() {
         &all!(Rule: Required, NotAllowedForKind, UnknownField, InvalidType, InvalidValue, MaxLength,
         SchemaVersion, UuidV4, OutOfWindow, UnknownGemeente, Elfproef, Postcode, Phone, Range, PeriodNotPublished, CountMismatch,
         Inconsistent, RecommendationMismatch, OverrideReasonRequired, AcuteDangerIsUnsafe,
-        ConsentNotAskedWhenAccompanied, ControlCharacter, PersonalDataPurged, Invalid, SecondFactorSetupRequired),
+        ConsentNotAskedWhenAccompanied, ControlCharacter, PersonalDataPurged, Invalid, SecondFactorSetupRequired,
+        SealRequired, ResealRequired, TooFewRecipients),
     ));
     all.extend(labels(&Step::ALL));
     all.extend(labels(&Question::ALL));

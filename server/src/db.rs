@@ -21,6 +21,7 @@ const MIGRATIONS_SLICE: &[M<'static>] = &[
     M::up(include_str!("../migrations/011_second_factor.sql")),
     M::up(include_str!("../migrations/013_webhook_rotation.sql")),
     M::up(include_str!("../migrations/014_stats_frozen.sql")),
+    M::up(include_str!("../migrations/015_region_keys.sql")),
     M::up(include_str!("../migrations/018_stats_published.sql")),
     M::up(include_str!("../migrations/019_stats_practice_published.sql")),
 ];

@@ -5,6 +5,7 @@ mod auth;
 mod cli;
 mod db;
 mod demo;
+mod demo_keys;
 mod forward;
 mod http;
 mod notify;

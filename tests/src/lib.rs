@@ -5,6 +5,7 @@ pub mod api;
 pub mod app;
 pub mod attacker;
 pub mod browser;
+pub mod ceremony;
 pub mod counting;
 pub mod flood;
 pub mod receiver;

@@ -326,13 +326,40 @@ fn seed_reports(api: &Api, device: &str) -> anyhow::Result<(String, String, Stri
     Ok((ids[0].clone(), ids[1].clone(), ids[5].clone()))
 }
 
+/// A sealed melding in VT01's inbox (its region key list set, the report sealed with `age`):
+/// the page shows its envelope and says how it is opened.
+fn seed_sealed(api: &Api, db: &Path, device: &str, keys_dir: &Path) -> anyhow::Result<String> {
+    use masker19_e2e::ceremony::{Ceremony, age_encrypt, set_list};
+    let ceremony = Ceremony::new(keys_dir, &["VT01"])?;
+    let (list, sig) = ceremony.sign("regions.json", &ceremony.list(1))?;
+    let out = set_list(db, &ceremony.scheme_key, &list, &sig)?;
+    anyhow::ensure!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let keys = ceremony.region("VT01")?;
+    let report: meldcode::Report = serde_json::from_value(masker19_e2e::with_fresh_id(&api.example("melding")?))?;
+    let sealed = age_encrypt(report.canonical_json().as_bytes(), &[&keys.recipient, &keys.recovery])?;
+    let envelope = meldcode::sealed::Envelope::for_report(&report, "VT01", 1, sealed);
+    let r = api.post_json("/api/v1/reports", Some(device), &serde_json::to_value(&envelope)?)?;
+    anyhow::ensure!(r.status == 201, "{} {}", r.status, r.body);
+    Ok(report.id.to_string())
+}
+
 #[test]
 fn every_page_meets_wcag_2_1_aa_in_a_real_browser() -> anyhow::Result<()> {
     let axe_path = Path::new(env!("CARGO_MANIFEST_DIR")).join("browser/node_modules/axe-core/axe.min.js");
     let axe = std::fs::read_to_string(&axe_path)
         .map_err(|e| anyhow::anyhow!("{}: {e} (scripts/setup-system installs axe-core)", axe_path.display()))?;
-    let (_dir, server, device) = demo_server(&[])?;
+    let (dir, server, device) = demo_server(&[])?;
     let (open, acked, returned) = seed_reports(&server.client(), &device)?;
+    let sealed = seed_sealed(&server.client(), &server.db, &device, &dir.path().join("keys"))?;
+    let mut visits = pages(&open, &acked, &returned);
+    let after_report = visits
+        .iter()
+        .position(|v| v.name == "report")
+        .map_or(visits.len(), |i| i + 1);
+    visits.insert(
+        after_report,
+        visit("sealed report", Who::Intake, &format!("/intake/reports/{sealed}")),
+    );
     let reset = masker19_e2e::admin(&server.db, &["user", "reset-2fa", NEW_USER], "")?;
     anyhow::ensure!(reset.status.success(), "{}", String::from_utf8_lossy(&reset.stderr));
     let base = server.url.clone();
@@ -342,7 +369,7 @@ fn every_page_meets_wcag_2_1_aa_in_a_real_browser() -> anyhow::Result<()> {
         let b = Browser::start().await?;
         let mut signed_in = Who::Nobody;
         let mut failures = Vec::new();
-        for page in pages(&open, &acked, &returned) {
+        for page in visits {
             if page.who != signed_in {
                 b.client.delete_all_cookies().await?;
                 match page.who {

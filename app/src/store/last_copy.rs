@@ -61,7 +61,7 @@ impl Store {
     pub fn wipe_past_retention(&self, now: DateTime<Utc>) -> Result<Vec<Uuid>, StoreError> {
         let ids = self.write(|tx| {
             let mut stmt = tx.prepare(
-                "UPDATE outbox SET report = NULL, wiped_at = coalesce(wiped_at, ?1)
+                "UPDATE outbox SET report = NULL, envelope = NULL, wiped_at = coalesce(wiped_at, ?1)
                  WHERE report IS NOT NULL AND retained_until IS NOT NULL AND retained_until <= ?1
                    AND state NOT IN ('queued', 'rejected', 'lost')
                  RETURNING id",

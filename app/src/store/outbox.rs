@@ -136,11 +136,12 @@ impl Store {
             .flatten())
     }
 
-    /// Queued reports whose next attempt is due: `(id, report JSON)`.
+    /// Queued reports whose next attempt is due: `(id, JSON to send)` (the envelope of a sealed
+    /// report, else the report).
     pub fn due(&self, now: DateTime<Utc>) -> Result<Vec<(Uuid, String)>, StoreError> {
         let conn = self.lock();
         let mut stmt = conn.prepare(
-            "SELECT id, report FROM outbox
+            "SELECT id, coalesce(envelope, report) FROM outbox
              WHERE state = 'queued' AND report IS NOT NULL AND next_attempt_at <= ?1
              ORDER BY queued_at",
         )?;
@@ -214,7 +215,7 @@ impl Store {
     /// line stays, without personal data, for the status list). Returns how many were wiped.
     pub fn wipe_old_rejected(&self, now: DateTime<Utc>) -> Result<usize, StoreError> {
         let n = self.lock().execute(
-            "UPDATE outbox SET report = NULL, wiped_at = ?1
+            "UPDATE outbox SET report = NULL, envelope = NULL, wiped_at = ?1
              WHERE state = 'rejected' AND report IS NOT NULL AND rejected_at <= ?2",
             params![ts(now), ts(now - REJECTED_KEPT)],
         )?;
@@ -252,7 +253,7 @@ impl Store {
             )?;
             if settled {
                 tx.execute(
-                    "UPDATE outbox SET report = NULL, settled_at = coalesce(settled_at, ?2),
+                    "UPDATE outbox SET report = NULL, envelope = NULL, settled_at = coalesce(settled_at, ?2),
                          wiped_at = coalesce(wiped_at, ?2)
                      WHERE id = ?1",
                     params![id.to_string(), ts(now)],

@@ -44,6 +44,13 @@ pub fn classify(status: u16, retry_after: Option<Duration>, body: &[u8]) -> Send
         // An acceptance the app cannot read is not yet an acceptance: send again (idempotent).
         200 | 201 => serde_json::from_slice(body).map_or_else(|_| retry(), SendOutcome::Accepted),
         401 | 408 | 429 => retry(),
+        // The region receives sealed reports only: the report waits for a key list to seal it
+        // with (it is never rejected for what the device can still do).
+        422 if seal_required(body) => SendOutcome::Retry {
+            reason: DeliveryProblem::SealKeys.code().to_owned(),
+            status: Some(status),
+            retry_after,
+        },
         400..=499 => SendOutcome::Rejected {
             status,
             body: serde_json::from_slice(body)
@@ -52,6 +59,12 @@ pub fn classify(status: u16, retry_after: Option<Duration>, body: &[u8]) -> Send
         // 5xx, a redirect (never followed), 1xx and anything odd: not the report's fault.
         _ => retry(),
     }
+}
+
+/// Whether a refusal's only broken rule is `seal_required`.
+fn seal_required(body: &[u8]) -> bool {
+    serde_json::from_slice::<ErrorBody>(body)
+        .is_ok_and(|b| !b.fields.is_empty() && b.fields.iter().all(|f| f.rule == meldcode::Rule::SealRequired))
 }
 
 /// What an answer to `GET /api/v1/reports/{id}/status` means for an accepted report.
@@ -105,6 +118,24 @@ mod tests {
         assert_eq!(backoff(1, Some(Duration::from_secs(120))), Duration::from_secs(120));
         assert_eq!(backoff(3, Some(Duration::from_secs(99_999))), RETRY_AFTER_MAX);
         assert_eq!(backoff(u32::MAX, None), BACKOFF_MAX);
+    }
+
+    /// A sealed region refuses report v1 with `seal_required`: the report waits for keys (it is
+    /// not rejected, so it is never left for the pharmacist to delete); any other 422 rejects.
+    #[test]
+    fn seal_required_keeps_the_report_waiting_for_keys() {
+        let body = |rule: &str| {
+            serde_json::json!({"error": "x", "fields": [{"path": "/schema_version", "rule": rule, "message": "m"}]})
+                .to_string()
+        };
+        match classify(422, None, body("seal_required").as_bytes()) {
+            SendOutcome::Retry { reason, .. } => assert_eq!(reason, DeliveryProblem::SealKeys.code()),
+            other => panic!("{other:?}"),
+        }
+        assert!(matches!(
+            classify(422, None, body("schema_version").as_bytes()),
+            SendOutcome::Rejected { .. }
+        ));
     }
 
     #[test]

@@ -16,8 +16,10 @@ use crate::config::ServerUrl;
 use crate::store::{Store, StoreError};
 
 mod answer;
+mod keys;
 mod now;
 pub use answer::{SendOutcome, StatusAnswer, backoff, classify, classify_status, parse_retry_after};
+pub use keys::{KeysAnswer, refresh as refresh_keys};
 pub use now::{SendNow, SendNowError, send_now};
 
 #[derive(Debug, thiserror::Error)]
@@ -121,6 +123,7 @@ pub async fn enroll_and_store(
             s.set_setting(keys::DEVICE_ID, &id.to_string())?;
         }
         s.set_setting(keys::PHARMACY_GEMEENTE, &enrolled.pharmacy.gemeente)?;
+        s.set_setting(keys::PHARMACY_REGION, &enrolled.pharmacy.vt_region)?;
         if let Some(h) = h {
             s.set_setting(keys::PIN_HASH, &h)?;
         }
@@ -284,9 +287,21 @@ pub async fn sync_once(
     let mut sum = SyncSummary::default();
     blocking(store, move |s| s.wipe_old_rejected(now)).await?;
     sum.wiped = blocking(store, move |s| s.wipe_past_retention(now)).await?;
-    let due = blocking(store, move |s| s.due(now)).await?;
-    for (id, json) in due {
-        match client.submit(json, now).await {
+    keys::refresh(store, client).await?;
+    let waiting = blocking(store, move |s| crate::seal::seal_pending(s, now)).await?;
+    let due = blocking(store, move |s| s.due_to_send(now)).await?;
+    for crate::store::DueReport { id, json, unsealed } in due {
+        let outcome = if unsealed && waiting.contains(&id) {
+            // Never in clear to a region that may be sealed: it waits for a valid list.
+            SendOutcome::Retry {
+                reason: DeliveryProblem::SealKeys.code().to_owned(),
+                status: None,
+                retry_after: None,
+            }
+        } else {
+            client.submit(json, now).await
+        };
+        match outcome {
             SendOutcome::Accepted(b) => {
                 record_status(store, id, b, now, &mut sum).await?;
                 sum.accepted.push(id);

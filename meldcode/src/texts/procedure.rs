@@ -186,6 +186,18 @@ impl Label for Rule {
                 "U besluit anders dan het advies: schrijf op waarom.",
                 "You decide otherwise than recommended: write down why.",
             ),
+            Rule::SealRequired => (
+                "Deze regio ontvangt alleen verzegelde meldingen. De app wacht op de sleutels van Veilig Thuis; bel bij haast Veilig Thuis: 0800-2000.",
+                "This region receives sealed reports only. The app waits for Veilig Thuis's keys; if it is urgent, call Veilig Thuis: 0800-2000.",
+            ),
+            Rule::ResealRequired => (
+                "Verzegel de melding opnieuw voor de nieuwe regio voordat u haar overdraagt.",
+                "Seal the report again for the new region before handing it over.",
+            ),
+            Rule::TooFewRecipients => (
+                "De verzegelde melding moet voor de regio en voor haar herstelsleutel te openen zijn.",
+                "The sealed report must open with the region's key and with its recovery key.",
+            ),
         };
         lang.pick(nl, en)
     }

@@ -15,6 +15,8 @@ pub const MAX_NAME_CHARS: usize = 200;
 /// Reports can wait in a queue for days.
 pub const MAX_AGE: Duration = Duration::days(30);
 pub const MAX_CLOCK_SKEW: Duration = Duration::minutes(5);
+/// The most children a kindcheck records.
+pub const MAX_CHILDREN: u8 = 20;
 
 /// Whether a report's `created_at` lies in the window accepted at `now`: from [`MAX_AGE`] ago
 /// to [`MAX_CLOCK_SKEW`] ahead.
@@ -251,7 +253,7 @@ fn kindcheck(c: &mut Check, k: &Kindcheck) {
             "not applicable, yet children are recorded",
         );
     }
-    if k.children_count > 20 {
+    if k.children_count > MAX_CHILDREN {
         c.fail("/kindcheck/children_count", Rule::Range, "at most 20 children");
     }
     if k.children_ages.len() != usize::from(k.children_count) {

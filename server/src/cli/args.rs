@@ -41,6 +41,9 @@ pub enum Command {
     /// A Veilig Thuis region's webhook.
     #[command(subcommand)]
     Region(RegionCommand),
+    /// The region key list: which regions receive sealed reports, sealed to which keys.
+    #[command(subcommand, name = "region-keys")]
+    RegionKeys(RegionKeysCommand),
     /// Deliveries that failed seven retries.
     #[command(subcommand)]
     Deadletters(DeadlettersCommand),
@@ -165,4 +168,22 @@ pub enum UserCommand {
     /// sign-in on the login page sets up a new one.
     #[command(name = "reset-2fa")]
     Reset2fa { name: String },
+}
+
+#[derive(Subcommand)]
+pub enum RegionKeysCommand {
+    /// Put a new version of the region key list in force, after checking its minisign signature
+    /// with the scheme's public key in MASKER19_SCHEME_KEY (`RW…`). Refused: a bad signature, a
+    /// version not above the one in force, an unknown region, a malformed key, a region without
+    /// a recovery key.
+    Set {
+        /// The list (UTF-8 JSON) exactly as signed.
+        #[arg(long)]
+        list: PathBuf,
+        /// Its signature, as `minisign -S -m LIST` wrote it (`LIST.minisig`).
+        #[arg(long)]
+        sig: PathBuf,
+    },
+    /// Print the version in force, when it was issued, and the key ids per region.
+    Show,
 }

@@ -15,10 +15,13 @@ use crate::store::{outbox, retention};
 use crate::{auth, demo, http, notify};
 
 mod args;
+mod region_keys;
 mod upkeep;
 
 pub use args::Cli;
-use args::{Command, DeadlettersCommand, DeviceCommand, PharmacyCommand, RegionCommand, RoleArg, UserCommand};
+use args::{
+    Command, DeadlettersCommand, DeviceCommand, PharmacyCommand, RegionCommand, RegionKeysCommand, RoleArg, UserCommand,
+};
 
 pub fn run(cli: Cli) -> anyhow::Result<()> {
     let settings = Settings::from_env()?;
@@ -76,6 +79,8 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
             println!("notification address of {region} set");
             Ok(())
         }
+        Command::RegionKeys(RegionKeysCommand::Set { list, sig }) => region_keys::set(&db, &list, &sig, now),
+        Command::RegionKeys(RegionKeysCommand::Show) => region_keys::show(&db),
         Command::Deadletters(DeadlettersCommand::List) => {
             println!("delivery_id\treport_id\tvt_region\tattempts\tdead_at\tlast_error");
             for d in outbox::dead_letters(&db.open()?)? {
@@ -287,7 +292,8 @@ fn serve(db: DbConfig, settings: Settings, listen: &str, seed_demo: bool) -> any
         let store = Store::open(&db)
             .await
             .with_context(|| format!("opening {}", db.path.display()))?;
-        let served = serve_store(store.clone(), settings, listen, seed_demo).await;
+        let demo_keys = seed_demo.then(|| crate::demo_keys::dir_for(&db.path));
+        let served = serve_store(store.clone(), settings, listen, demo_keys).await;
         // Before the process exits: SQLCipher's exit handler frees memory that a connection
         // thread still closing its file would use (a segfault at exit, seen on a refused start).
         store.close().await;
@@ -296,10 +302,21 @@ fn serve(db: DbConfig, settings: Settings, listen: &str, seed_demo: bool) -> any
 }
 
 /// Seed the demo when asked, listen, and serve until a shutdown signal.
-async fn serve_store(store: Store, settings: Settings, listen: &str, seed_demo: bool) -> anyhow::Result<()> {
+/// `demo_keys`: with `--demo`, the folder of the demo's identities.
+async fn serve_store(
+    store: Store,
+    settings: Settings,
+    listen: &str,
+    demo_keys: Option<std::path::PathBuf>,
+) -> anyhow::Result<()> {
     http::listener::check_listen_address(listen, settings.public_url.is_some()).await?;
-    let demo_info = if seed_demo {
-        Some(store.call(|c| demo::seed(c, Utc::now())).await??)
+    let demo_info = if let Some(dir) = demo_keys {
+        let info = store.call(|c| demo::seed(c, Utc::now())).await??;
+        let plaintext = crate::demo_keys::plaintext_asked()?;
+        let keys = store
+            .call(move |c| Ok(crate::demo_keys::ensure(c, &dir, plaintext, Utc::now())))
+            .await??;
+        Some((info, keys))
     } else {
         store.read(demo::refuse_if_seeded).await??;
         None
@@ -311,12 +328,18 @@ async fn serve_store(store: Store, settings: Settings, listen: &str, seed_demo: 
     // The lines for whoever started the server, written at once: a reader that stops after the
     // first lines (`serve --demo | head -1`) or goes away must not stop a server that runs.
     let mut lines = vec![format!("url=http://{addr}")];
-    if let Some(info) = demo_info {
+    if let Some((info, keys)) = demo_info {
         lines.push(format!("enrollment_code={}", info.enrollment_code));
         lines.push(format!("intake_user={}", demo::INTAKE_USER));
         lines.push(format!("evaluator_user={}", demo::EVALUATOR_USER));
         lines.push(format!("password={}", demo::PASSWORD));
         lines.push(format!("totp_secret={}", demo::TOTP_SECRET));
+        lines.push(format!("scheme_key={}", keys.scheme_key));
+        lines.push(format!(
+            "region_key_passphrase={}",
+            crate::demo_keys::REGION_KEY_PASSPHRASE
+        ));
+        lines.push(format!("demo_keys={}", keys.dir.display()));
         // Every region's intake user (a report goes to the region of its gemeente), and the
         // one of the demo pharmacy's own gemeente.
         let all: Vec<String> = demo::intake_users()

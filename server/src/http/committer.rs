@@ -8,7 +8,7 @@ use tokio::sync::{mpsc, oneshot};
 use crate::db::{StoreError, StoreResult};
 use crate::store::Store;
 use crate::store::directory::Device;
-use crate::store::reports::{self, Submission, Submitted};
+use crate::store::reports::{self, Incoming, Submission, Submitted};
 
 /// The most reports in one commit.
 const MAX_BATCH: usize = 64;
@@ -54,10 +54,10 @@ impl Committer {
     }
 
     /// Store one report durably; returns after the commit that holds it.
-    pub async fn submit(&self, device: Device, report: meldcode::Report) -> StoreResult<Submitted> {
+    pub async fn submit(&self, device: Device, incoming: Incoming) -> StoreResult<Submitted> {
         let (reply, answer) = oneshot::channel();
         self.queue
-            .send((Submission { device, report }, reply))
+            .send((Submission { device, incoming }, reply))
             .await
             .map_err(|_| StoreError::CommitterStopped)?;
         answer.await.map_err(|_| StoreError::CommitterStopped)?

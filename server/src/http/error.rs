@@ -71,6 +71,9 @@ impl From<Refusal> for ApiError {
                 ApiError::Invalid(meldcode::intake::field_errors(problems, meldcode::Lang::En))
             }
             Refusal::Purged => field("", Rule::PersonalDataPurged),
+            Refusal::ResealRequired => field("/sealed", Rule::ResealRequired),
+            Refusal::NotSealed => field("/sealed", Rule::InvalidValue),
+            Refusal::Sealed(fields) => ApiError::Invalid(fields.clone()),
         }
     }
 }

@@ -158,6 +158,10 @@ pub struct TransferBody {
     /// Required: why the report goes to another region (the old region keeps it in its stub).
     #[serde(default)]
     pub reason: Option<String>,
+    /// A sealed report re-sealed (armored age) to the target region's keys: required for a
+    /// sealed report, refused for a report v1.
+    #[serde(default)]
+    pub sealed: Option<String>,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -233,6 +237,7 @@ pub async fn transfer(
             Action::Transfer {
                 to: req.vt_region,
                 reason: req.reason,
+                sealed: req.sealed,
             },
         )
         .await?,

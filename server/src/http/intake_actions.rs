@@ -131,9 +131,11 @@ pub async fn action(
                     },
                 );
             }
+            // A page cannot seal: a sealed report is handed over through the API, re-sealed.
             Action::Transfer {
                 to: to.clone(),
                 reason: Some(form.reason.clone()),
+                sealed: None,
             }
         }
         "close" => Action::Close {
@@ -159,6 +161,11 @@ pub async fn action(
         }
         Ok(Err(Refusal::Purged)) => {
             let text = Rule::PersonalDataPurged.label(LANG);
+            again(&s, &headers, &report_id, Some(text), ActionDraft::default()).await
+        }
+        // A page cannot re-seal (the browser side is still to come): said in Dutch.
+        Ok(Err(Refusal::ResealRequired | Refusal::NotSealed | Refusal::Sealed(_))) => {
+            let text = Rule::ResealRequired.label(LANG);
             again(&s, &headers, &report_id, Some(text), ActionDraft::default()).await
         }
         Ok(Err(Refusal::NotAllowed(..))) => {

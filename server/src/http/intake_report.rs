@@ -85,6 +85,8 @@ pub struct ReportPage {
     notice: Option<String>,
     error: Option<String>,
     purged: bool,
+    /// A sealed report: what its envelope says (the content opens with the region's key).
+    sealed: Option<SealedView>,
     acute_112: Option<String>,
     accompanied: bool,
     handled_by: Option<String>,
@@ -135,6 +137,21 @@ impl Texts {
             yes: true.label(LANG),
         }
     }
+}
+
+/// What the page shows of a sealed report: its envelope, never its content.
+pub struct SealedView {
+    channel: &'static str,
+    children: u8,
+    key_list_version: u64,
+}
+
+fn sealed_view(found: &IntakeReport) -> Option<SealedView> {
+    found.envelope.as_ref().map(|e| SealedView {
+        channel: e.channel.label(LANG),
+        children: e.children,
+        key_list_version: e.key_list_version,
+    })
 }
 
 /// The report's sections; the client's safe number is a one-tap `tel:` link only when
@@ -234,9 +251,16 @@ pub fn page(
         region,
         notice,
         error,
-        purged: found.report.is_none(),
-        acute_112: found.report.as_ref().and_then(|r| r.acute_112_at).map(local_time),
-        accompanied: found.report.as_ref().is_some_and(|r| r.accompanied),
+        purged: found.report.is_none() && found.envelope.is_none(),
+        sealed: sealed_view(&found),
+        acute_112: found
+            .report
+            .as_ref()
+            .and_then(|r| r.acute_112_at)
+            .or(found.envelope.as_ref().and_then(|e| e.acute_112_at))
+            .map(local_time),
+        accompanied: found.report.as_ref().is_some_and(|r| r.accompanied)
+            || found.envelope.as_ref().is_some_and(|e| e.accompanied),
         handled_by: found.handled_by.as_ref().map(|h| words::handled_by(&h.by, h.at, LANG)),
         closed: found
             .closed

@@ -18,6 +18,7 @@ mod openapi;
 mod pages;
 mod param_pages;
 mod params;
+mod region_keys;
 mod reports;
 mod second_factor;
 mod stats;
@@ -98,6 +99,7 @@ pub fn router(state: AppState) -> Router {
         .route("/api/v1/session", post(access::session))
         .route("/api/v1/reports", post(reports::submit))
         .route("/api/v1/reports/{id}/status", get(reports::status))
+        .route("/api/v1/region-keys", get(region_keys::list))
         .route("/api/v1/intake/reports", get(intake::list))
         .route("/api/v1/intake/reports/{id}", get(intake::show))
         .route("/api/v1/intake/reports/{id}/acknowledge", post(intake::acknowledge))

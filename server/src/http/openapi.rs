@@ -21,6 +21,7 @@ use super::error::PROBLEM_JSON;
     paths(
         super::reports::submit,
         super::reports::status,
+        super::region_keys::list,
         super::access::enroll,
         super::access::session,
         intake_stats::list,
@@ -30,6 +31,7 @@ use super::error::PROBLEM_JSON;
         intake_stats::close,
         intake_stats::stats
     ),
+    components(schemas(meldcode::sealed::Envelope)),
     modifiers(&BearerAuth)
 )]
 struct ApiDoc;
@@ -124,6 +126,8 @@ mod tests {
         assert_eq!(examples.and_then(|e| e.as_object()).map(|e| e.len()), Some(4));
         assert!(doc.pointer("/components/schemas/Report").is_some());
         assert!(doc.pointer("/components/schemas/Report/properties/practice").is_some());
+        assert!(doc.pointer("/components/schemas/Envelope/properties/sealed").is_some());
+        assert!(doc.pointer("/paths/~1api~1v1~1region-keys/get").is_some());
         assert_eq!(
             doc.pointer("/components/examples/practice_melding/value/practice"),
             Some(&serde_json::Value::Bool(true))

@@ -139,7 +139,13 @@ const REPORTS: &str = "FROM report r LEFT JOIN pharmacy p ON p.id = r.pharmacy_i
     WHERE r.vt_region = ?1 AND r.synthetic = 0 AND r.kind IN ('melding', 'adviesvraag')
       AND r.status IN (SELECT value FROM json_each(?2))
       AND (?3 = '' OR instr(replace(r.id, '-', ''), ?4) > 0 OR instr(lower(coalesce(p.name, '')), ?3) > 0
-           OR coalesce(json_extract(r.body, '$.gemeente'), p.gemeente) IN (SELECT value FROM json_each(?5)))";
+           OR CASE WHEN json_extract(r.body, '$.schema_version') = 2 THEN NULL
+              ELSE coalesce(json_extract(r.body, '$.gemeente'), p.gemeente) END IN (SELECT value FROM json_each(?5)))";
+
+/// Where the person lives, else the pharmacy; of a sealed report (schema_version 2) nothing: its
+/// gemeente is inside the sealed part.
+const GEMEENTE: &str = "CASE WHEN json_extract(r.body, '$.schema_version') = 2 THEN NULL
+    ELSE coalesce(json_extract(r.body, '$.gemeente'), p.gemeente) END";
 
 /// The stubs of region `?1` (its last transfer of each report it no longer holds), matching the
 /// id text `?2`.
@@ -199,8 +205,9 @@ pub fn inbox(conn: &Connection, region: &str, query: &InboxQuery, now: DateTime<
     }
     let mut stmt = conn.prepare_cached(&format!(
         "SELECT r.id, r.kind, r.channel, r.status, r.received_at, json_extract(r.body, '$.created_at'),
-                json_extract(r.body, '$.accompanied'), coalesce(json_extract(r.body, '$.gemeente'), p.gemeente),
-                CASE json_extract(r.body, '$.kindcheck.status') WHEN 'done'
+                json_extract(r.body, '$.accompanied'), {GEMEENTE},
+                CASE WHEN json_extract(r.body, '$.schema_version') = 2 THEN json_extract(r.body, '$.children')
+                     WHEN json_extract(r.body, '$.kindcheck.status') = 'done'
                      THEN json_extract(r.body, '$.kindcheck.children_count') END,
                 json_extract(r.body, '$.acute_112_at') IS NOT NULL, json_extract(r.body, '$.safe_contact.safe_times'),
                 r.body IS NULL, p.name,

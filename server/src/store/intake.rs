@@ -9,7 +9,10 @@ use crate::db::{StoreResult, parse_ts};
 use crate::store::directory::{PharmacyContact, pharmacy_contact};
 use crate::store::retention;
 use meldcode::intake::{ActionProblem, AuditAction, check_close, check_transfer, given_reason, kenmerk};
+use meldcode::sealed::Envelope;
 use meldcode::{Kind, Report, Status};
+
+use crate::store::reports::Incoming;
 
 #[derive(Debug, Clone, serde::Serialize)]
 pub struct Event {
@@ -53,8 +56,12 @@ pub struct IntakeReport {
     /// Who closed it and when.
     pub closed: Option<Done>,
     pub close_reason: Option<String>,
-    /// `None` once personal data is purged.
+    /// `None` once personal data is purged, and for a sealed report.
     pub report: Option<Report>,
+    /// A sealed report (schema_version 2): its envelope with `sealed`, opened with the region's
+    /// key by whoever reads it. `None` for a report v1 and once purged.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub envelope: Option<Envelope>,
     pub history: Vec<Event>,
     pub audit: Vec<AuditEntry>,
 }
@@ -156,7 +163,11 @@ pub fn get(conn: &Connection, id: &str, region: &str) -> StoreResult<Option<Inta
             at: a.at,
         })
     };
-    let report: Option<Report> = body.and_then(|b| serde_json::from_str(&b).ok());
+    let (report, envelope) = match body.as_deref().and_then(Incoming::from_stored) {
+        Some(Incoming::Plain(r)) => (Some(*r), None),
+        Some(Incoming::Sealed(e)) => (None, Some(e)),
+        None => (None, None),
+    };
     let handled_by = last(AuditAction::Acknowledge).filter(|_| status == Status::Acknowledged);
     let closed = last(AuditAction::Close).filter(|_| status == Status::Closed);
     Ok(Some(IntakeReport {
@@ -166,7 +177,10 @@ pub fn get(conn: &Connection, id: &str, region: &str) -> StoreResult<Option<Inta
         status,
         vt_region: region.to_owned(),
         received_at,
-        created_at: report.as_ref().map(|r| r.created_at),
+        created_at: report
+            .as_ref()
+            .map(|r| r.created_at)
+            .or(envelope.as_ref().map(|e| e.created_at)),
         pharmacy: match pharmacy_id {
             Some(p) => pharmacy_contact(conn, p)?,
             None => None,
@@ -175,6 +189,7 @@ pub fn get(conn: &Connection, id: &str, region: &str) -> StoreResult<Option<Inta
         closed,
         close_reason,
         report,
+        envelope,
         history,
         audit,
     }))
@@ -202,8 +217,15 @@ pub fn audit(
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Action {
     Acknowledge,
-    Transfer { to: String, reason: Option<String> },
-    Close { reason: Option<String> },
+    /// `sealed`: a sealed report re-sealed to the target region (required for a sealed report).
+    Transfer {
+        to: String,
+        reason: Option<String>,
+        sealed: Option<String>,
+    },
+    Close {
+        reason: Option<String>,
+    },
 }
 
 impl Action {
@@ -237,6 +259,13 @@ pub enum Refusal {
         "the personal data of this report was purged under the retention period: there is nothing left to hand over"
     )]
     Purged,
+    #[error("a sealed report is handed over re-sealed to the target region's keys: send it in `sealed`")]
+    ResealRequired,
+    #[error("this report is not sealed: a report v1 is handed over without `sealed`")]
+    NotSealed,
+    /// The re-sealed report breaks the envelope's rules for `sealed`.
+    #[error("the re-sealed report is not acceptable")]
+    Sealed(Vec<meldcode::FieldError>),
 }
 
 /// Do an intake action as `actor` of `region`: the transition, its history event, its audit line
@@ -274,7 +303,7 @@ pub fn act(
             event(Status::Acknowledged, region)?;
             (Status::Acknowledged, None)
         }
-        Action::Transfer { to, reason } => {
+        Action::Transfer { to, reason, sealed } => {
             let problems = check_transfer(region, to, reason.as_deref());
             let (true, Some(reason)) = (problems.is_empty(), given_reason(reason.as_deref())) else {
                 return Ok(Err(Refusal::Invalid(problems)));
@@ -284,6 +313,9 @@ pub fn act(
             }
             if purged {
                 return Ok(Err(Refusal::Purged));
+            }
+            if let Err(refusal) = reseal(&tx, id, sealed.as_deref())? {
+                return Ok(Err(refusal));
             }
             event(Status::Transferred, region)?;
             tx.execute(
@@ -342,4 +374,28 @@ pub fn act(
     )?;
     tx.commit()?;
     Ok(Ok(new_status))
+}
+
+/// A transfer's `sealed`: a sealed report's envelope gets the re-sealed report in place of its
+/// old `sealed` (the old region's keys no longer open what is kept); a report v1 takes none.
+fn reseal(conn: &Connection, id: &str, sealed: Option<&str>) -> StoreResult<Result<(), Refusal>> {
+    let body: Option<String> = conn.query_row("SELECT body FROM report WHERE id = ?1", [id], |r| r.get(0))?;
+    let stored = body.as_deref().and_then(Incoming::from_stored);
+    match (stored, sealed) {
+        (Some(Incoming::Sealed(_)), None) => Ok(Err(Refusal::ResealRequired)),
+        (Some(Incoming::Sealed(mut envelope)), Some(sealed)) => {
+            envelope.sealed = sealed.to_owned();
+            let problems = masker19_seal::sealed_problems(&envelope);
+            if !problems.is_empty() {
+                return Ok(Err(Refusal::Sealed(problems)));
+            }
+            conn.execute(
+                "UPDATE report SET body = ?2 WHERE id = ?1",
+                params![id, envelope.canonical_json()],
+            )?;
+            Ok(Ok(()))
+        }
+        (_, Some(_)) => Ok(Err(Refusal::NotSealed)),
+        (_, None) => Ok(Ok(())),
+    }
 }

@@ -11,6 +11,7 @@ pub mod intake;
 pub mod notices;
 pub mod outbox;
 pub mod practice;
+pub mod region_keys;
 pub mod reports;
 pub mod retention;
 pub mod stats;

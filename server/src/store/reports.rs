@@ -6,8 +6,9 @@ use uuid::Uuid;
 
 use crate::db::{StoreResult, parse_ts, ts};
 use crate::store::directory::Device;
-use crate::store::practice;
+use crate::store::{practice, region_keys};
 use meldcode::api::{HistoryEntry, StatusBody};
+use meldcode::sealed::Envelope;
 use meldcode::{Kind, Report, Status};
 
 /// What became of a submission.
@@ -22,6 +23,51 @@ pub enum Submitted {
     /// No Veilig Thuis region can be found for it, not even the pharmacy's: nothing is stored,
     /// since a report no region can see must never be answered 201 (422).
     Unroutable,
+    /// A report v1 melding or adviesvraag for a region in the key list in force: that region
+    /// receives sealed reports only (422, `seal_required`). Nothing is stored.
+    SealRequired,
+}
+
+/// What a device submitted: a report v1, or the envelope of a sealed report (schema_version 2).
+#[derive(Debug, Clone)]
+pub enum Incoming {
+    Plain(Box<Report>),
+    Sealed(Envelope),
+}
+
+impl Incoming {
+    /// The JSON stored in `report.body` and hashed: "identical" means the same canonical JSON
+    /// (for a sealed report: the same envelope and the same `sealed` bytes).
+    pub fn canonical_json(&self) -> String {
+        match self {
+            Incoming::Plain(r) => r.canonical_json(),
+            Incoming::Sealed(e) => e.canonical_json(),
+        }
+    }
+
+    pub fn id(&self) -> Uuid {
+        match self {
+            Incoming::Plain(r) => r.id,
+            Incoming::Sealed(e) => e.id,
+        }
+    }
+
+    fn kind(&self) -> Kind {
+        match self {
+            Incoming::Plain(r) => r.kind,
+            Incoming::Sealed(e) => e.kind,
+        }
+    }
+
+    /// A stored `report.body` read back: an envelope when it declares schema_version 2.
+    pub fn from_stored(body: &str) -> Option<Incoming> {
+        let sealed = meldcode::sealed::SEALED_SCHEMA_VERSION;
+        if meldcode::sealed::declared_schema_version(body.as_bytes()) == Some(u64::from(sealed)) {
+            serde_json::from_str(body).ok().map(Incoming::Sealed)
+        } else {
+            serde_json::from_str(body).ok().map(|r| Incoming::Plain(Box::new(r)))
+        }
+    }
 }
 
 /// The region a report goes to: the person's municipality when known, else the pharmacy's,
@@ -47,7 +93,7 @@ fn route_or_enrolled(conn: &Connection, report: &Report, device: &Device) -> Sto
 /// A submission waiting for the group commit.
 pub struct Submission {
     pub device: Device,
-    pub report: Report,
+    pub incoming: Incoming,
 }
 
 /// Store validated reports in ONE durable commit (group commit): each in its own savepoint, so
@@ -63,7 +109,7 @@ pub fn submit_batch(
     let mut results = Vec::with_capacity(batch.len());
     for s in batch {
         let sp = tx.savepoint()?;
-        let result = submit_one(&sp, &s.device, &s.report, now);
+        let result = submit_one(&sp, &s.device, &s.incoming, now);
         if result.is_ok() {
             sp.commit()?;
         }
@@ -74,12 +120,15 @@ pub fn submit_batch(
 }
 
 /// One report, inside the batch's transaction.
-fn submit_one(conn: &Connection, device: &Device, report: &Report, now: DateTime<Utc>) -> StoreResult<Submitted> {
-    if report.practice {
+fn submit_one(conn: &Connection, device: &Device, incoming: &Incoming, now: DateTime<Utc>) -> StoreResult<Submitted> {
+    if let Incoming::Plain(report) = incoming
+        && report.practice
+    {
         return practice::submit_one(conn, device, report, now);
     }
-    let id = report.id.to_string();
-    let body = report.canonical_json();
+    let id = incoming.id().to_string();
+    let kind = incoming.kind();
+    let body = incoming.canonical_json();
     let hash = meldcode::content_hash_of(&body);
     let existing: Option<(Option<i64>, String)> = conn
         .prepare_cached("SELECT pharmacy_id, content_hash FROM report WHERE id = ?1")?
@@ -94,10 +143,21 @@ fn submit_one(conn: &Connection, device: &Device, report: &Report, now: DateTime
     if practice::holds(conn, &id)? {
         return Ok(Submitted::Conflict);
     }
-    let Some(vt_region) = route_or_enrolled(conn, report, device)? else {
-        return Ok(Submitted::Unroutable);
+    let (vt_region, channel) = match incoming {
+        Incoming::Plain(report) => {
+            let Some(vt_region) = route_or_enrolled(conn, report, device)? else {
+                return Ok(Submitted::Unroutable);
+            };
+            if kind.is_forwarded() && region_keys::seals(conn, &vt_region)? {
+                return Ok(Submitted::SealRequired);
+            }
+            (vt_region, report.channel)
+        }
+        // The app routed it (the server cannot see the gemeente); the envelope's rules checked
+        // that the region exists.
+        Incoming::Sealed(envelope) => (envelope.vt_region.clone(), envelope.channel),
     };
-    let status = if report.kind.is_forwarded() {
+    let status = if kind.is_forwarded() {
         Status::Received
     } else {
         Status::Recorded
@@ -110,18 +170,18 @@ fn submit_one(conn: &Connection, device: &Device, report: &Report, now: DateTime
             id,
             device.pharmacy_id,
             device.id,
-            report.kind.code(),
-            report.channel.code(),
+            kind.code(),
+            channel.code(),
             vt_region,
             status.code(),
             hash,
             // A geen melding or acuut_112 is kept as a count only: its content is not stored.
-            report.kind.is_forwarded().then_some(&body),
+            kind.is_forwarded().then_some(&body),
             ts(now)
         ])?;
     conn.prepare_cached("INSERT INTO report_event (report_id, status, vt_region, at) VALUES (?1, ?2, ?3, ?4)")?
         .execute(params![id, status.code(), vt_region, ts(now)])?;
-    if report.kind.is_forwarded() {
+    if kind.is_forwarded() {
         conn.prepare_cached(
             "INSERT INTO outbox (delivery_id, report_id, vt_region, event_type, created_at, next_attempt_at)
              VALUES (?1, ?2, ?3, 'report.received', ?4, ?4)",
@@ -137,21 +197,21 @@ fn submit_one(conn: &Connection, device: &Device, report: &Report, now: DateTime
     // The new report's status, without reading back what was just written.
     let at = parse_ts(&ts(now)).unwrap_or(now);
     Ok(Submitted::Created(StatusBody {
-        id: report.id,
-        kind: report.kind,
+        id: incoming.id(),
+        kind,
         status,
-        vt_region: report.kind.is_forwarded().then_some(vt_region),
+        vt_region: kind.is_forwarded().then_some(vt_region),
         history: vec![HistoryEntry { status, at }],
         practice: false,
         retained_until: None,
     }))
 }
 
-/// The status of `report` when this pharmacy sent exactly it before (its content hash is still
+/// The status of a report when this pharmacy sent exactly it before (its content hash is still
 /// kept); `None` otherwise.
-pub fn identical(conn: &Connection, report: &Report, pharmacy_id: i64) -> StoreResult<Option<StatusBody>> {
-    let id = report.id.to_string();
-    let hash = meldcode::content_hash_of(&report.canonical_json());
+pub fn identical(conn: &Connection, incoming: &Incoming, pharmacy_id: i64) -> StoreResult<Option<StatusBody>> {
+    let id = incoming.id().to_string();
+    let hash = meldcode::content_hash_of(&incoming.canonical_json());
     let same: bool = conn
         .prepare_cached("SELECT pharmacy_id = ?2 AND content_hash = ?3 FROM report WHERE id = ?1")?
         .query_row(params![id, pharmacy_id, hash], |r| {

@@ -214,6 +214,7 @@ mod tests {
         let transfer = Action::Transfer {
             to: "VT03".into(),
             reason: Some("woont in Gooi en Vechtstreek".into()),
+            sealed: None,
         };
         // r0: received 100 days ago (its period published), acknowledged by VT01 after 30
         // minutes; transferred and acknowledged by VT03 now. r1: the same within the last hour.
@@ -349,6 +350,7 @@ mod tests {
                 &Action::Transfer {
                     to: "VT03".into(),
                     reason,
+                    sealed: None,
                 },
                 now,
             )

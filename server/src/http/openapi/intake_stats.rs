@@ -89,6 +89,11 @@ pub struct TransferRequest {
     pub vt_region: String,
     #[schema(min_length = 1, max_length = 4000)]
     pub reason: String,
+    /// Required for a sealed report (schema_version 2): the report re-sealed to the target
+    /// region's recipients and recovery key (armored age v1); without it `422` `reseal_required`.
+    /// Refused for a report v1.
+    #[schema(max_length = 65536)]
+    pub sealed: Option<String>,
 }
 
 /// Close a report; a reason is required when it was not taken into intake first.
