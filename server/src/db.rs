@@ -22,6 +22,7 @@ const MIGRATIONS_SLICE: &[M<'static>] = &[
     M::up(include_str!("../migrations/013_webhook_rotation.sql")),
     M::up(include_str!("../migrations/014_stats_frozen.sql")),
     M::up(include_str!("../migrations/015_region_keys.sql")),
+    M::up(include_str!("../migrations/020_intake_key.sql")),
 ];
 pub const MIGRATIONS: Migrations<'static> = Migrations::from_slice(MIGRATIONS_SLICE);
 
