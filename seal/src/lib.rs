@@ -15,6 +15,7 @@ mod header;
 pub use header::{Header, HeaderProblem, read_header};
 #[cfg(feature = "sign")]
 pub mod sign;
+pub mod wrapped;
 
 /// Why a report could not be sealed.
 #[derive(Debug, thiserror::Error)]

@@ -24,6 +24,7 @@ const MIGRATIONS_SLICE: &[M<'static>] = &[
     M::up(include_str!("../migrations/015_region_keys.sql")),
     M::up(include_str!("../migrations/018_stats_published.sql")),
     M::up(include_str!("../migrations/019_stats_practice_published.sql")),
+    M::up(include_str!("../migrations/020_intake_key.sql")),
 ];
 pub const MIGRATIONS: Migrations<'static> = Migrations::from_slice(MIGRATIONS_SLICE);
 

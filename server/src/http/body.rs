@@ -26,6 +26,28 @@ pub async fn json_bytes(headers: &HeaderMap, body: Body) -> Result<Bytes, ApiErr
     Ok(bytes)
 }
 
+/// The body, at most 64 KiB, sent as `application/octet-stream` (a file, such as a worker's
+/// wrapped key), in the same order: 413 → 415.
+pub async fn octet_stream_bytes(headers: &HeaderMap, body: Body) -> Result<Bytes, ApiError> {
+    let declared = headers
+        .get(header::CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.parse::<u64>().ok());
+    if declared.is_some_and(|n| n > MAX_BODY_BYTES as u64) {
+        return Err(ApiError::PayloadTooLarge(MAX_BODY_BYTES));
+    }
+    let bytes = axum::body::to_bytes(body, MAX_BODY_BYTES).await.map_err(read_failed)?;
+    let octets = headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.split(';').next())
+        .is_some_and(|mime| mime.trim().eq_ignore_ascii_case("application/octet-stream"));
+    if !octets {
+        return Err(ApiError::MediaTypeRequired("application/octet-stream"));
+    }
+    Ok(bytes)
+}
+
 /// A body that did not arrive in time is `408`; any other read failure is over the limit.
 fn read_failed(e: axum::Error) -> ApiError {
     match timed_out(&e) {

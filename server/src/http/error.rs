@@ -44,6 +44,9 @@ pub enum ApiError {
     RequestTimeout(u64),
     #[error("the body must be sent as Content-Type: application/json")]
     UnsupportedMediaType,
+    /// A body that is not JSON but must be sent as the media type named (`415`).
+    #[error("the body must be sent as Content-Type: {0}")]
+    MediaTypeRequired(&'static str),
     #[error("{0}")]
     BadRequest(String),
     #[error("the request breaks {} rule(s)", .0.len())]
@@ -96,7 +99,7 @@ impl IntoResponse for ApiError {
             ApiError::MethodNotAllowed => StatusCode::METHOD_NOT_ALLOWED,
             ApiError::PayloadTooLarge(_) => StatusCode::PAYLOAD_TOO_LARGE,
             ApiError::RequestTimeout(_) => StatusCode::REQUEST_TIMEOUT,
-            ApiError::UnsupportedMediaType => StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            ApiError::UnsupportedMediaType | ApiError::MediaTypeRequired(_) => StatusCode::UNSUPPORTED_MEDIA_TYPE,
             ApiError::BadRequest(_) | ApiError::BadParameter(_) => StatusCode::BAD_REQUEST,
             ApiError::Invalid(_) => StatusCode::UNPROCESSABLE_ENTITY,
             ApiError::Conflict(_) => StatusCode::CONFLICT,

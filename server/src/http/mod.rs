@@ -10,6 +10,7 @@ mod health;
 mod intake;
 mod intake_actions;
 mod intake_call;
+mod intake_key;
 mod intake_pages;
 mod intake_report;
 pub mod listener;
@@ -100,6 +101,7 @@ pub fn router(state: AppState) -> Router {
         .route("/api/v1/reports", post(reports::submit))
         .route("/api/v1/reports/{id}/status", get(reports::status))
         .route("/api/v1/region-keys", get(region_keys::list))
+        .route("/api/v1/intake/key", get(intake_key::api_get).put(intake_key::api_put))
         .route("/api/v1/intake/reports", get(intake::list))
         .route("/api/v1/intake/reports/{id}", get(intake::show))
         .route("/api/v1/intake/reports/{id}/acknowledge", post(intake::acknowledge))
@@ -117,6 +119,7 @@ pub fn router(state: AppState) -> Router {
         )
         .route("/logout", post(pages::logout))
         .route("/intake", get(intake_pages::inbox))
+        .route("/intake/key", get(intake_key::page_get).put(intake_key::page_put))
         .route("/intake/reports/{id}", get(intake_report::report))
         .route("/intake/reports/{id}/print", get(intake_report::print))
         .route("/intake/reports/{id}/export.json", get(intake_report::export))

@@ -22,6 +22,8 @@ use super::error::PROBLEM_JSON;
         super::reports::submit,
         super::reports::status,
         super::region_keys::list,
+        super::intake_key::api_get,
+        super::intake_key::api_put,
         super::access::enroll,
         super::access::session,
         intake_stats::list,

@@ -1,6 +1,7 @@
 //! Who is who: pharmacies, their enrollment codes and devices (here); intake and evaluator
 //! users and their sessions ([`users`]), and their second factor ([`second_factor`]).
 
+mod intake_key;
 pub mod second_factor;
 mod users;
 
@@ -9,6 +10,7 @@ use rusqlite::{Connection, OptionalExtension, TransactionBehavior, params};
 
 use crate::auth;
 use crate::db::{StoreResult, parse_ts, ts};
+pub use intake_key::{intake_key, put_intake_key};
 use meldcode::api::PharmacyInfo;
 pub use users::{
     Issued, Role, SESSION_LIFETIME, Session, add_user, create_session, disable_user, end_session, session,

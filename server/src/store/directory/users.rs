@@ -74,7 +74,7 @@ pub fn user_by_name(conn: &Connection, name: &str) -> StoreResult<Option<User>> 
         .optional()?)
 }
 
-/// Disabling also ends the user's sessions at once. `false`: no such user.
+/// Disabling also ends the user's sessions at once and deletes the user's wrapped key. `false`: no such user.
 pub fn disable_user(conn: &mut Connection, name: &str, now: DateTime<Utc>) -> StoreResult<bool> {
     let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
     let n = tx.execute(
@@ -83,6 +83,11 @@ pub fn disable_user(conn: &mut Connection, name: &str, now: DateTime<Utc>) -> St
     )?;
     tx.execute(
         "DELETE FROM session WHERE user_id IN (SELECT id FROM user WHERE name = ?1)",
+        [name],
+    )?;
+    // The wrapped region key goes with the user: a leaver's passphrase must open nothing here.
+    tx.execute(
+        "DELETE FROM intake_key WHERE user_id IN (SELECT id FROM user WHERE name = ?1)",
         [name],
     )?;
     tx.commit()?;
